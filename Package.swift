@@ -1,0 +1,176 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "sftpidp",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "sftpidp", targets: ["sftpidp"]),
+        .library(name: "IdentityModel", targets: ["IdentityModel"]),
+        .library(name: "SecretStore", targets: ["SecretStore"]),
+        .library(name: "EmbeddedStore", targets: ["EmbeddedStore"]),
+        .library(name: "AWSSecretsManager", targets: ["AWSSecretsManager"]),
+        .library(name: "IdentityProvider", targets: ["IdentityProvider"]),
+        .library(name: "IdPServer", targets: ["IdPServer"]),
+        .library(name: "TerminalUI", targets: ["TerminalUI"]),
+        .library(name: "Console", targets: ["Console"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/pointfreeco/swift-snapshot-testing", from: "1.19.7"),
+    ],
+    targets: [
+        // C shims: the only places that touch C libraries directly.
+        .target(
+            name: "CPasswordHash",
+            linkerSettings: [.linkedLibrary("argon2"), .linkedLibrary("crypt")]
+        ),
+        .target(
+            name: "CCurses",
+            linkerSettings: [.linkedLibrary("ncursesw")]
+        ),
+
+        // Users <-> secret JSON, validation, SSH keys, password hashes, CIDRs.
+        .target(
+            name: "IdentityModel",
+            dependencies: [
+                "CPasswordHash",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The store protocol, its value types and the secret naming schemes.
+        .target(
+            name: "SecretStore",
+            dependencies: ["IdentityModel"],
+            swiftSettings: strictSettings
+        ),
+        // SQLite + AES-256-GCM store that needs no set-up.
+        .target(
+            name: "EmbeddedStore",
+            dependencies: [
+                "SecretStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // AWS Secrets Manager over awsJson1_1 with our own SigV4 signer.
+        .target(
+            name: "AWSSecretsManager",
+            dependencies: [
+                "SecretStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Test support: an in-memory SecretStore for unit tests of the layers above.
+        .target(
+            name: "SecretStoreTesting",
+            dependencies: ["SecretStore"],
+            swiftSettings: strictSettings
+        ),
+        // The login decision: request -> answer + reasons.
+        .target(
+            name: "IdentityProvider",
+            dependencies: [
+                "IdentityModel",
+                "SecretStore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The HTTP face of the identity provider (`sftpidp serve`).
+        .target(
+            name: "IdPServer",
+            dependencies: [
+                "IdentityProvider",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Terminal abstraction: curses driver, virtual screen, themes.
+        .target(
+            name: "TerminalUI",
+            dependencies: [
+                "CCurses",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The console: screens as a state machine over the handler and the store.
+        .target(
+            name: "Console",
+            dependencies: [
+                "TerminalUI",
+                "IdentityModel",
+                "SecretStore",
+                "IdentityProvider",
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "sftpidp",
+            dependencies: [
+                "IdentityModel",
+                "SecretStore",
+                "EmbeddedStore",
+                "AWSSecretsManager",
+                "IdentityProvider",
+                "IdPServer",
+                "Console",
+                "TerminalUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        .testTarget(name: "IdentityModelTests", dependencies: ["IdentityModel"]),
+        .testTarget(name: "SecretStoreTests", dependencies: ["SecretStore", "SecretStoreTesting"]),
+        .testTarget(name: "EmbeddedStoreTests", dependencies: ["EmbeddedStore", "SecretStore"]),
+        .testTarget(name: "AWSSecretsManagerTests", dependencies: ["AWSSecretsManager", "SecretStore"]),
+        .testTarget(
+            name: "IdentityProviderTests",
+            dependencies: ["IdentityProvider", "IdentityModel", "SecretStore", "SecretStoreTesting"]
+        ),
+        .testTarget(
+            name: "IdPServerTests",
+            dependencies: [
+                "IdPServer", "IdentityProvider", "SecretStoreTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
+        .testTarget(
+            name: "ConsoleTests",
+            dependencies: [
+                "Console", "TerminalUI", "SecretStoreTesting",
+                .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
+            ]
+        ),
+        // Runs the real `sftpidp` binary: CLI, curl against `serve`, tmux against the console.
+        .testTarget(name: "EndToEndTests", dependencies: []),
+    ]
+)

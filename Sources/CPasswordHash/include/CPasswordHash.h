@@ -1,0 +1,4 @@
+#ifndef CPASSWORDHASH_H
+#define CPASSWORDHASH_H
+#include <argon2.h>
+#endif

@@ -1,0 +1,86 @@
+/// How a user's secret is named: a template with `{username}` and optionally `{serverId}`.
+///
+/// The originals used `SFTP/{username}` (2019), `{serverId}/{username}` (2020) and
+/// `aws/transfer/{serverId}/{username}` (the current AWS template). `{username}` must come last,
+/// so that listing by the text before it finds every user.
+public struct NamingScheme: Sendable, Hashable, CustomStringConvertible {
+    /// `SFTP/{username}`: the default, as in the 2019 original.
+    public static let sftpPrefix = NamingScheme(validTemplate: "SFTP/{username}")
+    /// `{serverId}/{username}`: the 2020 update.
+    public static let serverPrefix = NamingScheme(validTemplate: "{serverId}/{username}")
+    /// `aws/transfer/{serverId}/{username}`: the current AWS template.
+    public static let awsTransfer = NamingScheme(validTemplate: "aws/transfer/{serverId}/{username}")
+
+    /// The template, e.g. `SFTP/{username}`.
+    public let template: String
+
+    /// A scheme from a template; the short names `sftp`, `server` and `aws-transfer` name the three built-in ones.
+    ///
+    /// Throws ``NamingSchemeError`` when the template does not end in `{username}`, holds `{username}` more
+    /// than once, or holds characters a secret name may not have.
+    public init(_ templateOrShortName: String) throws {
+        switch templateOrShortName {
+        case "sftp": self = .sftpPrefix
+        case "server": self = .serverPrefix
+        case "aws-transfer": self = .awsTransfer
+        default:
+            let template = templateOrShortName
+            guard template.hasSuffix("{username}") else {
+                throw NamingSchemeError(template: template, rule: "must end with {username}")
+            }
+            guard template.components(separatedBy: "{username}").count == 2 else {
+                throw NamingSchemeError(template: template, rule: "must contain {username} exactly once")
+            }
+            let literal = template.replacingOccurrences(of: "{username}", with: "").replacingOccurrences(of: "{serverId}", with: "")
+            guard literal.allSatisfy(Self.isSecretNameCharacter) else {
+                throw NamingSchemeError(template: template, rule: "may only hold the characters A-Z a-z 0-9 / _ + = . @ - besides the placeholders")
+            }
+            self.template = template
+        }
+    }
+
+    private init(validTemplate: String) {
+        self.template = validTemplate
+    }
+
+    /// True when the template holds `{serverId}`, so a server id is needed to name a secret.
+    public var needsServerID: Bool { template.contains("{serverId}") }
+
+    /// The secret name of `username` on `serverID`. Throws when the scheme needs a server id and none is given.
+    public func secretName(forUser username: String, serverID: String?) throws -> String {
+        try prefix(serverID: serverID) + username
+    }
+
+    /// The text every user's secret name starts with: what to list by.
+    public func prefix(serverID: String?) throws -> String {
+        let beforeUser = String(template.dropLast("{username}".count))
+        guard needsServerID else { return beforeUser }
+        guard let serverID, !serverID.isEmpty else {
+            throw NamingSchemeError(template: template, rule: "needs a server id (--server-id or SFTPIDP_SERVER_ID)")
+        }
+        return beforeUser.replacingOccurrences(of: "{serverId}", with: serverID)
+    }
+
+    /// The user name in `secretName`, or `nil` when the secret is not a user secret of this scheme and server.
+    public func username(fromSecretName secretName: String, serverID: String?) -> String? {
+        guard let prefix = try? prefix(serverID: serverID), secretName.hasPrefix(prefix) else { return nil }
+        let username = String(secretName.dropFirst(prefix.count))
+        return username.isEmpty || username.contains("/") ? nil : username
+    }
+
+    public var description: String { template }
+
+    /// True for the characters Secrets Manager allows in a secret name: `A-Za-z0-9/_+=.@-`.
+    public static func isSecretNameCharacter(_ character: Character) -> Bool {
+        guard character.isASCII else { return false }
+        return character.isLetter || character.isNumber || "/_+=.@-".contains(character)
+    }
+}
+
+/// A naming-scheme template that cannot be used, with the rule it breaks.
+public struct NamingSchemeError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var template: String
+    public var rule: String
+
+    public var description: String { "naming scheme \"\(template)\" \(rule)" }
+}

@@ -1,0 +1,1 @@
+// Tests for EmbeddedStore land here.

@@ -1,0 +1,1 @@
+// Tests for IdentityModel land here.

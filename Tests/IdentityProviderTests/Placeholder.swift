@@ -1,0 +1,1 @@
+// Tests for IdentityProvider land here.

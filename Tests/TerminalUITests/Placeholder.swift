@@ -1,0 +1,1 @@
+// Tests for TerminalUI land here.

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what sftpidp needs on Debian 12 with the Swift toolchain: the C libraries it links,
+# and (with --test) the real peers its tests run against. Installs only what is missing.
+set -euo pipefail
+
+runtime_debs=(libncursesw5-dev libargon2-dev libcrypt-dev libsqlite3-dev)
+test_debs=(openssh-client tmux sqlite3 curl wrk hyperfine ncurses-term)
+test_pips=("moto[server]" argon2-cffi bcrypt awscli boto3)
+
+debs=("${runtime_debs[@]}")
+if [[ "${1:-}" == "--test" ]]; then debs+=("${test_debs[@]}"); fi
+
+missing=()
+for deb in "${debs[@]}"; do
+  dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q "install ok installed" || missing+=("$deb")
+done
+if ((${#missing[@]})); then
+  sudo_cmd=(); [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if [[ "${1:-}" == "--test" ]]; then
+  python3 - <<'PY' || python3 -m pip install -q "${test_pips[@]}"
+import importlib.util, shutil, sys
+needed = ["moto", "argon2", "bcrypt", "boto3"]
+sys.exit(0 if all(importlib.util.find_spec(m) for m in needed) and shutil.which("aws") and shutil.which("moto_server") else 1)
+PY
+fi
