@@ -178,9 +178,9 @@ struct UserReading {
             return []
         }
         var networks: [IPNetwork] = []
-        for text in texts {
+        for entry in texts.flatMap({ $0.split(separator: ",") }) where !entry.trimmingCharacters(in: .whitespaces).isEmpty {
             do {
-                networks += try IPNetwork.parseList(text, field: name)
+                networks.append(try IPNetwork(parsing: String(entry), field: name))
             } catch {
                 issues.append(error)
             }
