@@ -29,7 +29,7 @@ struct UserEditOptions: ParsableArguments {
     var generatePassword = false
 
     @Option(help: ArgumentHelp("Length of a generated password.", valueName: "N"))
-    var passwordLength: Int = PasswordGenerator.defaultLength
+    var passwordLength: Int = 24
 
     @Option(help: ArgumentHelp("A file holding the scope-down policy JSON.", valueName: "FILE"))
     var policyFile: String?
@@ -56,8 +56,8 @@ struct UserEditOptions: ParsableArguments {
         if passwordStdin, generatePassword {
             throw ValidationError("--password-stdin and --generate-password exclude each other")
         }
-        if !(8...1024).contains(passwordLength) {
-            throw ValidationError("--password-length must be between 8 and 1024")
+        if !PasswordGenerator.lengthRange.contains(passwordLength) {
+            throw ValidationError("--password-length must be between \(PasswordGenerator.lengthRange.lowerBound) and \(PasswordGenerator.lengthRange.upperBound)")
         }
     }
 
