@@ -162,7 +162,7 @@ let package = Package(
         .testTarget(name: "SecretStoreTests", dependencies: ["SecretStore", "SecretStoreTesting"]),
         .testTarget(name: "UserManagementTests", dependencies: ["UserManagement", "SecretStoreTesting"]),
         .testTarget(name: "EmbeddedStoreTests", dependencies: ["EmbeddedStore", "SecretStore"]),
-        .testTarget(name: "AWSSecretsManagerTests", dependencies: ["AWSSecretsManager", "SecretStore"]),
+        .testTarget(name: "AWSSecretsManagerTests", dependencies: ["AWSSecretsManager", "SecretStore", "SecretStoreTesting"]),
         .testTarget(
             name: "IdentityProviderTests",
             dependencies: ["IdentityProvider", "IdentityModel", "SecretStore", "SecretStoreTesting"]
