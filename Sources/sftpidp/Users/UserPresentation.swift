@@ -82,32 +82,16 @@ struct UserReport: Encodable {
         posixProfile = user.posixProfile(for: nil).map { Posix(uid: $0.uid, gid: $0.gid, secondaryGids: $0.secondaryGids) }
         disabled = user.isDisabled
         expiresAt = user.expiresAt
-        allowedServerIds = user.allowedServerIDs
+        allowedServerIds = user.allowedServerIDs ?? []
         comment = user.comment
-        protocolOverrides = Self.overrides(in: user.secret)
-        otherKeys = Self.otherKeys(in: user.secret)
-    }
-
-    /// Per-protocol keys present in the secret, by protocol: `{"FTP": ["Role"]}`.
-    static func overrides(in secret: UserSecret) -> [String: [String]] {
-        var overrides: [String: [String]] = [:]
-        for transferProtocol in TransferProtocol.allCases {
-            let keys = SecretKey.overridable.filter { secret[transferProtocol.rawValue + $0] != nil }
-            if !keys.isEmpty { overrides[transferProtocol.rawValue] = keys }
-        }
-        return overrides
-    }
-
-    /// Keys sftpidp does not interpret, with their values; values of keys whose names suggest a secret are hidden.
-    static func otherKeys(in secret: UserSecret) -> [String: String] {
-        let known = Set(SecretKey.overridable + SecretKey.ownKeys)
-        let perProtocol = Set(TransferProtocol.allCases.flatMap { p in SecretKey.overridable.map { p.rawValue + $0 } })
-        var others: [String: String] = [:]
-        for (key, value) in secret.members where !known.contains(key) && !perProtocol.contains(key) {
+        protocolOverrides = Dictionary(uniqueKeysWithValues: user.protocolOverrides.map { transferProtocol, keys in
+            (transferProtocol.rawValue, keys.map { String($0.dropFirst(transferProtocol.rawValue.count)) })
+        })
+        otherKeys = Dictionary(uniqueKeysWithValues: user.unknownKeys.map { key in
             let looksSecret = ["password", "secret", "token", "hash", "private"].contains { key.lowercased().contains($0) }
-            others[key] = looksSecret ? "(hidden)" : (value.stringValue ?? value.jsonText)
-        }
-        return others
+            let value = user.secret[key]
+            return (key, looksSecret ? "(hidden)" : (value?.stringValue ?? value?.jsonText ?? ""))
+        })
     }
 
     /// The report as aligned text for people.
