@@ -17,9 +17,9 @@ public enum PasswordVerifier {
     /// The most passes an argon2 hash may ask for to be verified.
     public static let maximumArgon2Iterations: UInt32 = 256
 
-    /// `.match` only when `password` is the stored one. Passwords over 1024 characters never match.
+    /// `.match` only when `password` is the stored one. Empty passwords and passwords over 1024 characters never match.
     public static func verify(_ password: String, against stored: StoredPassword) -> PasswordCheck {
-        guard password.count <= Validation.maximumPasswordLength else { return .mismatch }
+        guard !password.isEmpty, password.count <= Validation.maximumPasswordLength else { return .mismatch }
         switch stored {
         case .legacyPlainText(let plain):
             return constantTimeEqual(Array(SHA256.hash(data: Data(password.utf8))), Array(SHA256.hash(data: Data(plain.utf8))))

@@ -102,7 +102,7 @@ struct UserReading {
         }
         var mappings: [HomeMapping] = []
         for (index, element) in array.enumerated() {
-            let place = "\(field)[\(index)]"
+            let place = "\(field)[\(index + 1)]"
             guard let object = element.objectValue,
                   let entry = object["Entry"]?.stringValue, let target = object["Target"]?.stringValue else {
                 issues.append(FieldError(field: place, rule: "must be an object with string Entry and Target"))

@@ -118,6 +118,8 @@ import Testing
     @Test func legacyPlainTextComparesWholeValues() {
         let results = ["secret", "secre", "secret2", "", "Secret"].map { Self.isMatch($0, .legacyPlainText("secret")) }
         #expect(results == [true, false, false, false, false])
+        let emptyMatchesEmpty = Self.isMatch("", .legacyPlainText(""))
+        #expect(!emptyMatchesEmpty, "an empty password must never match")
         #expect(StoredPassword.legacyPlainText("x").kindLabel == "legacy plain text")
         #expect(StoredPassword.legacyPlainText("x").isLegacy)
         let described = "\(StoredPassword.legacyPlainText("hunter2"))"

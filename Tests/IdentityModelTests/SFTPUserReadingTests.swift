@@ -64,6 +64,15 @@ import Testing
         }
     }
 
+    @Test func commaPiecesThatAreNotCommentsStayEntries() throws {
+        let commented = TestKeys.ed25519Line(comment: "laptop")
+        let bare = TestKeys.ed25519Line()
+        let damagedData = String(repeating: "QUFB", count: 20)
+        let user = try Self.user("{\"PublicKey\": \"\(bare),junk,\(commented),\(damagedData)\"}")
+        #expect(user.publicKeys().map(\.key.comment) == [nil, "laptop"])
+        #expect(user.issues.map(\.field) == ["PublicKey[2]", "PublicKey[4]"])
+    }
+
     @Test func badKeysAreReportedNotFatal() throws {
         let good = TestKeys.ed25519Line(comment: "ok")
         let user = try Self.user("{\"PublicKey\": [\"\(good)\", \"ssh-rsa AAAA\", 7], \"SFTPPublicKey\": 5}")

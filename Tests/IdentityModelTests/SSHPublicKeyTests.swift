@@ -129,6 +129,8 @@ import Testing
             #expect(reason?.contains("this is a PRIVATE key: paste the .pub file instead") == true)
         }
         #expect(try String(contentsOfFile: pem, encoding: .utf8).contains("BEGIN RSA PRIVATE KEY"))
+        let putty = "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: c\nPublic-Lines: 2\n"
+        #expect(Self.reason(putty)?.contains("PRIVATE key") == true)
     }
 
     @Test func ssh2AndPEMPublicKeysAreRefusedWithTheConversionCommand() throws {

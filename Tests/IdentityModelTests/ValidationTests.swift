@@ -44,7 +44,7 @@ import Testing
         #expect(Validation.homeDirectory("/" + String(repeating: "a", count: 1024)) != nil)
         #expect(Validation.homeMappings([]) != nil)
         #expect(Validation.homeMappings([HomeMapping(entry: "/", target: "/bucket/jess")]) == nil)
-        #expect(Validation.homeMappings([HomeMapping(entry: "/", target: "bucket")])?.field == "HomeDirectoryDetails[0].Target")
+        #expect(Validation.homeMappings([HomeMapping(entry: "/", target: "bucket")])?.field == "HomeDirectoryDetails[1].Target")
         #expect(Validation.homeMappings(Array(repeating: HomeMapping(entry: "/a", target: "/b"), count: 50_001)) != nil)
     }
 
