@@ -68,7 +68,7 @@ struct TestLoginCommand: AsyncParsableCommand {
             let failure = LoginStoreFailure(message: String(describing: error), checks: [], duration: .zero)
             report = TestLoginReport(outcome: .storeFailure(failure), url: Self.url(for: request), store: storeOptions.store ?? "default store", explain: explain)
         }
-        print(report.jsonText(prettyPrinted: !json))
+        print(report.jsonText(prettyPrinted: !json, includeExplanation: json))
         if !json, let explanation = report.explanationText {
             FileHandle.standardError.write(Data((explanation + "\n").utf8))
         }
