@@ -11,7 +11,7 @@ public enum JSONValue: Sendable, Hashable {
     case object([String: JSONValue])
 
     /// Parses JSON text. Throws ``JSONValueError`` with the parser's explanation when the text is not JSON.
-    public init(parsing text: String) throws {
+    public init(parsing text: String) throws(JSONValueError) {
         do {
             self = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
         } catch let DecodingError.dataCorrupted(context) {
