@@ -1,0 +1,95 @@
+import CPasswordHash
+import Crypto
+import Foundation
+
+/// The result of checking a password against what is stored.
+public enum PasswordCheck: Sendable, Hashable {
+    case match
+    case mismatch
+    /// The stored value cannot be checked (unknown format, malformed, or too costly); the reason names the format, never the value.
+    case unsupportedHash(String)
+}
+
+/// Checks a password against a ``StoredPassword`` of any supported format, in constant time where it compares.
+public enum PasswordVerifier {
+    /// The most memory an argon2 hash may ask for to be verified (1 GiB), so a hostile secret cannot exhaust memory.
+    public static let maximumArgon2MemoryKiB: UInt32 = 1_048_576
+    /// The most passes an argon2 hash may ask for to be verified.
+    public static let maximumArgon2Iterations: UInt32 = 256
+
+    /// `.match` only when `password` is the stored one. Empty passwords and passwords over 1024 characters never match.
+    public static func verify(_ password: String, against stored: StoredPassword) -> PasswordCheck {
+        guard !password.isEmpty, password.count <= Validation.maximumPasswordLength else { return .mismatch }
+        switch stored {
+        case .legacyPlainText(let plain):
+            return constantTimeEqual(Array(SHA256.hash(data: Data(password.utf8))), Array(SHA256.hash(data: Data(plain.utf8))))
+                ? .match : .mismatch
+        case .hash(let hash):
+            switch PasswordKind(hashString: hash) {
+            case .argon2id: return verifyArgon2(password, hash: hash, type: Argon2_id)
+            case .argon2i: return verifyArgon2(password, hash: hash, type: Argon2_i)
+            case .bcrypt, .yescrypt, .sha512crypt: return verifyCrypt(password, hash: hash)
+            case .legacyPlainText, .unsupported:
+                return .unsupportedHash("the stored hash is not in a supported format (argon2id, argon2i, bcrypt, yescrypt, sha512-crypt)")
+            }
+        }
+    }
+
+    private static func verifyArgon2(_ password: String, hash: String, type: argon2_type) -> PasswordCheck {
+        let cost = argon2Cost(of: hash)
+        guard let memory = cost["m"], let iterations = cost["t"], cost["p"] != nil else {
+            return .unsupportedHash("the argon2 hash has no readable m=, t=, p= parameters")
+        }
+        guard memory <= maximumArgon2MemoryKiB, iterations <= maximumArgon2Iterations else {
+            return .unsupportedHash("the argon2 hash asks for more than 1 GiB of memory or 256 iterations")
+        }
+        let bytes = Array(password.utf8)
+        let status = bytes.withUnsafeBytes { buffer in
+            argon2_verify(hash, buffer.baseAddress, buffer.count, type)
+        }
+        switch status {
+        case ARGON2_OK.rawValue: return .match
+        case ARGON2_VERIFY_MISMATCH.rawValue: return .mismatch
+        default: return .unsupportedHash("the argon2 hash cannot be read: \(Argon2Status.message(status))")
+        }
+    }
+
+    /// The cost parameters of `$argon2id$v=19$m=65536,t=3,p=4$...` as `["m": 65536, "t": 3, "p": 4]`.
+    private static func argon2Cost(of hash: String) -> [String: UInt32] {
+        guard let parameters = hash.split(separator: "$").first(where: { $0.hasPrefix("m=") }) else { return [:] }
+        var cost: [String: UInt32] = [:]
+        for parameter in parameters.split(separator: ",") {
+            let pair = parameter.split(separator: "=", maxSplits: 1)
+            if pair.count == 2, let value = UInt32(pair[1]) { cost[String(pair[0])] = value }
+        }
+        return cost
+    }
+
+    private static func verifyCrypt(_ password: String, hash: String) -> PasswordCheck {
+        guard !password.utf8.contains(0) else { return .mismatch }
+        var output = [CChar](repeating: 0, count: cpasswordhash_crypt_output_size())
+        let status = cpasswordhash_crypt(password, hash, &output, output.count)
+        defer { for index in output.indices { output[index] = 0 } }
+        guard status == 0 else {
+            return .unsupportedHash("libcrypt cannot read this \(PasswordKind(hashString: hash).label) hash")
+        }
+        let computed = output.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }
+        // For a well-formed hash the output has exactly the stored length; a bare setting such as "$6$salt" does not.
+        guard computed.count == hash.utf8.count else {
+            return .unsupportedHash("the stored \(PasswordKind(hashString: hash).label) hash is incomplete or malformed")
+        }
+        return constantTimeEqual(computed, Array(hash.utf8)) ? .match : .mismatch
+    }
+
+    /// Compares without an early exit: the time depends on the lengths only, never on where the bytes differ.
+    static func constantTimeEqual(_ left: [UInt8], _ right: [UInt8]) -> Bool {
+        var difference = UInt8(truncatingIfNeeded: left.count ^ right.count)
+        difference |= UInt8(truncatingIfNeeded: (left.count ^ right.count) >> 8)
+        for index in 0..<max(left.count, right.count) {
+            let a = index < left.count ? left[index] : 0
+            let b = index < right.count ? right[index] : 0
+            difference |= a ^ b
+        }
+        return difference == 0 && left.count == right.count
+    }
+}
