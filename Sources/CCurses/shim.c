@@ -148,11 +148,11 @@ WINDOW *ccurses_stdscr(void) { return stdscr; }
 int ccurses_colors(void) { return COLORS; }
 int ccurses_color_pairs(void) { return COLOR_PAIRS; }
 
-void ccurses_size(WINDOW *window, int *rows, int *columns) {
+void ccurses_size(WINDOW *window, int *row_count, int *column_count) {
     int y = 0, x = 0;
     getmaxyx(window, y, x);
-    *rows = y;
-    *columns = x;
+    *row_count = y;
+    *column_count = x;
 }
 
 attr_t ccurses_attributes(int bold, int dim, int underline, int reverse, int italic) {

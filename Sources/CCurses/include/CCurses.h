@@ -30,7 +30,7 @@ int ccurses_locale_is_utf8(void);
 WINDOW *ccurses_stdscr(void);
 int ccurses_colors(void);
 int ccurses_color_pairs(void);
-void ccurses_size(WINDOW *window, int *rows, int *columns);
+void ccurses_size(WINDOW *window, int *row_count, int *column_count);
 attr_t ccurses_attributes(int bold, int dim, int underline, int reverse, int italic);
 
 // Puts one cell: a NUL-terminated wide string (base character + combining marks, at most CCHARW_MAX)
