@@ -1,1 +1,174 @@
+#define _GNU_SOURCE 1
 #include "CCurses.h"
+
+#include <langinfo.h>
+#include <locale.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+// ---- display width -------------------------------------------------------------------------
+
+static locale_t utf8_locale = (locale_t)0;
+static pthread_once_t utf8_locale_once = PTHREAD_ONCE_INIT;
+
+static void make_utf8_locale(void) {
+    const char *names[] = {"C.UTF-8", "C.utf8", "en_US.UTF-8", "en_US.utf8"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        utf8_locale = newlocale(LC_CTYPE_MASK, names[i], (locale_t)0);
+        if (utf8_locale != (locale_t)0) return;
+    }
+}
+
+int ccurses_scalar_width(uint32_t scalar) {
+    pthread_once(&utf8_locale_once, make_utf8_locale);
+    if (utf8_locale == (locale_t)0) return wcwidth((wchar_t)scalar);
+    locale_t previous = uselocale(utf8_locale);
+    int width = wcwidth((wchar_t)scalar);
+    uselocale(previous);
+    return width;
+}
+
+// ---- restoring the terminal ----------------------------------------------------------------
+
+static volatile sig_atomic_t curses_active = 0;
+static const int restore_signals[] = {SIGINT, SIGTERM, SIGHUP};
+#define RESTORE_SIGNAL_COUNT (sizeof(restore_signals) / sizeof(restore_signals[0]))
+static struct sigaction previous_actions[RESTORE_SIGNAL_COUNT];
+static int handlers_installed = 0;
+static int atexit_registered = 0;
+static int locale_utf8 = 0;
+
+static void restore_terminal(void) {
+    if (curses_active) {
+        curses_active = 0;
+        endwin();
+    }
+}
+
+// endwin is what ncurses' own SIGINT handler calls too; then die of the same signal so that the
+// parent (shell, ssh) sees the real cause.
+static void restore_and_reraise(int signal_number) {
+    restore_terminal();
+    struct sigaction fallback;
+    memset(&fallback, 0, sizeof(fallback));
+    fallback.sa_handler = SIG_DFL;
+    sigemptyset(&fallback.sa_mask);
+    sigaction(signal_number, &fallback, NULL);
+    sigset_t unblock;
+    sigemptyset(&unblock);
+    sigaddset(&unblock, signal_number);
+    sigprocmask(SIG_UNBLOCK, &unblock, NULL);
+    raise(signal_number);
+}
+
+static void install_handlers(void) {
+    if (handlers_installed) return;
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    action.sa_handler = restore_and_reraise;
+    sigemptyset(&action.sa_mask);
+    for (size_t i = 0; i < RESTORE_SIGNAL_COUNT; i++) {
+        sigaction(restore_signals[i], &action, &previous_actions[i]);
+    }
+    handlers_installed = 1;
+}
+
+static void remove_handlers(void) {
+    if (!handlers_installed) return;
+    for (size_t i = 0; i < RESTORE_SIGNAL_COUNT; i++) {
+        sigaction(restore_signals[i], &previous_actions[i], NULL);
+    }
+    handlers_installed = 0;
+}
+
+SCREEN *ccurses_open(const char *term) {
+    setlocale(LC_ALL, "");
+    const char *codeset = nl_langinfo(CODESET);
+    locale_utf8 = codeset != NULL && (strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "utf8") == 0);
+    // Handlers first, so that ncurses sees ours and does not install its own for these signals.
+    install_handlers();
+    if (!atexit_registered) {
+        atexit(restore_terminal);
+        atexit_registered = 1;
+    }
+    SCREEN *screen = newterm(term, stdout, stdin);
+    if (screen == NULL) {
+        remove_handlers();
+        return NULL;
+    }
+    set_term(screen);
+    curses_active = 1;
+    return screen;
+}
+
+void ccurses_close(SCREEN *screen) {
+    restore_terminal();
+    if (screen != NULL) delscreen(screen);
+    remove_handlers();
+}
+
+int ccurses_locale_is_utf8(void) { return locale_utf8; }
+
+// ---- globals and macros --------------------------------------------------------------------
+
+WINDOW *ccurses_stdscr(void) { return stdscr; }
+int ccurses_colors(void) { return COLORS; }
+int ccurses_color_pairs(void) { return COLOR_PAIRS; }
+
+void ccurses_size(WINDOW *window, int *rows, int *columns) {
+    int y = 0, x = 0;
+    getmaxyx(window, y, x);
+    *rows = y;
+    *columns = x;
+}
+
+attr_t ccurses_attributes(int bold, int dim, int underline, int reverse, int italic) {
+    attr_t attributes = A_NORMAL;
+    if (bold) attributes |= A_BOLD;
+    if (dim) attributes |= A_DIM;
+    if (underline) attributes |= A_UNDERLINE;
+    if (reverse) attributes |= A_REVERSE;
+    if (italic) attributes |= A_ITALIC;
+    return attributes;
+}
+
+int ccurses_key_f0(void) { return KEY_F0; }
+
+// ---- cells ---------------------------------------------------------------------------------
+
+static const cchar_t *line_character(wchar_t character) {
+    switch (character) {
+    case L'─': return WACS_HLINE;
+    case L'│': return WACS_VLINE;
+    case L'┌': return WACS_ULCORNER;
+    case L'┐': return WACS_URCORNER;
+    case L'└': return WACS_LLCORNER;
+    case L'┘': return WACS_LRCORNER;
+    case L'├': return WACS_LTEE;
+    case L'┤': return WACS_RTEE;
+    case L'┬': return WACS_TTEE;
+    case L'┴': return WACS_BTEE;
+    case L'┼': return WACS_PLUS;
+    default: return NULL;
+    }
+}
+
+int ccurses_put_cell(WINDOW *window, int row, int column, const wchar_t *text, attr_t attributes, int pair) {
+    cchar_t cell;
+    const cchar_t *line = (text[0] != 0 && text[1] == 0) ? line_character(text[0]) : NULL;
+    if (line != NULL) {
+        wchar_t characters[CCHARW_MAX + 1];
+        attr_t line_attributes = A_NORMAL;
+        short ignored_pair = 0;
+        if (getcchar(line, characters, &line_attributes, &ignored_pair, NULL) == ERR) return ERR;
+        if (setcchar(&cell, characters, line_attributes | attributes, 0, &pair) == ERR) return ERR;
+    } else {
+        if (setcchar(&cell, text, attributes, 0, &pair) == ERR) return ERR;
+    }
+    return mvwadd_wch(window, row, column, &cell);
+}
+
+void ccurses_force_repaint(WINDOW *window) { clearok(window, TRUE); }

@@ -1,5 +1,41 @@
 #ifndef CCURSES_H
 #define CCURSES_H
+
+// SwiftPM drops pkg-config defines: ask for the wide-character API explicitly.
+#ifndef _XOPEN_SOURCE_EXTENDED
+#define _XOPEN_SOURCE_EXTENDED 1
+#endif
 #define NCURSES_WIDECHAR 1
 #include <ncursesw/curses.h>
+#include <stdint.h>
+#include <wchar.h>
+
+// The display width (0, 1, 2; -1 when not printable) of one Unicode scalar under a UTF-8 locale,
+// whatever the process locale is (so that tests and curses agree on widths).
+int ccurses_scalar_width(uint32_t scalar);
+
+// Opening and closing: newterm(term, stdout, stdin) after setlocale(LC_ALL, ""), with handlers for
+// SIGINT, SIGTERM and SIGHUP that restore the terminal and re-raise. NULL on failure (unknown TERM).
+SCREEN *ccurses_open(const char *term);
+// endwin + delscreen, removes the signal handlers. Safe to call twice.
+void ccurses_close(SCREEN *screen);
+// Whether the locale chosen at open uses UTF-8.
+int ccurses_locale_is_utf8(void);
+
+// C globals and macros Swift cannot import.
+WINDOW *ccurses_stdscr(void);
+int ccurses_colors(void);
+int ccurses_color_pairs(void);
+void ccurses_size(WINDOW *window, int *rows, int *columns);
+attr_t ccurses_attributes(int bold, int dim, int underline, int reverse, int italic);
+int ccurses_key_f0(void);
+
+// Puts one cell: a NUL-terminated wide string (base character + combining marks, at most CCHARW_MAX)
+// with attributes and colour pair. Box-drawing characters are sent as WACS line characters so that
+// terminals without UTF-8 line drawing (vt100, linux console) still draw lines.
+int ccurses_put_cell(WINDOW *window, int row, int column, const wchar_t *text, attr_t attributes, int pair);
+
+// Full repaint on the next refresh (Ctrl-L): clearok.
+void ccurses_force_repaint(WINDOW *window);
+
 #endif

@@ -1,1 +1,0 @@
-// Tests for TerminalUI land here.
