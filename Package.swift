@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "sftpidp", targets: ["sftpidp"]),
         .library(name: "IdentityModel", targets: ["IdentityModel"]),
         .library(name: "SecretStore", targets: ["SecretStore"]),
+        .library(name: "UserManagement", targets: ["UserManagement"]),
         .library(name: "EmbeddedStore", targets: ["EmbeddedStore"]),
         .library(name: "AWSSecretsManager", targets: ["AWSSecretsManager"]),
         .library(name: "IdentityProvider", targets: ["IdentityProvider"]),
@@ -57,6 +58,12 @@ let package = Package(
         .target(
             name: "SecretStore",
             dependencies: ["IdentityModel"],
+            swiftSettings: strictSettings
+        ),
+        // Users as secrets: list, load, save with conflict detection, history; shared by the CLI and the console.
+        .target(
+            name: "UserManagement",
+            dependencies: ["IdentityModel", "SecretStore"],
             swiftSettings: strictSettings
         ),
         // SQLite + AES-256-GCM store that needs no set-up.
@@ -126,6 +133,7 @@ let package = Package(
                 "TerminalUI",
                 "IdentityModel",
                 "SecretStore",
+                "UserManagement",
                 "IdentityProvider",
             ],
             swiftSettings: strictSettings
@@ -135,6 +143,7 @@ let package = Package(
             dependencies: [
                 "IdentityModel",
                 "SecretStore",
+                "UserManagement",
                 "EmbeddedStore",
                 "AWSSecretsManager",
                 "IdentityProvider",
@@ -143,12 +152,14 @@ let package = Package(
                 "TerminalUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: strictSettings
         ),
 
         .testTarget(name: "IdentityModelTests", dependencies: ["IdentityModel"]),
         .testTarget(name: "SecretStoreTests", dependencies: ["SecretStore", "SecretStoreTesting"]),
+        .testTarget(name: "UserManagementTests", dependencies: ["UserManagement", "SecretStoreTesting"]),
         .testTarget(name: "EmbeddedStoreTests", dependencies: ["EmbeddedStore", "SecretStore"]),
         .testTarget(name: "AWSSecretsManagerTests", dependencies: ["AWSSecretsManager", "SecretStore"]),
         .testTarget(

@@ -1,12 +1,36 @@
 import ArgumentParser
+import Foundation
 
 /// The `sftpidp` command: the console by default, and a scriptable CLI for everything.
+///
+/// Exit status: 0 success, 1 failure, 2 usage error.
 @main
 struct SFTPIdP: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sftpidp",
         abstract: "Manage the users of an SFTP service with a custom identity provider, and be that identity provider.",
         version: "0.1.0",
-        subcommands: []
+        subcommands: [UsersCommand.self, StoreCommand.self, AuditCommand.self]
     )
+
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let failure as CLIFailure {
+            FileHandle.standardError.write(Data("sftpidp: \(failure.message)\n".utf8))
+            Foundation.exit(1)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

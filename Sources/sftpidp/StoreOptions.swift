@@ -1,14 +1,120 @@
 import ArgumentParser
+import AWSSecretsManager
+import EmbeddedStore
+import Foundation
+import IdentityModel
 import SecretStore
+import UserManagement
 
 /// Where the users live and how their secrets are named: options shared by every command that opens a store.
+///
+/// Each option falls back to an environment variable (`SFTPIDP_STORE`, `SFTPIDP_NAMING_SCHEME`,
+/// `SFTPIDP_SERVER_ID`, `AWS_PROFILE`, ...) and then to the config file.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The store: a path to an embedded store file, or 'aws' / 'aws:REGION'.", valueName: "STORE"))
+    @Option(name: .long, help: ArgumentHelp("The store: a path to an embedded store file, or 'aws' / 'aws:REGION'. Default: the embedded store in $XDG_DATA_HOME/sftpidp. [env: SFTPIDP_STORE]", valueName: "STORE"))
     var store: String?
 
-    @Option(name: .long, help: ArgumentHelp("Secret naming scheme: sftp (SFTP/{username}), server ({serverId}/{username}), aws-transfer, or a template.", valueName: "SCHEME"))
+    @Option(name: .long, help: ArgumentHelp("Secret naming scheme: sftp (SFTP/{username}), server ({serverId}/{username}), aws-transfer (aws/transfer/{serverId}/{username}), or a template. [env: SFTPIDP_NAMING_SCHEME]", valueName: "SCHEME"))
     var namingScheme: String?
 
-    @Option(name: .long, help: ArgumentHelp("The SFTP server id (s- and 17 hex digits), for naming schemes that use it.", valueName: "ID"))
+    @Option(name: .long, help: ArgumentHelp("The SFTP server id, for naming schemes that use it. [env: SFTPIDP_SERVER_ID]", valueName: "ID"))
     var serverId: String?
+
+    @Option(name: .long, help: ArgumentHelp("AWS: the profile in ~/.aws/config and ~/.aws/credentials. [env: AWS_PROFILE]", valueName: "NAME"))
+    var profile: String?
+
+    @Option(name: .long, help: ArgumentHelp("AWS: the region. [env: AWS_REGION, AWS_DEFAULT_REGION]", valueName: "REGION"))
+    var region: String?
+
+    @Option(name: .long, help: ArgumentHelp("AWS: the Secrets Manager endpoint, e.g. a local test server. [env: AWS_ENDPOINT_URL_SECRETS_MANAGER, AWS_ENDPOINT_URL]", valueName: "URL"))
+    var endpointUrl: String?
+
+    var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// The store description after options, environment and config file.
+    func storeSetting(config: ConfigFile) -> String? {
+        resolveSetting(store, environment: environment, variable: "SFTPIDP_STORE", config: config, key: "store")
+    }
+
+    /// Opens the configured store: the embedded one by default, AWS Secrets Manager for `aws` / `aws:REGION`.
+    func openStore(createIfMissing: Bool = true) throws -> any SecretStore {
+        let config = try ConfigFile.load(environment: environment)
+        return try openStore(storeSetting(config: config), config: config, createIfMissing: createIfMissing)
+    }
+
+    /// Opens the store named by `setting` (a path, `aws` or `aws:REGION`; nil means the embedded default).
+    func openStore(_ setting: String?, config: ConfigFile, createIfMissing: Bool = true) throws -> any SecretStore {
+        if let setting, setting == "aws" || setting.hasPrefix("aws:") {
+            let regionFromStore = setting.hasPrefix("aws:") ? String(setting.dropFirst(4)) : nil
+            do {
+                let configuration = try AWSConfiguration.resolve(
+                    profile: profile ?? config["profile"],
+                    region: region ?? regionFromStore ?? config["region"],
+                    endpointURL: endpointUrl ?? config["endpoint-url"],
+                    environment: environment
+                )
+                return AWSSecretsManagerStore(configuration: configuration)
+            } catch {
+                throw CLIFailure(String(describing: error))
+            }
+        }
+        let location = EmbeddedStoreLocation.resolve(storePath: setting, environment: environment)
+        do {
+            return try EmbeddedSecretStore.open(databasePath: location.databasePath, keyPath: location.keyPath, createIfMissing: createIfMissing)
+        } catch {
+            throw CLIFailure(String(describing: error))
+        }
+    }
+
+    /// The naming scheme after options, environment and config file; `SFTP/{username}` by default.
+    func namingScheme() throws -> NamingScheme {
+        let config = try ConfigFile.load(environment: environment)
+        guard let setting = resolveSetting(namingScheme, environment: environment, variable: "SFTPIDP_NAMING_SCHEME", config: config, key: "naming-scheme") else {
+            return .sftpPrefix
+        }
+        do {
+            return try NamingScheme(setting)
+        } catch {
+            throw CLIFailure(String(describing: error))
+        }
+    }
+
+    /// The server id after options, environment and config file.
+    func resolvedServerID() throws -> String? {
+        let config = try ConfigFile.load(environment: environment)
+        return resolveSetting(serverId, environment: environment, variable: "SFTPIDP_SERVER_ID", config: config, key: "server-id")
+    }
+
+    /// The users of the configured store under the configured naming scheme.
+    func openDirectory() throws -> UserDirectory {
+        UserDirectory(store: try openStore(), naming: try namingScheme(), serverID: try resolvedServerID())
+    }
+}
+
+extension StoreOptions {
+    /// The argon2id cost for new password hashes: `SFTPIDP_ARGON2` or the config's `argon2`, as `m=KiB,t=N,p=N`;
+    /// the defaults (m=19456, t=2, p=1) otherwise.
+    func argon2Parameters() throws -> Argon2Parameters {
+        let config = try ConfigFile.load(environment: environment)
+        guard let text = resolveSetting(nil, environment: environment, variable: "SFTPIDP_ARGON2", config: config, key: "argon2") else {
+            return .default
+        }
+        var values: [String: UInt32] = [
+            "m": Argon2Parameters.default.memoryKiB,
+            "t": Argon2Parameters.default.iterations,
+            "p": Argon2Parameters.default.parallelism,
+        ]
+        for part in text.split(separator: ",") {
+            let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pair.count == 2, values[pair[0]] != nil, let value = UInt32(pair[1]) else {
+                throw CLIFailure("argon2 setting \"\(text)\": must be m=KiB,t=ITERATIONS,p=LANES with whole numbers")
+            }
+            values[pair[0]] = value
+        }
+        do {
+            return try Argon2Parameters(memoryKiB: values["m", default: 0], iterations: values["t", default: 0], parallelism: values["p", default: 0])
+        } catch {
+            throw CLIFailure("argon2 setting \"\(text)\": \(error)")
+        }
+    }
 }

@@ -1,0 +1,158 @@
+import Foundation
+import IdentityModel
+import SecretStore
+
+/// One line's worth of a user: what the user list shows in the console and in `sftpidp users list`.
+public struct UserOverview: Sendable, Hashable {
+    /// A condition worth flagging next to a user.
+    public enum Flag: String, Sendable, Hashable, CaseIterable, Codable {
+        case disabled
+        case expired
+        case legacyPassword = "legacy-password"
+        case invalidSecret = "invalid-secret"
+        case deleted
+    }
+
+    public var username: String
+    /// The kind of stored password ("argon2id", "legacy plain text", ...), nil when there is none.
+    public var passwordKind: String?
+    public var publicKeyCount: Int
+    /// The full role ARN, when set.
+    public var role: String?
+    /// `PATH` home, `nil` for the bucket root; or the number of `LOGICAL` mappings.
+    public var home: HomeSummary
+    public var flags: [Flag]
+    /// Why the secret is invalid or which fields break a rule; empty when all is well.
+    public var problems: [String]
+    /// When the user's secret was last written, when known.
+    public var lastChangedAt: Date?
+
+    /// The short form of a home directory for a list column.
+    public enum HomeSummary: Sendable, Hashable {
+        case path(String?)
+        case logical(entries: Int)
+        case unknown
+
+        /// `/bucket/home`, `bucket root`, `logical: 3 entries` or `?`.
+        public var text: String {
+            switch self {
+            case .path(let path): path ?? "bucket root"
+            case .logical(let entries): "logical: \(entries) entr\(entries == 1 ? "y" : "ies")"
+            case .unknown: "?"
+            }
+        }
+    }
+
+    /// The overview of a readable user; a secret that is not a JSON object is flagged invalid with the reason.
+    public init(stored: StoredUser, now: Date = Date()) {
+        username = stored.username
+        lastChangedAt = stored.value.version.createdAt
+        switch stored.secret {
+        case .failure(let error):
+            passwordKind = nil
+            publicKeyCount = 0
+            role = nil
+            home = .unknown
+            flags = [.invalidSecret]
+            problems = [error.reason]
+        case .success(let secret):
+            let user = SFTPUser(secret: secret)
+            let password = user.storedPassword(for: nil)
+            passwordKind = password?.kindLabel
+            publicKeyCount = user.publicKeys(for: nil).count
+            role = user.role(for: nil)
+            switch user.home(for: nil) {
+            case .path(let path): home = .path(path)
+            case .logical(let mappings): home = .logical(entries: mappings.count)
+            }
+            var flags: [Flag] = []
+            if user.isDisabled { flags.append(.disabled) }
+            if let expiry = user.expiresAt, expiry <= now { flags.append(.expired) }
+            if password?.isLegacy == true { flags.append(.legacyPassword) }
+            problems = (user.issues + user.validate()).map(\.description).uniqued()
+            if !problems.isEmpty { flags.append(.invalidSecret) }
+            self.flags = flags
+        }
+    }
+
+    /// The overview of a user whose secret could not be read at all.
+    public init(username: String, loadError: SecretStoreError) {
+        self.init(username: username, flags: [.invalidSecret], problems: [loadError.message], lastChangedAt: nil)
+    }
+
+    /// The overview of a deleted user that can still be restored.
+    public init(deletedUsername username: String, deletedAt: Date?) {
+        self.init(username: username, flags: [.deleted], problems: [], lastChangedAt: deletedAt)
+    }
+
+    private init(username: String, flags: [Flag], problems: [String], lastChangedAt: Date?) {
+        self.username = username
+        passwordKind = nil
+        publicKeyCount = 0
+        role = nil
+        home = .unknown
+        self.flags = flags
+        self.problems = problems
+        self.lastChangedAt = lastChangedAt
+    }
+
+    /// The role's name: the part after `role/` (with its path), or the whole value when it is no ARN.
+    public var roleShortName: String? {
+        guard let role else { return nil }
+        guard let range = role.range(of: ":role/") else { return role }
+        return String(role[range.upperBound...])
+    }
+
+    /// `argon2id + 2 keys`, `legacy plain text`, `1 key`, `none`.
+    public var authenticationSummary: String {
+        let keys = publicKeyCount == 0 ? nil : "\(publicKeyCount) key\(publicKeyCount == 1 ? "" : "s")"
+        return [passwordKind, keys].compactMap { $0 }.joined(separator: " + ").nonEmpty ?? "none"
+    }
+
+    /// True when `text` occurs in the user name, role or home, ignoring case.
+    public func matches(_ text: String) -> Bool {
+        guard !text.isEmpty else { return true }
+        return [username, role ?? "", home.text].contains { $0.localizedCaseInsensitiveContains(text) }
+    }
+}
+
+extension UserDirectory {
+    /// Overviews of every user, sorted by name, reading the secrets in batches.
+    ///
+    /// A secret that cannot be read or parsed is listed with the reason, never left out.
+    public func overviews(includeDeleted: Bool = false, now: Date = Date()) async throws -> [UserOverview] {
+        let listings = try await listUsers(includeDeleted: includeDeleted)
+        let live = listings.filter { $0.summary.deletedAt == nil }.map(\.username)
+        var overviews: [UserOverview] = []
+        overviews.reserveCapacity(listings.count)
+        var loaded: [String: Result<StoredUser, SecretStoreError>] = [:]
+        for batch in stride(from: 0, to: live.count, by: 100).map({ Array(live[$0..<min($0 + 100, live.count)]) }) {
+            loaded.merge(try await loadMany(batch)) { $1 }
+        }
+        for listing in listings {
+            if let deletedAt = listing.summary.deletedAt {
+                overviews.append(UserOverview(deletedUsername: listing.username, deletedAt: deletedAt))
+                continue
+            }
+            switch loaded[listing.username] {
+            case .success(let stored): overviews.append(UserOverview(stored: stored, now: now))
+            case .failure(let error): overviews.append(UserOverview(username: listing.username, loadError: error))
+            case nil: overviews.append(UserOverview(username: listing.username, loadError: SecretStoreError(.notFound, secretName: listing.summary.name, message: "\(listing.summary.name) disappeared while listing")))
+            }
+        }
+        return overviews
+    }
+}
+
+extension Array where Element: Hashable {
+    /// The elements in order, each only the first time it occurs.
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
+    }
+}
+
+extension String {
+    /// The string, or nil when it is empty.
+    var nonEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import TOMLKit
+
+/// Settings from the optional config file `$XDG_CONFIG_HOME/sftpidp/config.toml` (or `SFTPIDP_CONFIG`).
+///
+/// Command-line options win over environment variables, which win over this file.
+struct ConfigFile {
+    /// The keys the file may hold, each a string.
+    static let knownKeys: Set<String> = ["store", "naming-scheme", "server-id", "theme", "profile", "region", "endpoint-url", "argon2"]
+
+    private(set) var values: [String: String] = [:]
+
+    /// The path of the config file for `environment`.
+    static func path(environment: [String: String]) -> String {
+        if let explicit = environment["SFTPIDP_CONFIG"], !explicit.isEmpty { return explicit }
+        let configHome = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.config"
+        return configHome + "/sftpidp/config.toml"
+    }
+
+    /// Reads the config file when it exists; a file that is not valid TOML, or holds an unknown key or a
+    /// non-string value, is an error naming the file, the line and the rule.
+    static func load(environment: [String: String]) throws -> ConfigFile {
+        let path = path(environment: environment)
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return ConfigFile() }
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw CLIFailure("\(path):\(error.source.begin.line): \(error.description)")
+        }
+        var config = ConfigFile()
+        for (key, value) in table {
+            let line = Self.line(of: key, in: text)
+            guard knownKeys.contains(key) else {
+                throw CLIFailure("\(path):\(line): unknown setting \"\(key)\" (known: \(knownKeys.sorted().joined(separator: ", ")))")
+            }
+            guard let string = value.string else {
+                throw CLIFailure("\(path):\(line): \"\(key)\" must be a string")
+            }
+            config.values[key] = string
+        }
+        return config
+    }
+
+    subscript(key: String) -> String? { values[key] }
+
+    private static func line(of key: String, in text: String) -> Int {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let index = lines.firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix(key) } ?? 0
+        return index + 1
+    }
+}
+
+/// One setting looked up on the command line, then in the environment, then in the config file.
+func resolveSetting(_ option: String?, environment: [String: String], variable: String, config: ConfigFile, key: String) -> String? {
+    if let option, !option.isEmpty { return option }
+    if let value = environment[variable], !value.isEmpty { return value }
+    return config[key]
+}

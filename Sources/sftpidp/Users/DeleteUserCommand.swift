@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import UserManagement
+
+/// `sftpidp users delete USER`: schedules the user's secret for deletion (restorable), or removes it at once.
+struct DeleteUserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "delete",
+        abstract: "Delete an SFTP user; restorable with `users restore` during the recovery window."
+    )
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Argument(help: "The user name.")
+    var username: String
+
+    @Option(help: ArgumentHelp("Days the deleted user can still be restored (7 to 30).", valueName: "DAYS"))
+    var recoveryWindowDays = 30
+
+    @Flag(help: "Remove the user and every version at once, without any way back.")
+    var forceDeleteWithoutRecovery = false
+
+    func validate() throws {
+        guard (7...30).contains(recoveryWindowDays) else {
+            throw ValidationError("--recovery-window-days must be between 7 and 30")
+        }
+    }
+
+    func run() async throws {
+        let directory = try storeOptions.openDirectory()
+        let deletionDate = try await withStoreErrors {
+            try await directory.delete(
+                username,
+                recoveryWindowDays: recoveryWindowDays,
+                forceWithoutRecovery: forceDeleteWithoutRecovery,
+                action: "users.delete"
+            )
+        }
+        if forceDeleteWithoutRecovery {
+            printToStandardError("Deleted \(username) for good.")
+        } else {
+            printToStandardError("Deleted \(username). It can be restored until \(formatDate(deletionDate)) with: sftpidp users restore \(username)")
+        }
+    }
+}
+
+/// `sftpidp users restore USER`: cancels a scheduled deletion.
+struct RestoreUserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore",
+        abstract: "Restore a deleted SFTP user during its recovery window."
+    )
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Argument(help: "The user name.")
+    var username: String
+
+    func run() async throws {
+        let directory = try storeOptions.openDirectory()
+        try await withStoreErrors { try await directory.restore(username, action: "users.restore") }
+        printToStandardError("Restored \(username).")
+    }
+}

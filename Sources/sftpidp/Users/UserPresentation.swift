@@ -1,0 +1,218 @@
+import Foundation
+import IdentityModel
+import SecretStore
+import UserManagement
+
+/// Everything `users show` tells about one user; passwords only as their kind.
+struct UserReport: Encodable {
+    struct Key: Encodable {
+        var type: String
+        var bits: Int
+        var fingerprint: String
+        var comment: String?
+        var expiresAt: Date?
+    }
+
+    struct Home: Encodable {
+        var type: String
+        var directory: String?
+        var mappings: [[String: String]]?
+    }
+
+    struct Posix: Encodable {
+        var uid: UInt32
+        var gid: UInt32
+        var secondaryGids: [UInt32]
+    }
+
+    var username: String
+    var secretName: String
+    var versionId: String
+    var lastChangedAt: Date
+    var valid: Bool
+    var problems: [String]
+    var role: String?
+    var policy: String?
+    var home: Home?
+    var password: String?
+    var legacyPassword: Bool
+    var publicKeys: [Key]
+    var networks: [String]
+    var posixProfile: Posix?
+    var disabled: Bool
+    var expiresAt: Date?
+    var allowedServerIds: [String]
+    var comment: String?
+    var protocolOverrides: [String: [String]]
+    var otherKeys: [String: String]
+
+    init(stored: StoredUser) {
+        username = stored.username
+        secretName = stored.value.name
+        versionId = stored.value.versionID
+        lastChangedAt = stored.value.version.createdAt
+        let user: SFTPUser
+        switch stored.secret {
+        case .failure(let error):
+            user = SFTPUser(secret: UserSecret())
+            problems = [error.reason]
+        case .success(let secret):
+            user = SFTPUser(secret: secret)
+            problems = (user.issues + user.validate()).map(\.description)
+        }
+        valid = problems.isEmpty
+        role = user.role(for: nil)
+        policy = user.policy(for: nil)
+        switch user.home(for: nil) {
+        case .path(let path): home = Home(type: "PATH", directory: path, mappings: nil)
+        case .logical(let mappings):
+            home = Home(type: "LOGICAL", directory: nil, mappings: mappings.map { mapping in
+                var object = ["Entry": mapping.entry, "Target": mapping.target]
+                object["Type"] = mapping.type?.rawValue
+                return object
+            })
+        }
+        let stored = user.storedPassword(for: nil)
+        password = stored?.kindLabel
+        legacyPassword = stored?.isLegacy ?? false
+        publicKeys = user.publicKeys(for: nil).map {
+            Key(type: $0.key.algorithm, bits: $0.key.bits, fingerprint: $0.key.fingerprint, comment: $0.key.comment, expiresAt: $0.expiresAt)
+        }
+        networks = user.acceptedNetworks(for: nil).map(\.description)
+        posixProfile = user.posixProfile(for: nil).map { Posix(uid: $0.uid, gid: $0.gid, secondaryGids: $0.secondaryGids) }
+        disabled = user.isDisabled
+        expiresAt = user.expiresAt
+        allowedServerIds = user.allowedServerIDs
+        comment = user.comment
+        protocolOverrides = Self.overrides(in: user.secret)
+        otherKeys = Self.otherKeys(in: user.secret)
+    }
+
+    /// Per-protocol keys present in the secret, by protocol: `{"FTP": ["Role"]}`.
+    static func overrides(in secret: UserSecret) -> [String: [String]] {
+        var overrides: [String: [String]] = [:]
+        for transferProtocol in TransferProtocol.allCases {
+            let keys = SecretKey.overridable.filter { secret[transferProtocol.rawValue + $0] != nil }
+            if !keys.isEmpty { overrides[transferProtocol.rawValue] = keys }
+        }
+        return overrides
+    }
+
+    /// Keys sftpidp does not interpret, with their values; values of keys whose names suggest a secret are hidden.
+    static func otherKeys(in secret: UserSecret) -> [String: String] {
+        let known = Set(SecretKey.overridable + SecretKey.ownKeys)
+        let perProtocol = Set(TransferProtocol.allCases.flatMap { p in SecretKey.overridable.map { p.rawValue + $0 } })
+        var others: [String: String] = [:]
+        for (key, value) in secret.members where !known.contains(key) && !perProtocol.contains(key) {
+            let looksSecret = ["password", "secret", "token", "hash", "private"].contains { key.lowercased().contains($0) }
+            others[key] = looksSecret ? "(hidden)" : (value.stringValue ?? value.jsonText)
+        }
+        return others
+    }
+
+    /// The report as aligned text for people.
+    var text: String {
+        var lines: [(String, String)] = [
+            ("user", username),
+            ("secret", "\(secretName)  version \(versionId)  changed \(formatDate(lastChangedAt))"),
+        ]
+        if !problems.isEmpty { lines += problems.map { ("PROBLEM", $0) } }
+        lines.append(("role", role ?? "(none: logins are refused)"))
+        switch home {
+        case .some(let home) where home.type == "LOGICAL":
+            lines.append(("home", "LOGICAL, \(home.mappings?.count ?? 0) mapping(s)"))
+            lines += (home.mappings ?? []).map { ("", "\($0["Entry"] ?? "") -> \($0["Target"] ?? "")\($0["Type"].map { " (\($0))" } ?? "")") }
+        case .some(let home):
+            lines.append(("home", home.directory ?? "(bucket root)"))
+        case nil: break
+        }
+        if let policy { lines.append(("policy", policy)) }
+        lines.append(("password", password.map { legacyPassword ? "\($0) (legacy: set a new password to store it hashed)" : $0 } ?? "(none)"))
+        if publicKeys.isEmpty {
+            lines.append(("keys", "(none)"))
+        } else {
+            for (index, key) in publicKeys.enumerated() {
+                let expiry = key.expiresAt.map { "  expires \(formatDate($0))" } ?? ""
+                lines.append((index == 0 ? "keys" : "", "\(key.bits) \(key.fingerprint) \(key.comment ?? "(no comment)") (\(key.type))\(expiry)"))
+            }
+        }
+        lines.append(("networks", networks.isEmpty ? "(any source address)" : networks.joined(separator: ", ")))
+        if let posix = posixProfile {
+            let secondary = posix.secondaryGids.isEmpty ? "" : " secondary \(posix.secondaryGids.map(String.init).joined(separator: ","))"
+            lines.append(("posix", "uid \(posix.uid) gid \(posix.gid)\(secondary)"))
+        }
+        lines.append(("disabled", disabled ? "yes" : "no"))
+        if let expiresAt { lines.append(("expires", formatDate(expiresAt))) }
+        if !allowedServerIds.isEmpty { lines.append(("servers", allowedServerIds.joined(separator: ", "))) }
+        if let comment { lines.append(("comment", comment)) }
+        for (protocolName, keys) in protocolOverrides.sorted(by: { $0.key < $1.key }) {
+            lines.append(("\(protocolName) only", keys.joined(separator: ", ")))
+        }
+        for (key, value) in otherKeys.sorted(by: { $0.key < $1.key }) {
+            lines.append(("other", "\(key) = \(value)"))
+        }
+        let width = lines.map(\.0.count).max() ?? 0
+        return lines.map { label, value in label.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value }
+            .joined(separator: "\n")
+    }
+}
+
+/// The stable JSON form of one `users list` entry.
+struct UserOverviewJSON: Encodable {
+    var username: String
+    var password: String?
+    var publicKeys: Int
+    var role: String?
+    var home: String
+    var flags: [UserOverview.Flag]
+    var problems: [String]
+
+    init(_ overview: UserOverview) {
+        username = overview.username
+        password = overview.passwordKind
+        publicKeys = overview.publicKeyCount
+        role = overview.role
+        home = overview.home.text
+        flags = overview.flags
+        problems = overview.problems
+    }
+}
+
+/// The stable JSON form of one `users history` entry.
+struct UserVersionJSON: Encodable {
+    var versionId: String
+    var stages: [String]
+    var createdAt: Date
+    var changedKeys: [String]?
+
+    init(_ entry: UserVersion) {
+        versionId = entry.version.versionID
+        stages = entry.version.stages
+        createdAt = entry.version.createdAt
+        changedKeys = entry.changedKeys
+    }
+}
+
+/// The `users list` table: one line per user, columns sized to their content.
+struct UserTable {
+    var overviews: [UserOverview]
+
+    var text: String {
+        let header = ["USER", "AUTH", "ROLE", "HOME", "FLAGS"]
+        let rows = overviews.map { overview in
+            [
+                overview.username,
+                overview.authenticationSummary,
+                overview.roleShortName ?? "-",
+                overview.home.text,
+                overview.flags.map(\.rawValue).joined(separator: ","),
+            ]
+        }
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        return ([header] + rows).map { row in
+            row.enumerated().map { column, cell in
+                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }.joined(separator: "\n")
+    }
+}

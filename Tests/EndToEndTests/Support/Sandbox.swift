@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+
+/// A temporary home for one end-to-end test: its own HOME, XDG directories and store, removed at the end.
+///
+/// Runs the real `sftpidp` binary built by `swift build` (or the one named by `SFTPIDP_BINARY`).
+final class Sandbox {
+    let root: URL
+    var environment: [String: String]
+
+    /// The `sftpidp` binary under test.
+    static let binary: URL = {
+        if let explicit = ProcessInfo.processInfo.environment["SFTPIDP_BINARY"] {
+            return URL(fileURLWithPath: explicit)
+        }
+        let packageRoot = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return packageRoot.appendingPathComponent(".build/debug/sftpidp")
+    }()
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("sftpidp-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        var environment = ProcessInfo.processInfo.environment.filter { key, _ in
+            !key.hasPrefix("SFTPIDP_") && !key.hasPrefix("AWS_") && !key.hasPrefix("XDG_") && key != "NO_COLOR"
+        }
+        environment["HOME"] = root.path
+        environment["XDG_CONFIG_HOME"] = root.appendingPathComponent("config").path
+        environment["XDG_DATA_HOME"] = root.appendingPathComponent("data").path
+        environment["USER"] = "e2e-admin"
+        // Cheap hashes keep the suite fast; the default cost is tested in the model's unit tests.
+        environment["SFTPIDP_ARGON2"] = "m=256,t=1,p=1"
+        self.environment = environment
+        guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
+            throw SandboxError("the sftpidp binary is missing at \(Self.binary.path): run `swift build` before `swift test`")
+        }
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    /// A path inside the sandbox.
+    func path(_ relative: String) -> String {
+        root.appendingPathComponent(relative).path
+    }
+
+    /// Writes a file inside the sandbox and returns its path.
+    @discardableResult
+    func write(_ text: String, to relative: String) throws -> String {
+        let url = root.appendingPathComponent(relative)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    /// Runs `sftpidp` with `arguments` and `input` on standard input, and waits for it.
+    @discardableResult
+    func run(_ arguments: [String], input: String? = nil, environment extra: [String: String] = [:]) throws -> CommandResult {
+        try Self.runProcess(Self.binary, arguments, input: input, environment: environment.merging(extra) { $1 }, directory: root)
+    }
+
+    /// Runs any program (a real peer such as `ssh-keygen`, `curl` or `sqlite3`) found on PATH.
+    @discardableResult
+    func runTool(_ tool: String, _ arguments: [String], input: String? = nil) throws -> CommandResult {
+        let path = try Self.which(tool)
+        return try Self.runProcess(URL(fileURLWithPath: path), arguments, input: input, environment: environment, directory: root)
+    }
+
+    /// Starts `sftpidp` without waiting; the caller stops it.
+    func start(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Process {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.environment = environment.merging(extra) { $1 }
+        process.currentDirectoryURL = root
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// The full path of a program on PATH; a test that needs a missing tool fails with this error.
+    static func which(_ tool: String) throws -> String {
+        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+        for directory in paths {
+            let candidate = "\(directory)/\(tool)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        throw SandboxError("\(tool) is not installed: run `bash scripts/install-deps.sh --test`")
+    }
+
+    private static func runProcess(_ executable: URL, _ arguments: [String], input: String?, environment: [String: String], directory: URL) throws -> CommandResult {
+        // Output goes to files, not pipes, so a chatty process can never block on a full pipe.
+        let outputURL = directory.appendingPathComponent(".out-\(UUID().uuidString)")
+        let errorURL = directory.appendingPathComponent(".err-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errorURL.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: outputURL)
+            try? FileManager.default.removeItem(at: errorURL)
+        }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = environment
+        process.currentDirectoryURL = directory
+        process.standardOutput = try FileHandle(forWritingTo: outputURL)
+        process.standardError = try FileHandle(forWritingTo: errorURL)
+        let stdin = Pipe()
+        process.standardInput = stdin
+        try process.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try stdin.fileHandleForWriting.close()
+        process.waitUntilExit()
+        return CommandResult(
+            status: process.terminationStatus,
+            stdout: (try? String(contentsOf: outputURL, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOf: errorURL, encoding: .utf8)) ?? ""
+        )
+    }
+}
+
+/// What a finished command printed and its exit status.
+struct CommandResult: CustomStringConvertible {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+
+    var description: String { "exit \(status)\n--- stdout\n\(stdout)\n--- stderr\n\(stderr)" }
+}
+
+/// A sandbox set-up failure, with what to do about it.
+struct SandboxError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
