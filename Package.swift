@@ -160,7 +160,7 @@ let package = Package(
         .testTarget(name: "IdentityModelTests", dependencies: ["IdentityModel"]),
         .testTarget(name: "SecretStoreTests", dependencies: ["SecretStore", "SecretStoreTesting"]),
         .testTarget(name: "UserManagementTests", dependencies: ["UserManagement", "SecretStoreTesting"]),
-        .testTarget(name: "EmbeddedStoreTests", dependencies: ["EmbeddedStore", "SecretStore"]),
+        .testTarget(name: "EmbeddedStoreTests", dependencies: ["EmbeddedStore", "SecretStore", "SecretStoreTesting"]),
         .testTarget(name: "AWSSecretsManagerTests", dependencies: ["AWSSecretsManager", "SecretStore"]),
         .testTarget(
             name: "IdentityProviderTests",

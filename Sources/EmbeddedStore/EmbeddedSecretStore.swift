@@ -1,0 +1,179 @@
+import Foundation
+import GRDB
+import SecretStore
+
+/// A ``SecretStore`` in one SQLite file (WAL), each value sealed with AES-256-GCM under a master key kept in a
+/// separate file. Safe to share between tasks and between processes: every write is one immediate transaction.
+public final class EmbeddedSecretStore: AuditedSecretStore {
+    /// The SQLite file.
+    public let databasePath: String
+    /// The master key file.
+    public let keyPath: String
+    public var displayName: String { "embedded \(databasePath)" }
+
+    let pool: DatabasePool
+    let cipher: SecretCipher
+    let clock: @Sendable () -> Date
+
+    private init(databasePath: String, pool: DatabasePool, cipher: SecretCipher, clock: @escaping @Sendable () -> Date) {
+        self.databasePath = databasePath
+        self.keyPath = cipher.masterKey.path
+        self.pool = pool
+        self.cipher = cipher
+        self.clock = clock
+    }
+
+    /// Opens the store at `databasePath` with the key at `keyPath`.
+    ///
+    /// With `createIfMissing`, a missing store is created (mode 0600, directories 0700) and a missing key is
+    /// generated, but only for a new store: an existing store whose key file is gone is an error. Throws a
+    /// ``SecretStoreError`` with a clear message when the key file is readable by others, holds no 256-bit key,
+    /// does not decrypt this store, or when the file is not an sftpidp store; in those cases nothing is written.
+    ///
+    /// - Parameter clock: the current time; tests move it to reach the end of recovery windows.
+    public static func open(databasePath: String, keyPath: String, createIfMissing: Bool,
+                            clock: @escaping @Sendable () -> Date = { Date() }) throws -> EmbeddedSecretStore {
+        let existing = (try? FileManager.default.attributesOfItem(atPath: databasePath)[.size] as? Int).map { $0 > 0 } ?? false
+        let key: MasterKey
+        if existing {
+            guard FileManager.default.fileExists(atPath: keyPath) else {
+                throw SecretStoreError(.notFound, message: "the store \(databasePath) exists but its master key file \(keyPath) does not; restore the key from your backup or point SFTPIDP_MASTER_KEY_FILE at it")
+            }
+            key = try MasterKey.load(path: keyPath)
+        } else {
+            guard createIfMissing else {
+                throw SecretStoreError(.notFound, message: "there is no store at \(databasePath); create one with `sftpidp store init`")
+            }
+            key = try MasterKey.loadOrCreate(path: keyPath)
+            try FileSystem.createDirectory((databasePath as NSString).deletingLastPathComponent)
+            try FileSystem.createPrivateFile(databasePath)
+        }
+        let cipher = SecretCipher(masterKey: key)
+        do {
+            let pool = try DatabasePool(path: databasePath, configuration: configuration())
+            // A file with tables must prove it is ours and opens with this key before anything is written to it.
+            let isBlank = try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") == 0 }
+            if !isBlank {
+                try verifyKey(pool, cipher: cipher, databasePath: databasePath)
+            }
+            try StoreSchema.migrator(keyCheck: cipher.sealKeyCheck()).migrate(pool)
+            try verifyKey(pool, cipher: cipher, databasePath: databasePath)
+            let store = EmbeddedSecretStore(databasePath: databasePath, pool: pool, cipher: cipher, clock: clock)
+            try pool.write { db in try StoreRows.purgeExpired(db, now: clock()) }
+            return store
+        } catch {
+            throw SecretStoreError.mapping(error, databasePath: databasePath)
+        }
+    }
+
+    /// Closes the database connections; later calls fail.
+    public func close() throws {
+        try pool.close()
+    }
+
+    private static func configuration() -> Configuration {
+        var configuration = Configuration()
+        // Another process may hold the write lock for the length of one transaction: wait for it.
+        configuration.busyMode = .timeout(30)
+        configuration.prepareDatabase { db in
+            // FULL: a write that returned has reached the disk (WAL is fsynced at every commit), so it
+            // survives a killed process and a power cut alike.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        return configuration
+    }
+
+    /// Throws when the file is not an sftpidp store or its key check does not open with `cipher`'s key.
+    private static func verifyKey(_ pool: DatabasePool, cipher: SecretCipher, databasePath: String) throws {
+        let check = try pool.read { db -> Data? in
+            guard try db.tableExists("meta") else { return nil }
+            return try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'keyCheck'")
+        }
+        guard let check else {
+            throw SecretStoreError(.corrupt, message: "\(databasePath) is an SQLite database but not an sftpidp store")
+        }
+        guard cipher.opensKeyCheck(check) else {
+            throw SecretStoreError(.corrupt, message: "the master key at \(cipher.masterKey.path) does not decrypt this store (\(databasePath)); use the key file that was made with it")
+        }
+    }
+
+    /// Runs `body` and turns SQLite errors into clear store errors.
+    func mapped<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            throw SecretStoreError.mapping(error, databasePath: databasePath)
+        }
+    }
+
+    // MARK: Reads
+
+    public func listSecrets(prefix: String, pageSize: Int, nextToken: String?, includeDeleted: Bool) async throws -> SecretPage {
+        try SecretStoreRules.validatePageSize(pageSize)
+        let after = try nextToken.map(NameAfterToken.decode) ?? ""
+        let now = clock().timeIntervalSince1970
+        // Every valid name character sorts below U+007F, so [prefix, prefix + U+007F) holds exactly the names with that prefix.
+        let summaries = try await mapped {
+            try await pool.read { db in
+                try Row.fetchAll(db.cachedStatement(sql: """
+                    SELECT name, changed_at, deleted_at FROM secrets
+                    WHERE name >= ? AND name < ? AND name > ? AND (purge_at IS NULL OR purge_at > ?) AND (? OR deleted_at IS NULL)
+                    ORDER BY name LIMIT ?
+                    """), arguments: [prefix, prefix + "\u{7F}", after, now, includeDeleted, pageSize + 1]).map { row in
+                    SecretSummary(name: row["name"], lastChangedAt: Date(timeIntervalSince1970: row["changed_at"]),
+                                  deletedAt: (row["deleted_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+                }
+            }
+        }
+        let page = Array(summaries.prefix(pageSize))
+        let token = summaries.count > pageSize ? page.last.map { NameAfterToken.encode(lastName: $0.name) } : nil
+        return SecretPage(secrets: page, nextToken: token)
+    }
+
+    public func getSecret(name: String, version: VersionSelector) async throws -> SecretValue {
+        let now = clock()
+        let sealed = try await mapped {
+            try await pool.read { db in
+                let secret = try StoreRows.liveSecret(db, name: name, now: now)
+                guard let row = try StoreRows.version(db, secret: secret, selector: version) else {
+                    throw SecretStoreError(.notFound, secretName: name, message: "secret \(name) has no \(Self.describe(version))")
+                }
+                return row
+            }
+        }
+        return SecretValue(version: sealed.info, string: try cipher.open(sealed.sealedValue, name: name, versionID: sealed.info.versionID))
+    }
+
+    public func listVersions(name: String) async throws -> [SecretVersionInfo] {
+        let now = clock()
+        return try await mapped {
+            try await pool.read { db in
+                guard let secret = try StoreRows.secret(db, name: name, now: now) else { throw StoreRows.notFound(name) }
+                return try StoreRows.versions(db, secret: secret).map(\.info)
+            }
+        }
+    }
+
+    public func auditTrail(secretName: String?, limit: Int) async throws -> [AuditEntry] {
+        try await mapped {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT time, actor, client_address, action, secret_name, changed_fields FROM audit
+                    WHERE ? IS NULL OR secret_name = ? ORDER BY seq DESC LIMIT ?
+                    """, arguments: [secretName, secretName, max(0, limit)]).map { row in
+                    let fields = try JSONDecoder().decode([String].self, from: Data((row["changed_fields"] as String).utf8))
+                    return AuditEntry(time: Date(timeIntervalSince1970: row["time"]), actor: row["actor"], clientAddress: row["client_address"],
+                                      action: row["action"], secretName: row["secret_name"], changedFields: fields)
+                }
+            }
+        }
+    }
+
+    private static func describe(_ selector: VersionSelector) -> String {
+        switch selector {
+        case .current: "current version"
+        case .previous: "previous version"
+        case .id(let id): "version \(id)"
+        }
+    }
+}

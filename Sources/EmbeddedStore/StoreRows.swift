@@ -1,0 +1,128 @@
+import Foundation
+import GRDB
+import SecretStore
+
+/// A secret's row, as the store's queries need it.
+struct SecretRow {
+    var id: Int64
+    var name: String
+    var deletedAt: Date?
+}
+
+/// One version's row with its sealed value.
+struct SealedVersionRow: Sendable {
+    var seq: Int64
+    var info: SecretVersionInfo
+    var sealedValue: Data
+}
+
+/// The SQL the store runs, one function per question; every function expects to run inside a read or write.
+enum StoreRows {
+    static func secret(_ db: Database, name: String, now: Date) throws -> SecretRow? {
+        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, deleted_at, purge_at FROM secrets WHERE name = ?"), arguments: [name])
+        guard let row else { return nil }
+        if let purgeAt = row["purge_at"] as Double?, purgeAt <= now.timeIntervalSince1970 { return nil }
+        return SecretRow(id: row["id"], name: name, deletedAt: (row["deleted_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+    }
+
+    /// The secret, or ``SecretStoreError/Kind/notFound`` / ``SecretStoreError/Kind/markedForDeletion``.
+    static func liveSecret(_ db: Database, name: String, now: Date) throws -> SecretRow {
+        guard let secret = try secret(db, name: name, now: now) else { throw notFound(name) }
+        guard secret.deletedAt == nil else {
+            throw SecretStoreError(.markedForDeletion, secretName: name, message: "secret \(name) is scheduled for deletion; restore it first")
+        }
+        return secret
+    }
+
+    static func version(_ db: Database, secret: SecretRow, selector: VersionSelector) throws -> SealedVersionRow? {
+        let columns = "v.seq, v.version_id, v.created_at, v.sealed_value"
+        let row: Row?
+        switch selector {
+        case .current, .previous:
+            let label = selector == .current ? SecretVersionInfo.currentStage : SecretVersionInfo.previousStage
+            row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(columns) FROM stages s JOIN versions v ON v.seq = s.version_seq WHERE s.secret_id = ? AND s.label = ?"),
+                                   arguments: [secret.id, label])
+        case .id(let versionID):
+            row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(columns) FROM versions v WHERE v.secret_id = ? AND v.version_id = ?"),
+                                   arguments: [secret.id, versionID])
+        }
+        guard let row else { return nil }
+        let seq: Int64 = row["seq"]
+        let labels = try String.fetchAll(db.cachedStatement(sql: "SELECT label FROM stages WHERE version_seq = ? ORDER BY label"), arguments: [seq])
+        let info = SecretVersionInfo(name: secret.name, versionID: row["version_id"], stages: labels,
+                                     createdAt: Date(timeIntervalSince1970: row["created_at"]))
+        return SealedVersionRow(seq: seq, info: info, sealedValue: row["sealed_value"])
+    }
+
+    /// Every version of a secret with its labels, newest first, and each version's row id.
+    static func versions(_ db: Database, secret: SecretRow) throws -> [(seq: Int64, info: SecretVersionInfo)] {
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT v.seq, v.version_id, v.created_at, group_concat(s.label) AS labels
+            FROM versions v LEFT JOIN stages s ON s.version_seq = v.seq
+            WHERE v.secret_id = ? GROUP BY v.seq ORDER BY v.seq DESC
+            """), arguments: [secret.id])
+        return rows.map { row in
+            let labels = (row["labels"] as String?).map { $0.split(separator: ",").map(String.init).sorted() } ?? []
+            return (row["seq"], SecretVersionInfo(name: secret.name, versionID: row["version_id"], stages: labels,
+                                                  createdAt: Date(timeIntervalSince1970: row["created_at"])))
+        }
+    }
+
+    static func currentVersionID(_ db: Database, secret: SecretRow) throws -> String {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT v.version_id FROM stages s JOIN versions v ON v.seq = s.version_seq WHERE s.secret_id = ? AND s.label = ?"),
+                            arguments: [secret.id, SecretVersionInfo.currentStage]) ?? ""
+    }
+
+    static func insertVersion(_ db: Database, secretID: Int64, versionID: String, createdAt: Date, sealedValue: Data) throws {
+        try db.execute(sql: "INSERT INTO versions (secret_id, version_id, created_at, sealed_value) VALUES (?, ?, ?, ?)",
+                       arguments: [secretID, versionID, createdAt.timeIntervalSince1970, sealedValue])
+    }
+
+    /// Moves the stage labels so that `versionID` is current, drops versions beyond the cap, returns the new current version.
+    static func makeCurrent(_ db: Database, secret: SecretRow, versionID: String) throws -> SecretVersionInfo {
+        let versions = try versions(db, secret: secret)
+        guard let target = versions.first(where: { $0.info.versionID == versionID }) else { throw notFound(secret.name, versionID: versionID) }
+        let stages = Dictionary(uniqueKeysWithValues: versions.map { ($0.info.versionID, $0.info.stages) })
+        let changed = SecretStoreRules.stagesAfterMakingCurrent(versionID, stages: stages)
+        let seqs = Dictionary(uniqueKeysWithValues: versions.map { ($0.info.versionID, $0.seq) })
+        for id in changed.keys {
+            try db.execute(sql: "DELETE FROM stages WHERE version_seq = ?", arguments: [seqs[id]])
+        }
+        for (id, labels) in changed {
+            for label in labels {
+                try db.execute(sql: "INSERT INTO stages (secret_id, label, version_seq) VALUES (?, ?, ?)", arguments: [secret.id, label, seqs[id]])
+            }
+        }
+        let relabelled = versions.map { version in
+            var info = version.info
+            info.stages = changed[info.versionID] ?? info.stages
+            return info
+        }
+        for id in SecretStoreRules.versionsToPrune(relabelled) {
+            try db.execute(sql: "DELETE FROM versions WHERE seq = ?", arguments: [seqs[id]])
+        }
+        var info = target.info
+        info.stages = changed[versionID] ?? info.stages
+        return info
+    }
+
+    static func recordAudit(_ db: Database, context: WriteContext, secretName: String, time: Date) throws {
+        let fields = String(decoding: try JSONEncoder().encode(context.changedFields), as: UTF8.self)
+        try db.execute(sql: "INSERT INTO audit (time, actor, client_address, action, secret_name, changed_fields) VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: [time.timeIntervalSince1970, context.actor, context.clientAddress, context.action, secretName, fields])
+    }
+
+    /// Removes the secrets whose recovery window has passed, with an audit entry for each.
+    static func purgeExpired(_ db: Database, now: Date) throws {
+        let expired = try String.fetchAll(db.cachedStatement(sql: "SELECT name FROM secrets WHERE purge_at <= ?"), arguments: [now.timeIntervalSince1970])
+        guard !expired.isEmpty else { return }
+        try db.execute(sql: "DELETE FROM secrets WHERE purge_at <= ?", arguments: [now.timeIntervalSince1970])
+        for name in expired {
+            try recordAudit(db, context: WriteContext(action: "store.purge", actor: "sftpidp"), secretName: name, time: now)
+        }
+    }
+
+    static func notFound(_ name: String, versionID: String? = nil) -> SecretStoreError {
+        SecretStoreError(.notFound, secretName: name, message: versionID.map { "secret \(name) has no version \($0)" } ?? "secret \(name) not found")
+    }
+}

@@ -1,1 +1,0 @@
-// Tests for EmbeddedStore land here.
