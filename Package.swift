@@ -82,6 +82,7 @@ let package = Package(
             dependencies: [
                 "SecretStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -161,7 +162,7 @@ let package = Package(
         .testTarget(name: "SecretStoreTests", dependencies: ["SecretStore", "SecretStoreTesting"]),
         .testTarget(name: "UserManagementTests", dependencies: ["UserManagement", "SecretStoreTesting"]),
         .testTarget(name: "EmbeddedStoreTests", dependencies: ["EmbeddedStore", "SecretStore", "SecretStoreTesting"]),
-        .testTarget(name: "AWSSecretsManagerTests", dependencies: ["AWSSecretsManager", "SecretStore"]),
+        .testTarget(name: "AWSSecretsManagerTests", dependencies: ["AWSSecretsManager", "SecretStore", "SecretStoreTesting"]),
         .testTarget(
             name: "IdentityProviderTests",
             dependencies: ["IdentityProvider", "IdentityModel", "SecretStore", "SecretStoreTesting"]

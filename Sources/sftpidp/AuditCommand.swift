@@ -28,7 +28,7 @@ struct AuditCommand: AsyncParsableCommand {
         guard let audited = store as? any AuditedSecretStore else {
             throw CLIFailure("\(store.displayName) keeps no audit trail of its own (for AWS Secrets Manager, use CloudTrail)")
         }
-        let secretName = try user.map { try storeOptions.namingScheme().secretName(forUser: $0, serverID: try storeOptions.resolvedServerID()) }
+        let secretName = try user.map { try storeOptions.resolvedNamingScheme().secretName(forUser: $0, serverID: try storeOptions.resolvedServerID()) }
         let entries = try await withStoreErrors { try await audited.auditTrail(secretName: secretName, limit: limit) }
         if json {
             print(try encodeJSON(entries))

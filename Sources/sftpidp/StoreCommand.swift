@@ -10,7 +10,7 @@ struct StoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store",
         abstract: "Create, check and copy secret stores.",
-        subcommands: [InitStoreCommand.self, CheckStoreCommand.self]
+        subcommands: [InitStoreCommand.self, CheckStoreCommand.self, CopyStoreCommand.self]
     )
 }
 
@@ -53,10 +53,11 @@ struct CheckStoreCommand: AsyncParsableCommand {
         var problems = 0
         if let embedded = store as? EmbeddedSecretStore {
             let report = try withStoreErrorsSync { try embedded.check() }
-            print(report.description)
+            print("\(embedded.displayName): \(report.secretCount) secrets, \(report.versionCount) versions, \(report.scheduledDeletionCount) scheduled for deletion")
+            for problem in report.problems { print("PROBLEM: \(problem)") }
             problems += report.problems.count
         }
-        let directory = UserDirectory(store: store, naming: try storeOptions.namingScheme(), serverID: try storeOptions.resolvedServerID())
+        let directory = UserDirectory(store: store, naming: try storeOptions.resolvedNamingScheme(), serverID: try storeOptions.resolvedServerID())
         let overviews = try await withStoreErrors { try await directory.overviews() }
         for overview in overviews where !overview.problems.isEmpty {
             problems += 1

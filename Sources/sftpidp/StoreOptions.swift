@@ -1,5 +1,4 @@
 import ArgumentParser
-import AWSSecretsManager
 import EmbeddedStore
 import Foundation
 import IdentityModel
@@ -45,18 +44,7 @@ struct StoreOptions: ParsableArguments {
     /// Opens the store named by `setting` (a path, `aws` or `aws:REGION`; nil means the embedded default).
     func openStore(_ setting: String?, config: ConfigFile, createIfMissing: Bool = true) throws -> any SecretStore {
         if let setting, setting == "aws" || setting.hasPrefix("aws:") {
-            let regionFromStore = setting.hasPrefix("aws:") ? String(setting.dropFirst(4)) : nil
-            do {
-                let configuration = try AWSConfiguration.resolve(
-                    profile: profile ?? config["profile"],
-                    region: region ?? regionFromStore ?? config["region"],
-                    endpointURL: endpointUrl ?? config["endpoint-url"],
-                    environment: environment
-                )
-                return AWSSecretsManagerStore(configuration: configuration)
-            } catch {
-                throw CLIFailure(String(describing: error))
-            }
+            return try openAWSStore(region: setting.hasPrefix("aws:") ? String(setting.dropFirst(4)) : nil, config: config)
         }
         let location = EmbeddedStoreLocation.resolve(storePath: setting, environment: environment)
         do {
@@ -67,7 +55,7 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// The naming scheme after options, environment and config file; `SFTP/{username}` by default.
-    func namingScheme() throws -> NamingScheme {
+    func resolvedNamingScheme() throws -> NamingScheme {
         let config = try ConfigFile.load(environment: environment)
         guard let setting = resolveSetting(namingScheme, environment: environment, variable: "SFTPIDP_NAMING_SCHEME", config: config, key: "naming-scheme") else {
             return .sftpPrefix
@@ -87,7 +75,7 @@ struct StoreOptions: ParsableArguments {
 
     /// The users of the configured store under the configured naming scheme.
     func openDirectory() throws -> UserDirectory {
-        UserDirectory(store: try openStore(), naming: try namingScheme(), serverID: try resolvedServerID())
+        UserDirectory(store: try openStore(), naming: try resolvedNamingScheme(), serverID: try resolvedServerID())
     }
 }
 

@@ -58,23 +58,22 @@ struct UpdateUserCommand: AsyncParsableCommand {
         case .failure(let error):
             throw CLIFailure("\(stored.value.name) cannot be edited field by field: \(error.reason). Fix it with `--set`-free tools or delete and re-create it.")
         }
-        var user = SFTPUser(secret: secret)
+        var edited = secret
         for assignment in assignments {
             let parts = assignment.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            user.secret[String(parts[0])] = .string(String(parts[1]))
+            edited[String(parts[0])] = .string(String(parts[1]))
         }
-        for key in removals { user.secret[key] = nil }
+        for key in removals { edited[key] = nil }
+        var user = SFTPUser(secret: edited)
         let generated = try edits.apply(to: &user, hashing: try storeOptions.argon2Parameters())
         if clearPassword { user.clearPassword() }
         if disable { user.setDisabled(true) }
         if enable { user.setDisabled(false) }
-        for line in addedKeys {
-            do { try user.addPublicKey(try parseKey(line)) } catch let error as FieldError { throw CLIFailure(error.description) }
-        }
-        for fingerprint in removedFingerprints {
-            guard user.removePublicKey(fingerprint: fingerprint) else {
-                throw CLIFailure("--remove-public-key: \(username) has no key with fingerprint \(fingerprint)")
-            }
+        do {
+            for line in addedKeys { try user.addPublicKey(try parseKey(line)) }
+            for fingerprint in removedFingerprints { try user.removePublicKey(fingerprint: fingerprint) }
+        } catch let error as FieldError {
+            throw CLIFailure(error.description)
         }
         try checkValid(user)
         let changed = user.secret.changedKeys(comparedTo: secret)

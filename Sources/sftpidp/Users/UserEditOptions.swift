@@ -29,7 +29,7 @@ struct UserEditOptions: ParsableArguments {
     var generatePassword = false
 
     @Option(help: ArgumentHelp("Length of a generated password.", valueName: "N"))
-    var passwordLength: Int = PasswordGenerator.defaultLength
+    var passwordLength: Int = 24
 
     @Option(help: ArgumentHelp("A file holding the scope-down policy JSON.", valueName: "FILE"))
     var policyFile: String?
@@ -56,8 +56,8 @@ struct UserEditOptions: ParsableArguments {
         if passwordStdin, generatePassword {
             throw ValidationError("--password-stdin and --generate-password exclude each other")
         }
-        if !(8...1024).contains(passwordLength) {
-            throw ValidationError("--password-length must be between 8 and 1024")
+        if !PasswordGenerator.lengthRange.contains(passwordLength) {
+            throw ValidationError("--password-length must be between \(PasswordGenerator.lengthRange.lowerBound) and \(PasswordGenerator.lengthRange.upperBound)")
         }
     }
 
@@ -71,6 +71,14 @@ struct UserEditOptions: ParsableArguments {
     /// Applies every given option to `user`. Returns the generated password, if one was asked for, so that
     /// the caller prints it only after the write succeeded.
     func apply(to user: inout SFTPUser, hashing: Argon2Parameters) throws -> String? {
+        do {
+            return try applyFields(to: &user, hashing: hashing)
+        } catch let error as FieldError {
+            throw CLIFailure(error.description)
+        }
+    }
+
+    private func applyFields(to user: inout SFTPUser, hashing: Argon2Parameters) throws -> String? {
         if let role { user.setRole(role) }
         if let home { user.setHome(.path(home.isEmpty ? nil : home)) }
         if !homeMappings.isEmpty { user.setHome(.logical(try homeMappings.map(Self.parseMapping))) }
@@ -78,13 +86,21 @@ struct UserEditOptions: ParsableArguments {
         if !networks.isEmpty { user.setNetworks(try parseNetworks(networks.joined(separator: ","))) }
         if let posix { user.setPosixProfile(try Self.parsePosix(posix)) }
         if let expiresAt { user.setExpiresAt(try Self.parseDate(expiresAt, field: "--expires-at")) }
-        if !allowedServerIDs.isEmpty { user.setAllowedServerIDs(allowedServerIDs) }
+        if !allowedServerIDs.isEmpty {
+            for id in allowedServerIDs {
+                if let error = Validation.serverID(id, field: "--allowed-server-id") { throw CLIFailure(error.description) }
+            }
+            user.setAllowedServerIDs(allowedServerIDs)
+        }
         if let comment { user.setComment(comment.isEmpty ? nil : comment) }
 
         let keyLines = try publicKeys + publicKeyFiles.flatMap { try keyLinesInFile($0) }
         if !keyLines.isEmpty {
             let keys = try keyLines.map { try parseKey($0) }
-            user.removeAllPublicKeys()
+            var secret = user.secret
+            secret[SecretKey.publicKey] = nil
+            secret[SecretKey.publicKeys] = nil
+            user = SFTPUser(secret: secret)
             for key in keys { try user.addPublicKey(key) }
         }
 
@@ -97,7 +113,7 @@ struct UserEditOptions: ParsableArguments {
         }
         if let password {
             if let error = Validation.password(password, field: "password") { throw CLIFailure(error.description) }
-            user.setPassword(hash: try PasswordHasher.hash(password, parameters: hashing))
+            try user.setPassword(hash: try PasswordHasher.hash(password, parameters: hashing))
         }
         return generated
     }

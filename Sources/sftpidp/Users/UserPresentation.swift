@@ -11,12 +11,37 @@ struct UserReport: Encodable {
         var fingerprint: String
         var comment: String?
         var expiresAt: Date?
+
+        // Absent values are written as null, so that every key is always present.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(type, forKey: .type)
+            try container.encode(bits, forKey: .bits)
+            try container.encode(fingerprint, forKey: .fingerprint)
+            try container.encode(comment, forKey: .comment)
+            try container.encode(expiresAt, forKey: .expiresAt)
+        }
+
+        enum CodingKeys: String, CodingKey { case type, bits, fingerprint, comment, expiresAt }
     }
 
     struct Home: Encodable {
         var type: String
         var directory: String?
         var mappings: [[String: String]]?
+
+        // PATH homes write `directory` (null for the bucket root), LOGICAL ones write `mappings`.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(type, forKey: .type)
+            if let mappings {
+                try container.encode(mappings, forKey: .mappings)
+            } else {
+                try container.encode(directory, forKey: .directory)
+            }
+        }
+
+        enum CodingKeys: String, CodingKey { case type, directory, mappings }
     }
 
     struct Posix: Encodable {
@@ -45,6 +70,36 @@ struct UserReport: Encodable {
     var comment: String?
     var protocolOverrides: [String: [String]]
     var otherKeys: [String: String]
+
+    // Absent values are written as null, so that every key is always present.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(username, forKey: .username)
+        try container.encode(secretName, forKey: .secretName)
+        try container.encode(versionId, forKey: .versionId)
+        try container.encode(lastChangedAt, forKey: .lastChangedAt)
+        try container.encode(valid, forKey: .valid)
+        try container.encode(problems, forKey: .problems)
+        try container.encode(role, forKey: .role)
+        try container.encode(policy, forKey: .policy)
+        try container.encode(home, forKey: .home)
+        try container.encode(password, forKey: .password)
+        try container.encode(legacyPassword, forKey: .legacyPassword)
+        try container.encode(publicKeys, forKey: .publicKeys)
+        try container.encode(networks, forKey: .networks)
+        try container.encode(posixProfile, forKey: .posixProfile)
+        try container.encode(disabled, forKey: .disabled)
+        try container.encode(expiresAt, forKey: .expiresAt)
+        try container.encode(allowedServerIds, forKey: .allowedServerIds)
+        try container.encode(comment, forKey: .comment)
+        try container.encode(protocolOverrides, forKey: .protocolOverrides)
+        try container.encode(otherKeys, forKey: .otherKeys)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case username, secretName, versionId, lastChangedAt, valid, problems, role, policy, home, password, legacyPassword,
+             publicKeys, networks, posixProfile, disabled, expiresAt, allowedServerIds, comment, protocolOverrides, otherKeys
+    }
 
     init(stored: StoredUser) {
         username = stored.username
@@ -82,32 +137,16 @@ struct UserReport: Encodable {
         posixProfile = user.posixProfile(for: nil).map { Posix(uid: $0.uid, gid: $0.gid, secondaryGids: $0.secondaryGids) }
         disabled = user.isDisabled
         expiresAt = user.expiresAt
-        allowedServerIds = user.allowedServerIDs
+        allowedServerIds = user.allowedServerIDs ?? []
         comment = user.comment
-        protocolOverrides = Self.overrides(in: user.secret)
-        otherKeys = Self.otherKeys(in: user.secret)
-    }
-
-    /// Per-protocol keys present in the secret, by protocol: `{"FTP": ["Role"]}`.
-    static func overrides(in secret: UserSecret) -> [String: [String]] {
-        var overrides: [String: [String]] = [:]
-        for transferProtocol in TransferProtocol.allCases {
-            let keys = SecretKey.overridable.filter { secret[transferProtocol.rawValue + $0] != nil }
-            if !keys.isEmpty { overrides[transferProtocol.rawValue] = keys }
-        }
-        return overrides
-    }
-
-    /// Keys sftpidp does not interpret, with their values; values of keys whose names suggest a secret are hidden.
-    static func otherKeys(in secret: UserSecret) -> [String: String] {
-        let known = Set(SecretKey.overridable + SecretKey.ownKeys)
-        let perProtocol = Set(TransferProtocol.allCases.flatMap { p in SecretKey.overridable.map { p.rawValue + $0 } })
-        var others: [String: String] = [:]
-        for (key, value) in secret.members where !known.contains(key) && !perProtocol.contains(key) {
+        protocolOverrides = Dictionary(uniqueKeysWithValues: user.protocolOverrides.map { transferProtocol, keys in
+            (transferProtocol.rawValue, keys.map { String($0.dropFirst(transferProtocol.rawValue.count)) })
+        })
+        otherKeys = Dictionary(uniqueKeysWithValues: user.unknownKeys.map { key in
             let looksSecret = ["password", "secret", "token", "hash", "private"].contains { key.lowercased().contains($0) }
-            others[key] = looksSecret ? "(hidden)" : (value.stringValue ?? value.jsonText)
-        }
-        return others
+            let value = user.secret[key]
+            return (key, looksSecret ? "(hidden)" : (value?.stringValue ?? value?.jsonText ?? ""))
+        })
     }
 
     /// The report as aligned text for people.
@@ -167,6 +206,20 @@ struct UserOverviewJSON: Encodable {
     var flags: [UserOverview.Flag]
     var problems: [String]
 
+    // Absent values are written as null, so that every key is always present.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(username, forKey: .username)
+        try container.encode(password, forKey: .password)
+        try container.encode(publicKeys, forKey: .publicKeys)
+        try container.encode(role, forKey: .role)
+        try container.encode(home, forKey: .home)
+        try container.encode(flags, forKey: .flags)
+        try container.encode(problems, forKey: .problems)
+    }
+
+    enum CodingKeys: String, CodingKey { case username, password, publicKeys, role, home, flags, problems }
+
     init(_ overview: UserOverview) {
         username = overview.username
         password = overview.passwordKind
@@ -184,6 +237,17 @@ struct UserVersionJSON: Encodable {
     var stages: [String]
     var createdAt: Date
     var changedKeys: [String]?
+
+    // Absent values are written as null, so that every key is always present.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(versionId, forKey: .versionId)
+        try container.encode(stages, forKey: .stages)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(changedKeys, forKey: .changedKeys)
+    }
+
+    enum CodingKeys: String, CodingKey { case versionId, stages, createdAt, changedKeys }
 
     init(_ entry: UserVersion) {
         versionId = entry.version.versionID

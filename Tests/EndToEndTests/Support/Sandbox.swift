@@ -4,9 +4,9 @@ import Testing
 /// A temporary home for one end-to-end test: its own HOME, XDG directories and store, removed at the end.
 ///
 /// Runs the real `sftpidp` binary built by `swift build` (or the one named by `SFTPIDP_BINARY`).
-final class Sandbox {
+final class Sandbox: Sendable {
     let root: URL
-    var environment: [String: String]
+    let environment: [String: String]
 
     /// The `sftpidp` binary under test.
     static let binary: URL = {

@@ -1,0 +1,76 @@
+import Foundation
+import IdentityModel
+import SecretStore
+
+/// Decides logins: the one function behind `sftpidp serve`, `sftpidp test-login` and the console's test panel.
+///
+/// Follows CONTRACT.md section 4 step by step (see ``decide(_:)``), reads secrets through a ``SecretCache`` and
+/// guards password checks with a ``LoginThrottle``. Safe to share between tasks.
+public final class IdentityProviderHandler: Sendable {
+    /// What the handler reads and how it guards itself.
+    public struct Configuration: Sendable {
+        /// Where the user secrets live.
+        public var store: any SecretStore
+        /// How a user's secret is named.
+        public var namingScheme: NamingScheme
+        /// How long secret reads are kept; zero (the default) reads the store on every login.
+        public var cacheTimeToLive: Duration
+        /// Most secrets kept in the cache.
+        public var cacheCapacity: Int
+        /// Brute-force protection limits.
+        public var throttle: LoginThrottle.Configuration
+        /// The current time: injectable so tests can move it.
+        public var now: @Sendable () -> Date
+
+        public init(
+            store: any SecretStore,
+            namingScheme: NamingScheme = .sftpPrefix,
+            cacheTimeToLive: Duration = .zero,
+            cacheCapacity: Int = 10_000,
+            throttle: LoginThrottle.Configuration = LoginThrottle.Configuration(),
+            now: @escaping @Sendable () -> Date = Date.init
+        ) {
+            self.store = store
+            self.namingScheme = namingScheme
+            self.cacheTimeToLive = cacheTimeToLive
+            self.cacheCapacity = cacheCapacity
+            self.throttle = throttle
+            self.now = now
+        }
+    }
+
+    public let configuration: Configuration
+    /// The secret reads kept for ``Configuration/cacheTimeToLive``; writers call its `invalidate` methods.
+    public let cache: SecretCache
+    /// The failed-attempt counters.
+    public let throttle: LoginThrottle
+
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+        self.cache = SecretCache(store: configuration.store, timeToLive: configuration.cacheTimeToLive, capacity: configuration.cacheCapacity, now: configuration.now)
+        self.throttle = LoginThrottle(configuration: configuration.throttle)
+    }
+
+    /// Decides one login. Never throws: a denial is a decision with an empty response, and only a store
+    /// that cannot be read gives ``LoginOutcome/storeFailure(_:)``.
+    ///
+    /// The steps, in order: the request's fields; no FTP without a password; the throttle (password logins);
+    /// the secret (found, a JSON object); the password or the public keys (per-protocol keys first); disabled;
+    /// expiry; allowed server ids; source IP in `AcceptedIpNetwork`; the answer (a `Role` is required).
+    public func decide(_ request: LoginRequest) async -> LoginOutcome {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var evaluation = LoginEvaluation(request: request, namingScheme: configuration.namingScheme, cache: cache, throttle: throttle, now: configuration.now())
+        do throws(LoginStop) {
+            let allowed = try await evaluation.run()
+            return .decided(LoginDecision(response: allowed.response, denialCategory: nil, reason: allowed.reason, checks: evaluation.checks, authentication: request.authentication, duration: clock.now - start))
+        } catch {
+            switch error {
+            case .denied(let category, let reason):
+                return .decided(LoginDecision(response: .object([:]), denialCategory: category, reason: reason, checks: evaluation.checks, authentication: request.authentication, duration: clock.now - start))
+            case .storeFailure(let message):
+                return .storeFailure(LoginStoreFailure(message: message, checks: evaluation.checks, duration: clock.now - start))
+            }
+        }
+    }
+}

@@ -1,0 +1,349 @@
+import Foundation
+import IdentityModel
+import SecretStore
+
+/// Why an evaluation stopped before allowing the login.
+enum LoginStop: Error {
+    case denied(DenialCategory, String)
+    case storeFailure(String)
+}
+
+/// One login decision in progress: runs the steps in order and records each check.
+struct LoginEvaluation {
+    /// What an allowed login gives.
+    struct Allowed {
+        var response: JSONValue
+        var reason: String
+    }
+
+    let request: LoginRequest
+    let namingScheme: NamingScheme
+    let cache: SecretCache
+    let throttle: LoginThrottle
+    let now: Date
+    private(set) var checks: [LoginCheck] = []
+
+    init(request: LoginRequest, namingScheme: NamingScheme, cache: SecretCache, throttle: LoginThrottle, now: Date) {
+        self.request = request
+        self.namingScheme = namingScheme
+        self.cache = cache
+        self.throttle = throttle
+        self.now = now
+    }
+
+    mutating func run() async throws(LoginStop) -> Allowed {
+        let fields = try checkRequest()
+        try checkPasswordRequirement(fields)
+        let secretName = try nameSecret(fields)
+        try await checkThrottle(fields)
+        let user = try await readUser(fields, secretName: secretName)
+        let keys = try await checkCredentials(fields, user: user)
+        try checkReadable(fields, user: user, secretName: secretName)
+        try checkAccount(fields, user: user)
+        try checkSourceIP(fields, user: user)
+        let response = try buildAnswer(fields, user: user, keys: keys)
+        let how = fields.password == nil ? "public key (\(keys.count) \(keys.count == 1 ? "key" : "keys") returned)" : "password"
+        return Allowed(response: response, reason: "allowed by \(how)")
+    }
+
+    // MARK: Steps
+
+    /// The request's fields once checked: all present, the protocol known.
+    struct Fields {
+        var serverID: String
+        var username: String
+        var transferProtocol: TransferProtocol
+        /// `nil` for public-key authentication.
+        var password: String?
+        var sourceIP: String?
+    }
+
+    /// Step 1: `serverId`, `username` and `protocol` must be present, the protocol one of SFTP, FTP, FTPS.
+    mutating func checkRequest() throws(LoginStop) -> Fields {
+        let name = "request"
+        guard let serverID = request.serverID, !serverID.isEmpty else {
+            throw deny(name, .invalidRequest, "the request has no serverId")
+        }
+        guard let username = request.username, !username.isEmpty else {
+            throw deny(name, .invalidRequest, "the request has no username")
+        }
+        guard let protocolName = request.protocolName, !protocolName.isEmpty else {
+            throw deny(name, .invalidRequest, "the request has no protocol")
+        }
+        guard let transferProtocol = TransferProtocol(parsing: protocolName) else {
+            throw deny(name, .invalidRequest, "protocol \(quoted(protocolName)) is not SFTP, FTP or FTPS")
+        }
+        let password = request.password.flatMap { $0.isEmpty ? nil : $0 }
+        let sourceIP = request.sourceIP.flatMap { $0.isEmpty ? nil : $0 }
+        pass(name, "user \(shown(username)) on server \(shown(serverID)) over \(transferProtocol.rawValue) by \(request.authentication.rawValue)")
+        return Fields(serverID: serverID, username: username, transferProtocol: transferProtocol, password: password, sourceIP: sourceIP)
+    }
+
+    /// Step 2: FTP and FTPS have no key authentication, so they need a password.
+    mutating func checkPasswordRequirement(_ fields: Fields) throws(LoginStop) {
+        guard fields.password == nil, fields.transferProtocol != .sftp else { return }
+        throw deny("protocol", .passwordRequired, "\(fields.transferProtocol.rawValue) logins need a password: there is no key authentication over \(fields.transferProtocol.rawValue)")
+    }
+
+    /// The secret's name; a user name or server id that cannot be part of a secret name is a denial.
+    mutating func nameSecret(_ fields: Fields) throws(LoginStop) -> String {
+        let name = "secret name"
+        guard Self.isUsableInSecretName(fields.username) else {
+            throw deny(name, .invalidRequest, "user name \(quoted(fields.username)) cannot be part of a secret name (allowed: A-Z a-z 0-9 _ + = . @ -)")
+        }
+        if namingScheme.needsServerID, !Self.isUsableInSecretName(fields.serverID) {
+            throw deny(name, .invalidRequest, "server id \(quoted(fields.serverID)) cannot be part of a secret name (allowed: A-Z a-z 0-9 _ + = . @ -)")
+        }
+        do {
+            let secretName = try namingScheme.secretName(forUser: fields.username, serverID: fields.serverID)
+            pass(name, "\(secretName) (scheme \(namingScheme.template))")
+            return secretName
+        } catch {
+            throw deny(name, .invalidRequest, "no secret name for user \(quoted(fields.username)): \(error)")
+        }
+    }
+
+    /// Step 3a: password attempts are refused during a cool-down, before any secret is read.
+    mutating func checkThrottle(_ fields: Fields) async throws(LoginStop) {
+        let name = "throttle"
+        guard fields.password != nil else {
+            skip(name, "public-key logins are not throttled")
+            return
+        }
+        if let refusal = await throttle.refusal(serverID: fields.serverID, username: fields.username, sourceIP: fields.sourceIP, at: now) {
+            throw deny(name, .throttled, refusal.description)
+        }
+        pass(name, "no cool-down in force")
+    }
+
+    /// Step 3b: the secret must exist and be a JSON object.
+    mutating func readUser(_ fields: Fields, secretName: String) async throws(LoginStop) -> SFTPUser {
+        let name = "secret"
+        let lookup: SecretCache.Lookup
+        do {
+            lookup = try await cache.lookup(name: secretName)
+        } catch let error as SecretStoreError {
+            fail(name, "the store could not be read: \(error.message)")
+            throw .storeFailure(error.message)
+        } catch {
+            fail(name, "the store could not be read")
+            throw .storeFailure("the store could not be read: \(error)")
+        }
+        guard case .found(let secretString) = lookup else {
+            await failPasswordAttempt(fields)
+            throw deny(name, .unknownUser, "no secret \(secretName)")
+        }
+        let secret: UserSecret
+        do throws(UserSecretError) {
+            secret = try UserSecret(secretString: secretString)
+        } catch {
+            await failPasswordAttempt(fields)
+            fail(name, error.reason)
+            throw .denied(.invalidSecret, "secret \(secretName) is not a JSON object")
+        }
+        pass(name, "\(secretName) is a JSON object with \(secret.members.count) keys")
+        return SFTPUser(secret: secret)
+    }
+
+    /// Steps 4 and 5: the password must match, or there must be unexpired public keys (returned).
+    mutating func checkCredentials(_ fields: Fields, user: SFTPUser) async throws(LoginStop) -> [UserPublicKey] {
+        if let password = fields.password {
+            try await checkPassword(password, fields: fields, user: user)
+            return []
+        }
+        return try checkPublicKeys(fields, user: user)
+    }
+
+    private mutating func checkPassword(_ password: String, fields: Fields, user: SFTPUser) async throws(LoginStop) {
+        let name = "password"
+        let proto = fields.transferProtocol
+        guard let stored = user.storedPassword(for: proto) else {
+            await failPasswordAttempt(fields)
+            throw deny(name, .wrongPassword, "user has no password for \(proto.rawValue)")
+        }
+        switch PasswordVerifier.verify(password, against: stored) {
+        case .match:
+            await throttle.recordSuccess(serverID: fields.serverID, username: fields.username)
+            if stored.kind == .legacyPlainText {
+                pass(name, "legacy plain-text password matches (stored as plain text: set a new password to store a hash)")
+            } else {
+                pass(name, "\(stored.kindLabel) hash matches")
+            }
+        case .mismatch:
+            await recordFailure(fields)
+            throw deny(name, .wrongPassword, "password does not match")
+        case .unsupportedHash(let why):
+            await recordFailure(fields)
+            throw deny(name, .invalidSecret, "the stored password cannot be checked: \(why)")
+        }
+    }
+
+    private mutating func checkPublicKeys(_ fields: Fields, user: SFTPUser) throws(LoginStop) -> [UserPublicKey] {
+        let name = "public keys"
+        let proto = fields.transferProtocol
+        let keys = user.publicKeys(for: proto)
+        guard !keys.isEmpty else {
+            throw deny(name, .noPublicKeys, "user has no public keys for \(proto.rawValue)")
+        }
+        let current = keys.filter { !$0.isExpired(at: now) }
+        guard !current.isEmpty else {
+            throw deny(name, .noPublicKeys, keys.count == 1 ? "the user's only key has expired" : "all \(keys.count) keys have expired")
+        }
+        let expiredCount = keys.count - current.count
+        pass(name, "\(current.count) \(current.count == 1 ? "key" : "keys") returned" + (expiredCount > 0 ? ", \(expiredCount) expired left out" : ""))
+        return current
+    }
+
+    /// Every key that matters for this protocol must be readable: a broken secret never grants access.
+    mutating func checkReadable(_ fields: Fields, user: SFTPUser, secretName: String) throws(LoginStop) {
+        let issues = user.issues(for: fields.transferProtocol)
+        guard let first = issues.first else {
+            pass("fields", "every field for \(fields.transferProtocol.rawValue) is readable")
+            return
+        }
+        fail("fields", issues.map(\.description).joined(separator: "; "))
+        let more = issues.count > 1 ? " (and \(issues.count - 1) more)" : ""
+        throw .denied(.invalidSecret, "secret \(secretName) has a field that cannot be read: \(first)\(more)")
+    }
+
+    /// Our own keys: disabled, expiry date, allowed server ids.
+    mutating func checkAccount(_ fields: Fields, user: SFTPUser) throws(LoginStop) {
+        if user.isDisabled {
+            throw deny("disabled", .disabled, "user is disabled")
+        }
+        pass("disabled", "user is enabled")
+        if let expiresAt = user.expiresAt {
+            guard expiresAt > now else {
+                throw deny("expiry", .expired, "user expired on \(Self.display(expiresAt))")
+            }
+            pass("expiry", "user expires on \(Self.display(expiresAt))")
+        } else {
+            skip("expiry", "no expiry date")
+        }
+        guard let allowedServers = user.allowedServerIDs else {
+            skip("server", "user may log in to every server")
+            return
+        }
+        guard allowedServers.contains(fields.serverID) else {
+            throw deny("server", .serverNotAllowed, "server \(shown(fields.serverID)) is not allowed for this user")
+        }
+        pass("server", "\(fields.serverID) is allowed")
+    }
+
+    /// Step 6: with `AcceptedIpNetwork`, the source address must be in one of its networks.
+    mutating func checkSourceIP(_ fields: Fields, user: SFTPUser) throws(LoginStop) {
+        let name = "source ip"
+        let networks = user.acceptedNetworks(for: fields.transferProtocol)
+        guard !networks.isEmpty else {
+            skip(name, "no AcceptedIpNetwork: every address is accepted")
+            return
+        }
+        let list = networks.map(\.description).joined(separator: ", ")
+        guard let sourceText = fields.sourceIP else {
+            throw deny(name, .sourceIPNotAllowed, "the request has no sourceIp, but the user is limited to \(list)")
+        }
+        guard let address = IPAddress(parsing: sourceText) else {
+            throw deny(name, .sourceIPNotAllowed, "source IP \(quoted(sourceText)) is not an IPv4 or IPv6 address")
+        }
+        guard let network = networks.first(where: { $0.contains(address) }) else {
+            throw deny(name, .sourceIPNotAllowed, "source IP \(address) is not in \(list)")
+        }
+        pass(name, "\(address) is in \(network)")
+    }
+
+    /// Step 7: the answer of CONTRACT.md section 2; no `Role` is a denial, and every field must keep the
+    /// service's limits (a field the service would refuse is a denial here, with the rule).
+    mutating func buildAnswer(_ fields: Fields, user: SFTPUser, keys: [UserPublicKey]) throws(LoginStop) -> JSONValue {
+        let proto = fields.transferProtocol
+        guard let role = user.role(for: proto), !role.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw deny("role", .noRole, "user has no Role")
+        }
+        try validate("role", Validation.roleARN(role, field: SecretKey.name(SecretKey.role, for: proto)))
+        pass("role", "Role is a role ARN")
+        var answer: [String: JSONValue] = ["Role": .string(role)]
+        if let policy = user.policy(for: proto) {
+            try validate("policy", Validation.policy(policy))
+            answer["Policy"] = .string(policy)
+        }
+        switch user.home(for: proto) {
+        case .path(let path):
+            if let path, !path.isEmpty {
+                try validate("home", Validation.homeDirectory(path))
+                answer["HomeDirectoryType"] = .string("PATH")
+                answer["HomeDirectory"] = .string(path)
+            }
+        case .logical(let mappings):
+            try validate("home", Validation.homeMappings(mappings))
+            answer["HomeDirectoryType"] = .string("LOGICAL")
+            answer["HomeDirectoryDetails"] = .string(JSONValue.array(mappings.map(\.jsonValue)).jsonText)
+        }
+        if let posix = user.posixProfile(for: proto) {
+            try validate("posix profile", Validation.posixProfile(posix))
+            answer["PosixProfile"] = posix.jsonValue
+        }
+        if fields.password == nil {
+            answer["PublicKeys"] = .array(keys.map { .string($0.key.openSSHLine) })
+        }
+        pass("answer", "fields: " + answer.keys.sorted().joined(separator: ", "))
+        return .object(answer)
+    }
+
+    /// Denies with the field and its rule when `problem` is set.
+    private mutating func validate(_ name: String, _ problem: FieldError?) throws(LoginStop) {
+        if let problem {
+            throw deny(name, .invalidSecret, problem.description)
+        }
+    }
+
+    // MARK: Recording
+
+    private mutating func pass(_ name: String, _ detail: String) {
+        checks.append(LoginCheck(name: name, outcome: .passed, detail: detail))
+    }
+
+    private mutating func skip(_ name: String, _ detail: String) {
+        checks.append(LoginCheck(name: name, outcome: .skipped, detail: detail))
+    }
+
+    private mutating func fail(_ name: String, _ detail: String) {
+        checks.append(LoginCheck(name: name, outcome: .failed, detail: detail))
+    }
+
+    /// Records the failed check and returns the denial to throw.
+    private mutating func deny(_ name: String, _ category: DenialCategory, _ reason: String) -> LoginStop {
+        fail(name, reason)
+        return .denied(category, reason)
+    }
+
+    /// A password attempt that cannot succeed: spend the hashing time anyway, and count it.
+    private func failPasswordAttempt(_ fields: Fields) async {
+        guard let password = fields.password else { return }
+        DummyPassword.spendVerificationTime(on: password)
+        await recordFailure(fields)
+    }
+
+    private func recordFailure(_ fields: Fields) async {
+        await throttle.recordFailure(serverID: fields.serverID, username: fields.username, sourceIP: fields.sourceIP, at: now)
+    }
+
+    // MARK: Text
+
+    private func quoted(_ text: String) -> String {
+        "\"" + text.unicodeScalars.prefix(200).map { $0.properties.generalCategory == .control ? $0.escaped(asASCII: true) : String($0) }.joined() + "\""
+    }
+
+    /// Plain text when it only holds secret-name characters, quoted and escaped otherwise.
+    private func shown(_ text: String) -> String {
+        Self.isUsableInSecretName(text) && text.count <= 200 ? text : quoted(text)
+    }
+
+    private static func isUsableInSecretName(_ text: String) -> Bool {
+        !text.contains("/") && text.allSatisfy(NamingScheme.isSecretNameCharacter)
+    }
+
+    /// `2026-01-01` for a midnight-UTC date, the full ISO-8601 time otherwise.
+    static func display(_ date: Date) -> String {
+        let text = ISODate.format(date)
+        return text.hasSuffix("T00:00:00Z") ? String(text.dropLast("T00:00:00Z".count)) : text
+    }
+}
