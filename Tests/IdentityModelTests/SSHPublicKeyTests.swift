@@ -54,11 +54,25 @@ import Testing
         let edKey = try SSHPublicKey(parsing: "sk-ssh-ed25519@openssh.com \(Data(ed).base64EncodedString()) token")
         #expect(edKey.keyTypeLabel == "ED25519-SK")
         #expect(edKey.bits == 256)
-        let point: [UInt8] = [4] + [UInt8](repeating: 9, count: 64)
+        // A real P-256 point, taken from a key ssh-keygen makes (an sk key needs a token to generate).
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let ecdsaFile = try Self.generate("ecdsa", bits: "256", comment: "c", in: directory)
+        let ecdsaLine = try String(contentsOfFile: ecdsaFile + ".pub", encoding: .utf8).split(separator: " ")
+        var reader = SSHWireReader([UInt8](try #require(Data(base64Encoded: String(ecdsaLine[1])))))
+        _ = reader.readString()
+        _ = reader.readString()
+        let pointField = reader.readString()
+        let point = [UInt8](try #require(pointField))
         let ec = string(Array("sk-ecdsa-sha2-nistp256@openssh.com".utf8)) + string(Array("nistp256".utf8)) + string(point) + string(Array("ssh:".utf8))
         let ecKey = try SSHPublicKey(parsing: "sk-ecdsa-sha2-nistp256@openssh.com \(Data(ec).base64EncodedString())")
         #expect(ecKey.keyTypeLabel == "ECDSA-SK")
         #expect(ecKey.fingerprintLine.hasSuffix("no comment (ECDSA-SK)"))
+        // The same blob with a point that is not on the curve.
+        var offCurve = point
+        offCurve[offCurve.count - 1] ^= 1
+        let bad = string(Array("sk-ecdsa-sha2-nistp256@openssh.com".utf8)) + string(Array("nistp256".utf8)) + string(offCurve) + string(Array("ssh:".utf8))
+        #expect(Self.reason("sk-ecdsa-sha2-nistp256@openssh.com \(Data(bad).base64EncodedString())")?.contains("not a valid uncompressed nistp256 point") == true)
     }
 
     static func reason(_ line: String) -> String? {
