@@ -85,7 +85,8 @@ public final class AWSSecretsManagerStore: SecretStore, @unchecked Sendable {
     public func getSecret(name: String, version: VersionSelector) async throws -> SecretValue {
         var input = GetSecretValueInput(SecretId: name)
         switch version {
-        case .current: break
+        // Named explicitly: moto's default version does not follow UpdateSecretVersionStage, the label does.
+        case .current: input.VersionStage = SecretVersionInfo.currentStage
         case .previous: input.VersionStage = SecretVersionInfo.previousStage
         case .id(let id): input.VersionId = id
         }
