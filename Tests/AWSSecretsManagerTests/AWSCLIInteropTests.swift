@@ -13,6 +13,7 @@ import Testing
         store = try moto.store()
     }
 
+    @discardableResult
     func aws(_ arguments: [String]) throws -> String {
         try ExternalProcess.run("aws", arguments + ["--output", "json"], environment: moto.cliEnvironment())
     }

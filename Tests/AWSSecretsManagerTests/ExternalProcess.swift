@@ -19,7 +19,7 @@ enum ExternalProcess {
         if let environment { process.environment = environment }
         let stdin = Pipe(), stdout = Pipe()
         let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errorFile) }
         process.standardInput = stdin
         process.standardOutput = stdout

@@ -87,6 +87,7 @@ import Testing
         }
         #expect(error?.kind == .unavailable)
         #expect(error?.message.contains("timed out") == true)
+        #expect(error?.message.contains("gave up after 2 attempts") == true)
         #expect(store.callCounts == ["RestoreSecret": 2])
     }
 

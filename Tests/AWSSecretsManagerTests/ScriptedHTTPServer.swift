@@ -52,7 +52,7 @@ final class ScriptedHTTPServer: @unchecked Sendable {
     init(answers: [Answer]) async throws {
         port = try freeLoopbackPort()
         logURL = FileManager.default.temporaryDirectory.appendingPathComponent("scripted-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         guard let python = ExternalProcess.which("python3") else {
             throw ExternalProcess.Failure(description: "python3 is not installed; the retry tests need it")
         }
