@@ -85,7 +85,8 @@ public final class AWSSecretsManagerStore: SecretStore, @unchecked Sendable {
     public func getSecret(name: String, version: VersionSelector) async throws -> SecretValue {
         var input = GetSecretValueInput(SecretId: name)
         switch version {
-        case .current: break
+        // Named explicitly: moto's default version does not follow UpdateSecretVersionStage, the label does.
+        case .current: input.VersionStage = SecretVersionInfo.currentStage
         case .previous: input.VersionStage = SecretVersionInfo.previousStage
         case .id(let id): input.VersionId = id
         }
@@ -162,7 +163,12 @@ public final class AWSSecretsManagerStore: SecretStore, @unchecked Sendable {
         var token: String?
         repeat {
             let input = ListSecretVersionIdsInput(SecretId: name, MaxResults: 100, NextToken: token, IncludeDeprecated: true)
-            let output = try await call("ListSecretVersionIds", input, as: ListSecretVersionIdsOutput.self, secretName: name)
+            let output: ListSecretVersionIdsOutput
+            do throws(SecretStoreError) {
+                output = try await call("ListSecretVersionIds", input, as: ListSecretVersionIdsOutput.self, secretName: name)
+            } catch {
+                throw await diagnose(error, name: name)
+            }
             versions += (output.Versions ?? []).map {
                 SecretVersionInfo(name: name, versionID: $0.VersionId, stages: $0.VersionStages ?? [],
                                   createdAt: $0.CreatedDate ?? .distantPast)
@@ -276,6 +282,20 @@ public final class AWSSecretsManagerStore: SecretStore, @unchecked Sendable {
     }
 
     // MARK: Helpers
+
+    /// A server failure while listing versions: moto answers a bare HTTP 500 for a missing secret there, so
+    /// DescribeSecret tells whether the secret is missing; otherwise the failure stands.
+    private func diagnose(_ failure: SecretStoreError, name: String) async -> SecretStoreError {
+        guard failure.kind == .unavailable else { return failure }
+        do {
+            _ = try await describe(name)
+            return failure
+        } catch let described as SecretStoreError where described.kind == .notFound {
+            return described
+        } catch {
+            return failure
+        }
+    }
 
     private func describe(_ name: String) async throws -> DescribeSecretOutput {
         try await call("DescribeSecret", SecretIDInput(SecretId: name), as: DescribeSecretOutput.self, secretName: name)

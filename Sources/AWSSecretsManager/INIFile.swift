@@ -18,8 +18,8 @@ struct INIFile: Sendable, Hashable {
     init(parsing contents: String, path: String) throws(AWSConfigurationError) {
         var section: String?
         var nestedKey: String?
-        for (index, rawLine) in contents.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+        // "\r\n" is one Character in Swift, so this splits on LF and CRLF alike.
+        for (index, line) in contents.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let trimmed = line.trimmingWhitespace()
             if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix(";") { continue }
             let lineNumber = index + 1

@@ -65,14 +65,14 @@ struct SecretsManagerClient: Sendable {
         let headerType: String?
         let data: Data
         do {
-            let response = try await httpClient.execute(request, timeout: .nanoseconds(options.timeout.nanoseconds))
-            status = Int(response.status.code)
-            headerType = response.headers.first(name: "x-amzn-errortype")
-            let buffer = try await response.body.collect(upTo: options.maxResponseBytes)
-            data = Data(buffer.readableBytesView)
+            (status, headerType, data) = try await withTimeout(options.timeout) { [httpClient, options, request] in
+                let response = try await httpClient.execute(request, timeout: .nanoseconds(options.timeout.nanoseconds))
+                let buffer = try await response.body.collect(upTo: options.maxResponseBytes)
+                return (Int(response.status.code), response.headers.first(name: "x-amzn-errortype"), Data(buffer.readableBytesView))
+            }
         } catch {
             throw AWSServiceError(operation: operation, type: "NetworkError",
-                                  message: "no answer from \(endpoint.absoluteString): \(Self.describe(transportError: error))")
+                                  message: "no answer from \(endpoint.absoluteString): \(describe(transportError: error))")
         }
         guard (200..<300).contains(status) else {
             throw Self.parseError(operation: operation, status: status, errorTypeHeader: headerType, body: data)
@@ -125,11 +125,31 @@ struct SecretsManagerClient: Sendable {
         }
     }
 
-    private static func describe(transportError error: any Error) -> String {
+    private func describe(transportError error: any Error) -> String {
+        if error is AttemptTimedOut {
+            return "timed out after \(options.timeout)"
+        }
         if let error = error as? HTTPClientError, error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
             return "timed out"
         }
         return String(describing: error)
+    }
+}
+
+/// One attempt took longer than its time limit.
+struct AttemptTimedOut: Error {}
+
+/// The result of `operation`, or ``AttemptTimedOut`` (and `operation` cancelled) once `limit` has passed.
+func withTimeout<T: Sendable>(_ limit: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { try await operation() }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            return nil
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next(), let value = first else { throw AttemptTimedOut() }
+        return value
     }
 }
 

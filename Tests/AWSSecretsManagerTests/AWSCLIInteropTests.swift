@@ -1,0 +1,62 @@
+import Foundation
+import SecretStore
+import Testing
+@testable import AWSSecretsManager
+
+/// The real AWS CLI and our store on the same moto server: what one writes, the other reads.
+@Suite(.motoServer) struct AWSCLIInteropTests {
+    let moto: MotoServer
+    let store: AWSSecretsManagerStore
+
+    init() throws {
+        moto = try #require(MotoServer.current)
+        store = try moto.store()
+    }
+
+    @discardableResult
+    func aws(_ arguments: [String]) throws -> String {
+        try ExternalProcess.run("aws", arguments + ["--output", "json"], environment: moto.cliEnvironment())
+    }
+
+    @Test func secretCreatedByTheCLIListsAndReadsByteIdentical() async throws {
+        let secret = #"{"Password":"Ex4mple-Pässword","Role":"arn:aws:iam::123456789012:role/AWSTransferAccessRole","HomeDirectory":"/bucket/home/jess","PublicKey":"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ1iVn5V2Z7pQw0f0n0zK2vP4B6l8m8yqI7p1R4iS3aB jess@laptop"}"#
+        try aws(["secretsmanager", "create-secret", "--name", "SFTP/jess", "--secret-string", secret])
+        let listed = try await store.listAllSecrets(prefix: "SFTP/")
+        #expect(listed.map(\.name).contains("SFTP/jess"))
+        let read = try await store.getSecret(name: "SFTP/jess", version: .current)
+        #expect(Array(read.string.utf8) == Array(secret.utf8))
+        let batch = try await store.getSecrets(names: ["SFTP/jess"])
+        #expect((try? batch["SFTP/jess"]?.get().string) == secret)
+    }
+
+    @Test func secretWeCreateIsReadByTheCLI() async throws {
+        let name = "SFTP/" + uniquePrefix("cli").replacingOccurrences(of: "/", with: "-") + "sam"
+        let secret = #"{"PasswordHash":"$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2g","Role":"arn:aws:iam::123456789012:role/R","HomeDirectory":"/b/sam","PublicKey":"ssh-rsa AAAAB3 sam@host"}"#
+        let created = try await store.createSecret(name: name, value: secret, context: testContext)
+        let output = try aws(["secretsmanager", "get-secret-value", "--secret-id", name])
+        let answer = try JSONDecoder().decode([String: JSONValueish].self, from: Data(output.utf8))
+        #expect(answer["SecretString"] == .string(secret))
+        #expect(answer["VersionId"] == .string(created.versionID))
+        let keys = try JSONSerialization.jsonObject(with: Data(secret.utf8)) as? [String: Any]
+        #expect(Set(keys.map { Array($0.keys) } ?? []) == ["PasswordHash", "Role", "HomeDirectory", "PublicKey"])
+
+        let updated = try await store.putSecret(name: name, value: #"{"Role":"r2"}"#, replacing: created.versionID, context: testContext)
+        let stages = try aws(["secretsmanager", "describe-secret", "--secret-id", name])
+        let described = try JSONSerialization.jsonObject(with: Data(stages.utf8)) as? [String: Any]
+        let versions = described?["VersionIdsToStages"] as? [String: [String]]
+        #expect(versions?[updated.versionID] == ["AWSCURRENT"])
+        #expect(versions?[created.versionID] == ["AWSPREVIOUS"])
+    }
+
+    /// The few JSON shapes the CLI answers with.
+    enum JSONValueish: Decodable, Equatable {
+        case string(String), number(Double), array([JSONValueish]), other
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let text = try? container.decode(String.self) { self = .string(text) }
+            else if let number = try? container.decode(Double.self) { self = .number(number) }
+            else if let array = try? container.decode([JSONValueish].self) { self = .array(array) }
+            else { self = .other }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+
+/// Runs helper programs (python3, aws) for tests; a missing tool fails the test with a clear message.
+enum ExternalProcess {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Runs `executable` (looked up in PATH) with `arguments`, feeding `input`; returns stdout, throws on a non-zero exit.
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String], input: String = "", environment: [String: String]? = nil) throws -> String {
+        guard let path = which(executable) else {
+            throw Failure(description: "\(executable) is not installed or not in PATH; the test needs it (see docs/aws.md)")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let stdin = Pipe(), stdout = Pipe()
+        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("stderr-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errorFile) }
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = try FileHandle(forWritingTo: errorFile)
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let message = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
+            throw Failure(description: "\(executable) \(arguments.first ?? "") exited with \(process.terminationStatus): \(message.suffix(2000))")
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Runs an inline Python script, failing clearly when python3 or a module is missing.
+    @discardableResult
+    static func python(_ script: String, arguments: [String] = [], input: String = "") throws -> String {
+        try run("python3", ["-c", script] + arguments, input: input)
+    }
+
+    static func which(_ name: String) -> String? {
+        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+        return paths.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+}
+
+/// Stops a server process: SIGTERM, up to 3 s for it to exit (moto keeps running while clients hold keep-alive
+/// connections), then SIGKILL.
+func stopServer(_ process: Process) {
+    guard process.isRunning else { return }
+    process.terminate()
+    for _ in 0..<30 where process.isRunning {
+        usleep(100_000)
+    }
+    if process.isRunning {
+        kill(process.processIdentifier, SIGKILL)
+    }
+    process.waitUntilExit()
+}
+
+/// A free TCP port on 127.0.0.1, found by binding port 0.
+func freeLoopbackPort() throws -> Int {
+    let output = try ExternalProcess.python("""
+        import socket
+        s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()
+        """)
+    guard let port = Int(output.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        throw ExternalProcess.Failure(description: "could not find a free port: \(output)")
+    }
+    return port
+}
+
+/// True once something accepts TCP connections on 127.0.0.1:`port`.
+func isListening(port: Int) -> Bool {
+    let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard socket >= 0 else { return false }
+    defer { close(socket) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let result = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    return result == 0
+}
+
+/// Polls `condition` every 100 ms, at most `attempts` times.
+func waitUntil(attempts: Int = 150, _ condition: () -> Bool) async -> Bool {
+    for _ in 0..<attempts {
+        if condition() { return true }
+        try? await Task.sleep(for: .milliseconds(100))
+    }
+    return condition()
+}
