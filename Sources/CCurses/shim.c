@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <term.h>
+#include <unistd.h>
 
 // ---- display width -------------------------------------------------------------------------
 
@@ -41,9 +43,23 @@ static int handlers_installed = 0;
 static int atexit_registered = 0;
 static int locale_utf8 = 0;
 
+// Bracketed paste (xterm private mode 2004): terminals that lack it ignore the request.
+static const char paste_on[] = "\033[?2004h";
+static const char paste_off[] = "\033[?2004l";
+
+static void write_all(const char *text, size_t length) {
+    while (length > 0) {
+        ssize_t written = write(STDOUT_FILENO, text, length);
+        if (written <= 0) return;
+        text += written;
+        length -= (size_t)written;
+    }
+}
+
 static void restore_terminal(void) {
     if (curses_active) {
         curses_active = 0;
+        write_all(paste_off, sizeof(paste_off) - 1);
         endwin();
     }
 }
@@ -84,7 +100,20 @@ static void remove_handlers(void) {
     handlers_installed = 0;
 }
 
+int ccurses_check_terminal(const char *term) {
+    int status = 0;
+    if (setupterm(term, 1, &status) != OK) {
+        // -1: no database; 1: hard-copy terminal; 0: not found, or a generic type such as dumb.
+        return status == -1 ? 3 : (status == 1 ? 2 : 1);
+    }
+    const char *cursor_address_capability = tigetstr("cup");
+    int usable = cursor_address_capability != NULL && cursor_address_capability != (char *)-1;
+    del_curterm(cur_term);
+    return usable ? 0 : 2;
+}
+
 SCREEN *ccurses_open(const char *term) {
+    if (curses_active) return NULL;  // one screen at a time
     setlocale(LC_ALL, "");
     const char *codeset = nl_langinfo(CODESET);
     locale_utf8 = codeset != NULL && (strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "utf8") == 0);
@@ -101,6 +130,7 @@ SCREEN *ccurses_open(const char *term) {
     }
     set_term(screen);
     curses_active = 1;
+    write_all(paste_on, sizeof(paste_on) - 1);
     return screen;
 }
 
@@ -118,11 +148,11 @@ WINDOW *ccurses_stdscr(void) { return stdscr; }
 int ccurses_colors(void) { return COLORS; }
 int ccurses_color_pairs(void) { return COLOR_PAIRS; }
 
-void ccurses_size(WINDOW *window, int *rows, int *columns) {
+void ccurses_size(WINDOW *window, int *row_count, int *column_count) {
     int y = 0, x = 0;
     getmaxyx(window, y, x);
-    *rows = y;
-    *columns = x;
+    *row_count = y;
+    *column_count = x;
 }
 
 attr_t ccurses_attributes(int bold, int dim, int underline, int reverse, int italic) {
@@ -134,8 +164,6 @@ attr_t ccurses_attributes(int bold, int dim, int underline, int reverse, int ita
     if (italic) attributes |= A_ITALIC;
     return attributes;
 }
-
-int ccurses_key_f0(void) { return KEY_F0; }
 
 // ---- cells ---------------------------------------------------------------------------------
 

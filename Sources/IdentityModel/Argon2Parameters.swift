@@ -7,8 +7,11 @@ public struct Argon2Parameters: Sendable, Hashable {
     /// m=19456 KiB, t=2, p=1.
     public static let `default` = Argon2Parameters(uncheckedMemoryKiB: 19_456, iterations: 2, parallelism: 1)
 
+    /// Memory cost in KiB (`m=`).
     public let memoryKiB: UInt32
+    /// Number of passes (`t=`).
     public let iterations: UInt32
+    /// Number of lanes (`p=`).
     public let parallelism: UInt32
 
     /// Checked parameters: memory 8 KiB..4 GiB and at least 8 KiB per lane, iterations 1..64, parallelism 1..64.

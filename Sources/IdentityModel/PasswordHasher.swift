@@ -8,7 +8,9 @@ public struct PasswordHashError: Error, Sendable, Hashable, CustomStringConverti
 
 /// Hashes new passwords with argon2id (libargon2) into a PHC string for the `PasswordHash` key.
 public enum PasswordHasher {
+    /// Bytes of random salt per hash.
     public static let saltLength = 16
+    /// Bytes of argon2id output per hash.
     public static let hashLength = 32
 
     /// `$argon2id$v=19$m=...,t=...,p=...$salt$hash` with a fresh 16-byte random salt and a 32-byte hash.

@@ -3,14 +3,12 @@ import Foundation
 extension SFTPUser {
     /// `sftpidp:Disabled`: a disabled user is denied. An unreadable value counts as disabled.
     public var isDisabled: Bool {
-        var reported: [FieldError] = []
-        return OwnKeysReading(secret: secret).isDisabled(&reported)
+        readOwnKey { reading, issues in reading.isDisabled(&issues) }
     }
 
     /// `sftpidp:ExpiresAt`: the user is denied from this instant on.
     public var expiresAt: Date? {
-        var reported: [FieldError] = []
-        return OwnKeysReading(secret: secret).expiresAt(&reported)
+        readOwnKey { reading, issues in reading.expiresAt(&issues) }
     }
 
     /// Whether the user has expired at `date`.
@@ -21,8 +19,7 @@ extension SFTPUser {
     /// `sftpidp:AllowedServerIds`: the servers the user may log in to; `nil` means every server.
     /// An unreadable value gives an empty list (no server) and an issue.
     public var allowedServerIDs: [String]? {
-        var reported: [FieldError] = []
-        return OwnKeysReading(secret: secret).allowedServerIDs(&reported)
+        readOwnKey { reading, issues in reading.allowedServerIDs(&issues) }
     }
 
     /// Whether the user may log in to `serverID` under `sftpidp:AllowedServerIds`.
@@ -32,13 +29,17 @@ extension SFTPUser {
 
     /// `sftpidp:KeyExpiry`: public key fingerprint -> expiry.
     public var keyExpiry: [String: Date] {
-        var reported: [FieldError] = []
-        return OwnKeysReading(secret: secret).keyExpiry(&reported)
+        readOwnKey { reading, issues in reading.keyExpiry(&issues) }
     }
 
     /// `sftpidp:Comment`: a note for administrators.
     public var comment: String? {
-        var reported: [FieldError] = []
-        return OwnKeysReading(secret: secret).comment(&reported)
+        readOwnKey { reading, issues in reading.comment(&issues) }
+    }
+
+    /// Reads one of sftpidp's own keys, dropping the issues (``issues`` reports them).
+    private func readOwnKey<Value>(_ body: (OwnKeysReading, inout [FieldError]) -> Value) -> Value {
+        var ignored: [FieldError] = []
+        return body(OwnKeysReading(secret: secret), &ignored)
     }
 }

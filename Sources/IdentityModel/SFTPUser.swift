@@ -18,40 +18,34 @@ public struct SFTPUser: Sendable, Hashable {
 
     /// The role ARN, or `nil` when absent or not a string.
     public func role(for transferProtocol: TransferProtocol? = nil) -> String? {
-        var reported: [FieldError] = []
-        return UserReading(secret: secret, transferProtocol: transferProtocol).role(&reported)
+        read(transferProtocol) { reading, issues in reading.role(&issues) }
     }
 
     /// The scope-down policy as a JSON string (an object stored in the secret is serialised).
     public func policy(for transferProtocol: TransferProtocol? = nil) -> String? {
-        var reported: [FieldError] = []
-        return UserReading(secret: secret, transferProtocol: transferProtocol).policy(&reported)
+        read(transferProtocol) { reading, issues in reading.policy(&issues) }
     }
 
     /// The home: `LOGICAL` mappings when `HomeDirectoryDetails` is present, else the `PATH` (nil: bucket root).
     /// Per-protocol keys come first: `SFTPHomeDirectory` beats a plain `HomeDirectoryDetails`.
     /// Unreadable mappings give `.logical([])` (never a wider home) and an issue.
     public func home(for transferProtocol: TransferProtocol? = nil) -> HomeDirectory {
-        var reported: [FieldError] = []
-        return UserReading(secret: secret, transferProtocol: transferProtocol).home(&reported)
+        read(transferProtocol) { reading, issues in reading.home(&issues) }
     }
 
     /// The stored password: for the protocol `PasswordHash`, then `Password`; then the plain `PasswordHash`, then `Password`.
     public func storedPassword(for transferProtocol: TransferProtocol? = nil) -> StoredPassword? {
-        var reported: [FieldError] = []
-        return UserReading(secret: secret, transferProtocol: transferProtocol).storedPassword(&reported)
+        read(transferProtocol) { reading, issues in reading.storedPassword(&issues) }
     }
 
     /// The public keys (from `PublicKey` or `PublicKeys`, per protocol first) with their expiry; unparsable ones are skipped and reported in ``issues``.
     public func publicKeys(for transferProtocol: TransferProtocol? = nil) -> [UserPublicKey] {
-        var reported: [FieldError] = []
-        return UserReading(secret: secret, transferProtocol: transferProtocol).publicKeys(&reported)
+        read(transferProtocol) { reading, issues in reading.publicKeys(&issues) }
     }
 
     /// The networks of `AcceptedIpNetwork`; empty when absent. Bad entries are skipped and reported in ``issues``.
     public func acceptedNetworks(for transferProtocol: TransferProtocol? = nil) -> [IPNetwork] {
-        var reported: [FieldError] = []
-        return UserReading(secret: secret, transferProtocol: transferProtocol).acceptedNetworks(&reported)
+        read(transferProtocol) { reading, issues in reading.acceptedNetworks(&issues) }
     }
 
     /// Whether `AcceptedIpNetwork` (per protocol or plain) is present at all, even if unreadable.
@@ -61,8 +55,7 @@ public struct SFTPUser: Sendable, Hashable {
 
     /// The POSIX profile, from an object or a JSON string.
     public func posixProfile(for transferProtocol: TransferProtocol? = nil) -> PosixProfile? {
-        var reported: [FieldError] = []
-        return UserReading(secret: secret, transferProtocol: transferProtocol).posixProfile(&reported)
+        read(transferProtocol) { reading, issues in reading.posixProfile(&issues) }
     }
 
     /// Which per-protocol keys exist, e.g. `[.ftp: ["FTPPassword", "FTPRole"]]`.
@@ -89,6 +82,12 @@ public struct SFTPUser: Sendable, Hashable {
     /// `sftpidp:` values). A login for that protocol must be denied when this is not empty.
     public func issues(for transferProtocol: TransferProtocol? = nil) -> [FieldError] {
         UserReading(secret: secret, transferProtocol: transferProtocol).allIssues
+    }
+
+    /// Reads one value for `transferProtocol`, dropping the issues (``issues(for:)`` reports them).
+    private func read<Value>(_ transferProtocol: TransferProtocol?, _ body: (UserReading, inout [FieldError]) -> Value) -> Value {
+        var ignored: [FieldError] = []
+        return body(UserReading(secret: secret, transferProtocol: transferProtocol), &ignored)
     }
 
     /// What cannot be read, for the plain keys and every protocol that has overrides, without duplicates.

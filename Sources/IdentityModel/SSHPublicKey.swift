@@ -91,7 +91,7 @@ public struct SSHPublicKey: Sendable, Hashable {
         if text.isEmpty {
             throw SSHKeyError(reason: "the key is empty")
         }
-        if text.contains("PRIVATE KEY-----") || text.contains("PRIVATE KEY ----") {
+        if text.contains("PRIVATE KEY-----") || text.contains("PRIVATE KEY ----") || text.hasPrefix("PuTTY-User-Key-File-") {
             throw SSHKeyError(reason: "this is a PRIVATE key: paste the .pub file instead (never share the private key)")
         }
         if text.contains("BEGIN SSH2 PUBLIC KEY") {
@@ -131,8 +131,8 @@ public struct SSHPublicKey: Sendable, Hashable {
                 throw SSHKeyError(reason: "the ECDSA curve \(curve.prefix(32)) does not match the key type \(algorithm)")
             }
             let coordinateBytes = (expected + 7) / 8
-            guard point.count == 1 + 2 * coordinateBytes, point.first == 0x04 else {
-                throw SSHKeyError(reason: "the ECDSA public point is not an uncompressed \(curve) point")
+            guard point.count == 1 + 2 * coordinateBytes, point.first == 0x04, isOnCurve(point, curve: curve) else {
+                throw SSHKeyError(reason: "the ECDSA public key is not a valid uncompressed \(curve) point: the key is damaged")
             }
             bits = expected
         }
@@ -146,6 +146,16 @@ public struct SSHPublicKey: Sendable, Hashable {
     }
 
     private static let curveBits = ["nistp256": 256, "nistp384": 384, "nistp521": 521]
+
+    /// Whether swift-crypto accepts `point` (0x04 || X || Y) as a public key on `curve`.
+    private static func isOnCurve(_ point: ArraySlice<UInt8>, curve: String) -> Bool {
+        switch curve {
+        case "nistp256": (try? P256.Signing.PublicKey(x963Representation: point)) != nil
+        case "nistp384": (try? P384.Signing.PublicKey(x963Representation: point)) != nil
+        case "nistp521": (try? P521.Signing.PublicKey(x963Representation: point)) != nil
+        default: false
+        }
+    }
 
     /// The number of significant bits of an SSH mpint (leading zero bytes ignored), as OpenSSL's BN_num_bits counts.
     private static func significantBits(_ mpint: ArraySlice<UInt8>) -> Int {

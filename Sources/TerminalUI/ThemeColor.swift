@@ -80,10 +80,17 @@ enum Palette {
             self.blue = blue
         }
 
+        /// A perceptual distance: the "redmean" weighted RGB distance plus a penalty for differing
+        /// saturation, so that a grey maps to a grey (white, bright-black) rather than to a dark
+        /// saturated colour that happens to be close in plain RGB.
         func distance(to other: RGB) -> Int {
+            let redMean = (red + other.red) / 2
             let dr = red - other.red, dg = green - other.green, db = blue - other.blue
-            return dr * dr + dg * dg + db * db
+            let dc = chroma - other.chroma
+            return (512 + redMean) * dr * dr + 1024 * dg * dg + (767 - redMean) * db * db + 768 * dc * dc
         }
+
+        var chroma: Int { max(red, green, blue) - min(red, green, blue) }
     }
 
     static let ansi: [RGB] = [

@@ -32,7 +32,7 @@ struct CanvasTests {
         canvas.fill(row: 2, column: -5, width: 100, role: .selection)
         canvas.box(top: -3, left: -3, height: 100, width: 100, role: .border, title: "t")
         canvas.put("x", row: 0, column: 0, maxWidth: -3)
-        #expect(canvas.cell(row: 0, column: 0)?.character == "│")
+        #expect(canvas.cell(row: 0, column: 0)?.character == "c")
         #expect(canvas.cell(row: 2, column: 5)?.role == .selection)
         #expect(canvas.cell(row: 5, column: 5) == nil)
         var empty = Canvas(size: TerminalSize(rows: 0, columns: 0))

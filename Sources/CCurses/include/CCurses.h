@@ -14,6 +14,10 @@
 // whatever the process locale is (so that tests and curses agree on widths).
 int ccurses_scalar_width(uint32_t scalar);
 
+// Whether `term` can run a full-screen UI, checked in terminfo without opening anything:
+// 0 yes, 1 unknown terminal type, 2 no cursor addressing (e.g. dumb), 3 no terminfo database.
+int ccurses_check_terminal(const char *term);
+
 // Opening and closing: newterm(term, stdout, stdin) after setlocale(LC_ALL, ""), with handlers for
 // SIGINT, SIGTERM and SIGHUP that restore the terminal and re-raise. NULL on failure (unknown TERM).
 SCREEN *ccurses_open(const char *term);
@@ -26,9 +30,8 @@ int ccurses_locale_is_utf8(void);
 WINDOW *ccurses_stdscr(void);
 int ccurses_colors(void);
 int ccurses_color_pairs(void);
-void ccurses_size(WINDOW *window, int *rows, int *columns);
+void ccurses_size(WINDOW *window, int *row_count, int *column_count);
 attr_t ccurses_attributes(int bold, int dim, int underline, int reverse, int italic);
-int ccurses_key_f0(void);
 
 // Puts one cell: a NUL-terminated wide string (base character + combining marks, at most CCHARW_MAX)
 // with attributes and colour pair. Box-drawing characters are sent as WACS line characters so that
