@@ -183,6 +183,6 @@ let package = Package(
             ]
         ),
         // Runs the real `sftpidp` binary: CLI, curl against `serve`, tmux against the console.
-        .testTarget(name: "EndToEndTests", dependencies: []),
+        .testTarget(name: "EndToEndTests", dependencies: ["EmbeddedStore", "SecretStore"]),
     ]
 )

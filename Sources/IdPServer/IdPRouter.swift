@@ -42,6 +42,11 @@ public enum IdPRouter {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.exposition()))
             )
         }
+        if configuration.benchmarkBaselineRoute {
+            router.get("/benchmark/baseline") { _, _ in
+                DecisionEndpoint.json(status: .ok, text: "{}")
+            }
+        }
         return router
     }
 }

@@ -20,6 +20,9 @@ public struct IdPServerConfiguration: Sendable {
     public var maxHeaderFieldCount: Int
     /// Idle connections are closed after this long.
     public var idleTimeout: Duration
+    /// Adds `GET /benchmark/baseline`, answering `{}` without asking the handler: the trivial route that
+    /// `scripts/bench-http.sh` compares the real endpoint against, behind the same middleware.
+    public var benchmarkBaselineRoute: Bool
 
     public init(
         host: String = "127.0.0.1",
@@ -30,7 +33,8 @@ public struct IdPServerConfiguration: Sendable {
         maxHeaderFieldSize: Int = 8 * 1024,
         maxHeaderListSize: Int = 32 * 1024,
         maxHeaderFieldCount: Int = 100,
-        idleTimeout: Duration = .seconds(60)
+        idleTimeout: Duration = .seconds(60),
+        benchmarkBaselineRoute: Bool = false
     ) {
         self.host = host
         self.port = port
@@ -41,6 +45,7 @@ public struct IdPServerConfiguration: Sendable {
         self.maxHeaderListSize = maxHeaderListSize
         self.maxHeaderFieldCount = maxHeaderFieldCount
         self.idleTimeout = idleTimeout
+        self.benchmarkBaselineRoute = benchmarkBaselineRoute
     }
 
     /// Throws ``IdPServerError`` when the settings are unsafe or unusable: no authentication off loopback,

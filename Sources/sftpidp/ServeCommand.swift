@@ -55,6 +55,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "LEVEL"))
     var logLevel = "info"
 
+    @Flag(name: .long, help: .hidden)
+    var benchmarkBaselineRoute = false
+
     func validate() throws {
         if authTokenFile != nil && insecureNoAuth {
             throw ValidationError("give either --auth-token-file or --insecure-no-auth, not both")
@@ -89,7 +92,7 @@ struct ServeCommand: AsyncParsableCommand {
         var serverConfiguration: IdPServerConfiguration
         do {
             let authentication = try authTokenFile.map { CallerAuthentication.bearerToken(try AuthTokenFile.readToken(at: $0)) } ?? .none
-            serverConfiguration = IdPServerConfiguration(host: host, port: port, authentication: authentication)
+            serverConfiguration = IdPServerConfiguration(host: host, port: port, authentication: authentication, benchmarkBaselineRoute: benchmarkBaselineRoute)
             if let tlsCert, let tlsKey {
                 serverConfiguration.tls = try IdPServerConfiguration.tlsConfiguration(certificatePath: tlsCert, keyPath: tlsKey)
             }

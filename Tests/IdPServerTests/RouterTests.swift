@@ -232,3 +232,20 @@ struct RouterTests {
         }
     }
 }
+
+@Suite("Benchmark baseline route")
+struct BaselineRouteTests {
+    @Test("GET /benchmark/baseline exists only when configured")
+    func baselineRoute() async throws {
+        for enabled in [false, true] {
+            let handler = IdentityProviderHandler(configuration: .init(store: InMemorySecretStore(), throttle: .disabled))
+            let configuration = IdPServerConfiguration(authentication: .none, benchmarkBaselineRoute: enabled)
+            let app = Application(router: IdPRouter.build(handler: handler, metrics: DecisionMetrics(), configuration: configuration))
+            try await app.test(.router) { client in
+                try await client.execute(uri: "/benchmark/baseline", method: .get) { response in
+                    #expect(response.status == (enabled ? .ok : .notFound))
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+import EmbeddedStore
+import Foundation
+import SecretStore
+import Testing
+
+/// `sftpidp test-login` through the real binary on a temporary embedded store.
+@Suite struct TestLoginEndToEndTests {
+    static let serverID = "s-0123456789abcdef0"
+    static let role = "arn:aws:iam::012345678901:role/AWSTransferAccessRole"
+    static let password = "correct horse"
+
+    /// A sandbox with users for every kind of decision.
+    static func populated() async throws -> Sandbox {
+        let sandbox = try Sandbox()
+        func run(_ arguments: [String], input: String? = nil) throws {
+            let result = try sandbox.run(arguments, input: input)
+            guard result.status == 0 else { throw SandboxError("setup `sftpidp \(arguments.joined(separator: " "))` failed: \(result)") }
+        }
+        try run(["users", "create", "jess", "--role", role, "--home", "/bucket/home/jess", "--password-stdin"], input: password + "\n")
+        try run(["users", "create", "net", "--role", role, "--network", "10.0.0.0/8", "--network", "2001:db8::/32", "--password-stdin"], input: password + "\n")
+        try run(["users", "create", "dis", "--role", role, "--password-stdin"], input: password + "\n")
+        try run(["users", "update", "dis", "--disable"])
+        try run(["users", "create", "old", "--role", role, "--password-stdin"], input: password + "\n")
+        try run(["users", "update", "old", "--set", "sftpidp:ExpiresAt=2020-01-01"])
+        try run(["users", "create", "srv", "--role", role, "--allowed-server-id", "s-0fedcba9876543210", "--password-stdin"], input: password + "\n")
+        // The CLI refuses to save a user without a Role, but other tools write such secrets: write it directly.
+        try run(["users", "create", "norole", "--role", role, "--password-stdin"], input: password + "\n")
+        try await stripRole(of: "SFTP/norole", in: sandbox)
+        try run(["users", "create", "legacy", "--role", role])
+        try run(["users", "update", "legacy", "--set", "Password=plain old"])
+        return sandbox
+    }
+
+    /// Rewrites a secret without its `Role` through the embedded store API, as another tool would.
+    static func stripRole(of name: String, in sandbox: Sandbox) async throws {
+        let location = EmbeddedStoreLocation.resolve(storePath: nil, environment: sandbox.environment)
+        let store = try EmbeddedSecretStore.open(databasePath: location.databasePath, keyPath: location.keyPath, createIfMissing: false)
+        defer { try? store.close() }
+        let current = try await store.getSecret(name: name, version: .current)
+        var members = try #require(try JSONSerialization.jsonObject(with: Data(current.string.utf8)) as? [String: Any])
+        members["Role"] = nil
+        let value = String(decoding: try JSONSerialization.data(withJSONObject: members), as: UTF8.self)
+        _ = try await store.putSecret(name: name, value: value, replacing: current.versionID, context: WriteContext(action: "test.strip-role", actor: "e2e"))
+    }
+
+    static func testLogin(_ sandbox: Sandbox, user: String, password: String? = Self.password, extra: [String] = []) throws -> (result: CommandResult, report: [String: Any]) {
+        var arguments = ["test-login", "--server-id", serverID, "--user-name", user] + extra
+        if password != nil { arguments.append("--password-stdin") }
+        let result = try sandbox.run(arguments, input: password.map { $0 + "\n" })
+        let report = (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))) as? [String: Any] ?? [:]
+        return (result, report)
+    }
+
+    @Test func allowedPrintsTheManagedServiceShape() async throws {
+        let sandbox = try await Self.populated()
+        let (result, report) = try Self.testLogin(sandbox, user: "jess", extra: ["--source-ip", "192.0.2.1"])
+        #expect(result.status == 0, "\(result)")
+        #expect(report["StatusCode"] as? Int == 200)
+        #expect(report["Message"] as? String == "")
+        #expect(report["Url"] as? String == "sftpidp://local/servers/\(Self.serverID)/users/jess/config?protocol=SFTP&sourceIp=192.0.2.1")
+        let responseText = try #require(report["Response"] as? String)
+        let response = try #require(try JSONSerialization.jsonObject(with: Data(responseText.utf8)) as? [String: Any])
+        #expect(response["Role"] as? String == Self.role)
+        #expect(response["HomeDirectory"] as? String == "/bucket/home/jess")
+        #expect(response["PublicKeys"] == nil)
+        #expect(!result.stdout.contains(Self.password) && !result.stderr.contains(Self.password))
+        // The key order is the managed service's.
+        #expect(result.stdout.hasPrefix("{\n    \"Response\": \"{"), "\(result)")
+        #expect(result.stdout.contains("\",\n    \"StatusCode\": 200,\n    \"Message\": \"\",\n    \"Url\": \"sftpidp://"), "\(result)")
+    }
+
+    @Test(arguments: [
+        ("jess", "wrong password", [String](), "access denied: password does not match"),
+        ("nobody", Self.password, [], "access denied: no secret SFTP/nobody"),
+        ("net", Self.password, ["--source-ip", "203.0.113.9"], "access denied: source IP 203.0.113.9 is not in 10.0.0.0/8, 2001:db8::/32"),
+        ("dis", Self.password, [], "access denied: user is disabled"),
+        ("old", Self.password, [], "access denied: user expired on 2020-01-01"),
+        ("srv", Self.password, [], "access denied: server s-0123456789abcdef0 is not allowed for this user"),
+        ("norole", Self.password, [], "access denied: user has no Role"),
+        ("jess", Self.password, ["--server-protocol", "FTP", "--source-ip", "192.0.2.1"], ""),
+    ])
+    func messages(user: String, password: String, extra: [String], message: String) async throws {
+        let sandbox = try await Self.populated()
+        let (result, report) = try Self.testLogin(sandbox, user: user, password: password, extra: extra)
+        #expect(report["StatusCode"] as? Int == 200, "\(result)")
+        #expect(report["Message"] as? String == message)
+        if message.isEmpty {
+            #expect(result.status == 0)
+        } else {
+            #expect(result.status == 1)
+            #expect(report["Response"] as? String == "{}")
+        }
+        #expect(!result.stdout.contains(password) && !result.stderr.contains(password))
+    }
+
+    @Test func ftpWithoutPasswordAndKeyAuthentication() async throws {
+        let sandbox = try await Self.populated()
+        let ftp = try Self.testLogin(sandbox, user: "jess", password: nil, extra: ["--server-protocol", "FTP"])
+        #expect(ftp.result.status == 1)
+        #expect(ftp.report["Message"] as? String == "access denied: FTP logins need a password: there is no key authentication over FTP")
+
+        let noKeys = try Self.testLogin(sandbox, user: "jess", password: nil)
+        #expect(noKeys.report["Message"] as? String == "access denied: user has no public keys for SFTP")
+
+        let keyPath = sandbox.path("id_ed25519")
+        try sandbox.runTool("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "kim@laptop", "-f", keyPath])
+        let fingerprintLine = try sandbox.runTool("ssh-keygen", ["-lf", keyPath + ".pub"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let created = try sandbox.run(["users", "create", "kim", "--role", Self.role, "--public-key-file", keyPath + ".pub"])
+        #expect(created.status == 0, "\(created)")
+        let keyLogin = try Self.testLogin(sandbox, user: "kim", password: nil, extra: ["--explain"])
+        #expect(keyLogin.result.status == 0, "\(keyLogin.result)")
+        let response = try #require(try JSONSerialization.jsonObject(with: Data((keyLogin.report["Response"] as? String ?? "").utf8)) as? [String: Any])
+        let keyLine = try String(contentsOfFile: keyPath + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(response["PublicKeys"] as? [String] == [keyLine])
+        #expect(keyLogin.result.stderr.contains(fingerprintLine), "\(keyLogin.result)")
+    }
+
+    @Test func legacyPasswordAndExplain() async throws {
+        let sandbox = try await Self.populated()
+        let (result, _) = try Self.testLogin(sandbox, user: "legacy", password: "plain old", extra: ["--explain"])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stderr.contains("allowed: allowed by password"))
+        #expect(result.stderr.contains("[passed] password: legacy plain-text password matches"))
+        #expect(result.stderr.contains("time: "))
+
+        let json = try Self.testLogin(sandbox, user: "jess", password: "nope", extra: ["--explain", "--json"])
+        #expect(json.result.stdout.split(separator: "\n").count == 1)
+        #expect(json.result.stderr.isEmpty)
+        let explanation = try #require(json.report["Explanation"] as? [String: Any])
+        #expect(explanation["Allowed"] as? Bool == false)
+        #expect(explanation["Reason"] as? String == "password does not match")
+        let checks = try #require(explanation["Checks"] as? [[String: Any]])
+        #expect(checks.last?["name"] as? String == "password")
+        #expect(checks.last?["outcome"] as? String == "failed")
+    }
+
+    @Test func storeFailureIsStatus500() async throws {
+        let sandbox = try await Self.populated()
+        let (result, report) = try Self.testLogin(sandbox, user: "jess", extra: ["--store", sandbox.path("missing/secrets.db")])
+        #expect(result.status == 1)
+        #expect(report["StatusCode"] as? Int == 500, "\(result)")
+        #expect((report["Message"] as? String)?.hasPrefix("the secret store could not be read: ") == true)
+        #expect(report["Response"] as? String == "")
+    }
+
+    @Test func usageErrorsExitWith2() async throws {
+        let sandbox = try Sandbox()
+        let both = try sandbox.run(["test-login", "--server-id", Self.serverID, "--user-name", "jess", "--user-password", "x", "--password-stdin"], input: "x\n")
+        #expect(both.status == 2, "\(both)")
+        #expect(both.stderr.contains("give either --user-password or --password-stdin, not both"))
+        let badProtocol = try sandbox.run(["test-login", "--server-id", Self.serverID, "--user-name", "jess", "--server-protocol", "SCP"])
+        #expect(badProtocol.status == 2)
+        #expect(badProtocol.stderr.contains("--server-protocol must be SFTP, FTP or FTPS"))
+        let noServer = try sandbox.run(["test-login", "--user-name", "jess"])
+        #expect(noServer.status == 2, "\(noServer)")
+        #expect(noServer.stderr.contains("--server-id is required"))
+    }
+}
