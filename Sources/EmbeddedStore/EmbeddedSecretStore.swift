@@ -50,11 +50,25 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
         }
         let cipher = SecretCipher(masterKey: key)
         do {
+            if existing {
+                // Prove the file is ours and opens with this key through a read-only connection, so that a refused
+                // open writes nothing (a DatabasePool writes to the -wal file as soon as it opens).
+                var readOnly = configuration()
+                readOnly.readonly = true
+                let probe = try DatabaseQueue(path: databasePath, configuration: readOnly)
+                let isBlank = try probe.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") == 0 }
+                if !isBlank {
+                    try verifyKey(probe, cipher: cipher, databasePath: databasePath)
+                }
+                try probe.close()
+            }
             let pool = try DatabasePool(path: databasePath, configuration: configuration())
-            // A file with tables must prove it is ours and opens with this key before anything is written to it.
-            let isBlank = try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") == 0 }
-            if !isBlank {
-                try verifyKey(pool, cipher: cipher, databasePath: databasePath)
+            // GRDB sets NORMAL on the writer when it enables WAL; FULL makes every returned write durable.
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                guard try Int.fetchOne(db, sql: "PRAGMA synchronous") == 2 else {
+                    throw SecretStoreError(.unavailable, message: "SQLite refused synchronous = FULL on \(databasePath)")
+                }
             }
             try StoreSchema.migrator(keyCheck: cipher.sealKeyCheck()).migrate(pool)
             try verifyKey(pool, cipher: cipher, databasePath: databasePath)
@@ -66,25 +80,28 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
         }
     }
 
-    /// Closes the database connections; later calls fail.
+    /// Moves everything from the `-wal` file into the database file, then closes the connections; later calls fail.
+    ///
+    /// (GRDB closes its writer before its read-only readers, so without the explicit checkpoint the last
+    /// committed pages could stay in the `-wal` file after close.)
     public func close() throws {
-        try pool.close()
+        do {
+            try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+            try pool.close()
+        } catch {
+            throw SecretStoreError.mapping(error, databasePath: databasePath)
+        }
     }
 
     private static func configuration() -> Configuration {
         var configuration = Configuration()
         // Another process may hold the write lock for the length of one transaction: wait for it.
         configuration.busyMode = .timeout(30)
-        configuration.prepareDatabase { db in
-            // FULL: a write that returned has reached the disk (WAL is fsynced at every commit), so it
-            // survives a killed process and a power cut alike.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         return configuration
     }
 
     /// Throws when the file is not an sftpidp store or its key check does not open with `cipher`'s key.
-    private static func verifyKey(_ pool: DatabasePool, cipher: SecretCipher, databasePath: String) throws {
+    private static func verifyKey(_ pool: some DatabaseReader, cipher: SecretCipher, databasePath: String) throws {
         let check = try pool.read { db -> Data? in
             guard try db.tableExists("meta") else { return nil }
             return try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'keyCheck'")

@@ -14,10 +14,12 @@ public enum PasswordCheck: Sendable, Hashable {
 public enum PasswordVerifier {
     /// The most memory an argon2 hash may ask for to be verified (1 GiB), so a hostile secret cannot exhaust memory.
     public static let maximumArgon2MemoryKiB: UInt32 = 1_048_576
+    /// The most passes an argon2 hash may ask for to be verified.
+    public static let maximumArgon2Iterations: UInt32 = 256
 
-    /// `.match` only when `password` is the stored one. Passwords over 1024 characters never match.
+    /// `.match` only when `password` is the stored one. Empty passwords and passwords over 1024 characters never match.
     public static func verify(_ password: String, against stored: StoredPassword) -> PasswordCheck {
-        guard password.count <= Validation.maximumPasswordLength else { return .mismatch }
+        guard !password.isEmpty, password.count <= Validation.maximumPasswordLength else { return .mismatch }
         switch stored {
         case .legacyPlainText(let plain):
             return constantTimeEqual(Array(SHA256.hash(data: Data(password.utf8))), Array(SHA256.hash(data: Data(plain.utf8))))
@@ -34,11 +36,12 @@ public enum PasswordVerifier {
     }
 
     private static func verifyArgon2(_ password: String, hash: String, type: argon2_type) -> PasswordCheck {
-        guard let memory = argon2Memory(of: hash) else {
-            return .unsupportedHash("the argon2 hash has no readable m= parameter")
+        let cost = argon2Cost(of: hash)
+        guard let memory = cost["m"], let iterations = cost["t"], cost["p"] != nil else {
+            return .unsupportedHash("the argon2 hash has no readable m=, t=, p= parameters")
         }
-        guard memory <= maximumArgon2MemoryKiB else {
-            return .unsupportedHash("the argon2 hash asks for more than 1 GiB of memory")
+        guard memory <= maximumArgon2MemoryKiB, iterations <= maximumArgon2Iterations else {
+            return .unsupportedHash("the argon2 hash asks for more than 1 GiB of memory or 256 iterations")
         }
         let bytes = Array(password.utf8)
         let status = bytes.withUnsafeBytes { buffer in
@@ -51,14 +54,15 @@ public enum PasswordVerifier {
         }
     }
 
-    /// The m= value of `$argon2id$v=19$m=65536,t=3,p=4$...`.
-    private static func argon2Memory(of hash: String) -> UInt32? {
-        for section in hash.split(separator: "$") {
-            for parameter in section.split(separator: ",") where parameter.hasPrefix("m=") {
-                return UInt32(parameter.dropFirst(2))
-            }
+    /// The cost parameters of `$argon2id$v=19$m=65536,t=3,p=4$...` as `["m": 65536, "t": 3, "p": 4]`.
+    private static func argon2Cost(of hash: String) -> [String: UInt32] {
+        guard let parameters = hash.split(separator: "$").first(where: { $0.hasPrefix("m=") }) else { return [:] }
+        var cost: [String: UInt32] = [:]
+        for parameter in parameters.split(separator: ",") {
+            let pair = parameter.split(separator: "=", maxSplits: 1)
+            if pair.count == 2, let value = UInt32(pair[1]) { cost[String(pair[0])] = value }
         }
-        return nil
+        return cost
     }
 
     private static func verifyCrypt(_ password: String, hash: String) -> PasswordCheck {
@@ -70,6 +74,10 @@ public enum PasswordVerifier {
             return .unsupportedHash("libcrypt cannot read this \(PasswordKind(hashString: hash).label) hash")
         }
         let computed = output.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }
+        // For a well-formed hash the output has exactly the stored length; a bare setting such as "$6$salt" does not.
+        guard computed.count == hash.utf8.count else {
+            return .unsupportedHash("the stored \(PasswordKind(hashString: hash).label) hash is incomplete or malformed")
+        }
         return constantTimeEqual(computed, Array(hash.utf8)) ? .match : .mismatch
     }
 

@@ -137,6 +137,12 @@ extension SFTPUser {
         secret[SecretKey.comment] = comment.flatMap { $0.isEmpty ? nil : JSONValue.string($0) }
     }
 
+    /// Sets (or with `nil` removes) any key verbatim, for `--set KEY=VALUE` / `--unset KEY` style edits.
+    /// Run ``validate()`` afterwards: this bypasses the typed setters.
+    public mutating func setRawValue(_ value: JSONValue?, forKey key: String) {
+        secret[key] = value
+    }
+
     /// The key list stored at exactly this level, or a new comma-separated `PublicKey` list. Throws when the
     /// stored value has the wrong type (rewriting it would lose it).
     private func publicKeyEntriesForEditing(at transferProtocol: TransferProtocol?) throws(FieldError) -> PublicKeyEntries {

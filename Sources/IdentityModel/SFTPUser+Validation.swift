@@ -43,9 +43,13 @@ extension SFTPUser {
            let error = Validation.publicKeyCount(entries.entries.count, field: entries.key) {
             errors.append(error)
         }
-        if case .legacyPlainText(let plain) = storedPassword(for: level),
-           let error = Validation.password(plain, field: field(SecretKey.password)) {
-            errors.append(error)
+        switch storedPassword(for: level) {
+        case .legacyPlainText(let plain):
+            if let error = Validation.password(plain, field: field(SecretKey.password)) { errors.append(error) }
+        case .hash(let hash) where PasswordKind(hashString: hash) == .unsupported:
+            errors.append(FieldError(field: field(SecretKey.passwordHash), rule: "is not a supported hash (argon2id, argon2i, bcrypt, yescrypt, sha512-crypt)"))
+        default:
+            break
         }
         return errors
     }

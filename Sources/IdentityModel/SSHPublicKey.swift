@@ -91,7 +91,7 @@ public struct SSHPublicKey: Sendable, Hashable {
         if text.isEmpty {
             throw SSHKeyError(reason: "the key is empty")
         }
-        if text.contains("PRIVATE KEY-----") || text.contains("PRIVATE KEY ----") {
+        if text.contains("PRIVATE KEY-----") || text.contains("PRIVATE KEY ----") || text.hasPrefix("PuTTY-User-Key-File-") {
             throw SSHKeyError(reason: "this is a PRIVATE key: paste the .pub file instead (never share the private key)")
         }
         if text.contains("BEGIN SSH2 PUBLIC KEY") {

@@ -102,7 +102,7 @@ struct UserReading {
         }
         var mappings: [HomeMapping] = []
         for (index, element) in array.enumerated() {
-            let place = "\(field)[\(index)]"
+            let place = "\(field)[\(index + 1)]"
             guard let object = element.objectValue,
                   let entry = object["Entry"]?.stringValue, let target = object["Target"]?.stringValue else {
                 issues.append(FieldError(field: place, rule: "must be an object with string Entry and Target"))
@@ -178,9 +178,9 @@ struct UserReading {
             return []
         }
         var networks: [IPNetwork] = []
-        for text in texts {
+        for entry in texts.flatMap({ $0.split(separator: ",") }) where !entry.trimmingCharacters(in: .whitespaces).isEmpty {
             do {
-                networks += try IPNetwork.parseList(text, field: name)
+                networks.append(try IPNetwork(parsing: String(entry), field: name))
             } catch {
                 issues.append(error)
             }

@@ -99,8 +99,8 @@ public enum Validation {
             return FieldError(field: field, rule: "must hold 1 to 50000 mappings")
         }
         for (index, mapping) in mappings.enumerated() {
-            if let error = absolutePath(mapping.entry, field: "\(field)[\(index)].Entry") { return error }
-            if let error = absolutePath(mapping.target, field: "\(field)[\(index)].Target") { return error }
+            if let error = absolutePath(mapping.entry, field: "\(field)[\(index + 1)].Entry") { return error }
+            if let error = absolutePath(mapping.target, field: "\(field)[\(index + 1)].Target") { return error }
         }
         return nil
     }

@@ -258,7 +258,8 @@ struct LoginEvaluation {
         guard let role = user.role(for: proto), !role.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw deny("role", .noRole, "user has no Role")
         }
-        try validate("role", Validation.roleARN(role, field: SecretKey.name(SecretKey.role, for: proto)))
+        let roleKey = SecretKey.name(SecretKey.role, for: proto)
+        try validate("role", Validation.roleARN(role, field: user.secret[roleKey] != nil ? roleKey : SecretKey.role))
         pass("role", "Role is a role ARN")
         var answer: [String: JSONValue] = ["Role": .string(role)]
         if let policy = user.policy(for: proto) {

@@ -6,7 +6,7 @@ import IdentityModel
 ///
 /// `Message` is empty when allowed, `access denied: <reason>` when denied; a store failure gives status 500,
 /// an empty `Response` and the store's error. Shared by `sftpidp test-login` and the console's test panel.
-public struct TestLoginReport: Sendable, Hashable, Encodable {
+public struct TestLoginReport: Sendable, Hashable {
     public var response: String
     public var statusCode: Int
     public var message: String
@@ -29,10 +29,6 @@ public struct TestLoginReport: Sendable, Hashable, Encodable {
         enum CodingKeys: String, CodingKey {
             case allowed = "Allowed", reason = "Reason", checks = "Checks", milliseconds = "Milliseconds", store = "Store", publicKeys = "PublicKeys"
         }
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case response = "Response", statusCode = "StatusCode", message = "Message", url = "Url", explanation = "Explanation"
     }
 
     /// The report of `outcome` for a request made at `url`, with the explanation when `explain` is set.
@@ -62,11 +58,29 @@ public struct TestLoginReport: Sendable, Hashable, Encodable {
     }
 
 
-    /// The report as JSON in the managed service's key order; one line unless `prettyPrinted`.
-    public func jsonText(prettyPrinted: Bool) -> String {
+    /// The report as JSON in the managed service's key order (`Response`, `StatusCode`, `Message`, `Url`), indented
+    /// as the AWS CLI prints it unless `prettyPrinted` is false (one line); `Explanation` last when included.
+    public func jsonText(prettyPrinted: Bool, includeExplanation: Bool) -> String {
+        var members: [(String, String)] = [
+            ("Response", Self.encoded(response)),
+            ("StatusCode", String(statusCode)),
+            ("Message", Self.encoded(message)),
+            ("Url", Self.encoded(url)),
+        ]
+        if includeExplanation, let explanation {
+            members.append(("Explanation", Self.encoded(explanation)))
+        }
+        if prettyPrinted {
+            return "{\n" + members.map { "    \"\($0)\": \($1)" }.joined(separator: ",\n") + "\n}"
+        }
+        return "{" + members.map { "\"\($0)\":\($1)" }.joined(separator: ",") + "}"
+    }
+
+    /// One value as compact JSON with sorted keys.
+    private static func encoded(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = prettyPrinted ? [.prettyPrinted, .withoutEscapingSlashes] : [.withoutEscapingSlashes]
-        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
     }
 
     /// The explanation as lines for people: reason, each check, time, returned keys.

@@ -10,7 +10,7 @@ struct StoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store",
         abstract: "Create, check and copy secret stores.",
-        subcommands: [InitStoreCommand.self, CheckStoreCommand.self]
+        subcommands: [InitStoreCommand.self, CheckStoreCommand.self, CopyStoreCommand.self]
     )
 }
 

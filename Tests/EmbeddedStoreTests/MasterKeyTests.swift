@@ -48,7 +48,8 @@ struct MasterKeyTests {
         let store = try temporary.open()
         _ = try await store.createSecret(name: "SFTP/a", value: "v", context: testContext)
         try store.close()
-        let before = try temporary.rawBytes()
+        let before = try Data(contentsOf: URL(fileURLWithPath: temporary.databasePath))
+        let walBefore = FileManager.default.contents(atPath: temporary.databasePath + "-wal")
         let otherKey = temporary.directory + "/other.key"
         let keyLine = Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString() + "\n"
         #expect(FileManager.default.createFile(atPath: otherKey, contents: Data(keyLine.utf8), attributes: [.posixPermissions: 0o600]))
@@ -57,7 +58,9 @@ struct MasterKeyTests {
         }
         #expect(error?.kind == .corrupt)
         #expect(error?.message.contains("the master key at \(otherKey) does not decrypt this store") == true, "message: \(error?.message ?? "")")
-        #expect(try temporary.rawBytes() == before, "the store file changed during a refused open")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: temporary.databasePath)) == before, "the store file changed during a refused open")
+        let walAfter = FileManager.default.contents(atPath: temporary.databasePath + "-wal")
+        #expect((walAfter ?? Data()) == (walBefore ?? Data()), "the -wal file changed during a refused open: \(walBefore?.count ?? -1) -> \(walAfter?.count ?? -1) bytes")
         let reopened = try temporary.open()
         #expect(try await reopened.getSecret(name: "SFTP/a", version: .current).string == "v")
     }

@@ -1,0 +1,123 @@
+import Foundation
+import IdentityModel
+import SecretStore
+import TerminalUI
+
+/// Someone saved the user while it was being edited: both versions side by side, field by field, and a choice.
+///
+/// Keep mine writes my whole version over theirs; take theirs drops my edit; merge re-applies only the fields
+/// I changed onto theirs. Esc goes back to the form (now based on their version). Nothing is lost silently.
+struct ConflictState: Sendable, Hashable {
+    var editor: EditorState
+    var mine: UserSecret
+    var theirs: SecretValue
+    var theirsSecret: UserSecret
+
+    /// Keys I changed, relative to the version I started from.
+    var myChanges: [String] { mine.changedKeys(comparedTo: editor.baseUser.secret) }
+    /// Keys they changed, relative to the same version.
+    var theirChanges: [String] { theirsSecret.changedKeys(comparedTo: editor.baseUser.secret) }
+
+    /// Their version with my changed fields applied on top.
+    var merged: UserSecret {
+        var result = theirsSecret
+        for key in myChanges { result[key] = mine[key] }
+        return result
+    }
+}
+
+func openConflict(theirs: SecretValue, state: inout ConsoleState) {
+    guard case .editor(let editor)? = state.topModal, case .success(let mine) = editor.editedUser() else {
+        state.show("Someone else changed this user meanwhile; reloaded their version.", .error)
+        return
+    }
+    guard let theirsSecret = try? UserSecret(secretString: theirs.string) else {
+        state.show("Someone else saved a version that is not a JSON object; your edit is kept. Press Ctrl-S to overwrite it.", .error)
+        if case .editor(var current)? = state.topModal {
+            current.base = theirs
+            state.replaceTop(.editor(current))
+        }
+        return
+    }
+    state.push(.conflict(ConflictState(editor: editor, mine: mine.secret, theirs: theirs, theirsSecret: theirsSecret)))
+    state.show("Conflict: \(editor.username) was changed by someone else while you edited", .warning)
+}
+
+func handleConflictKey(_ key: Key, conflict: ConflictState, state: inout ConsoleState) -> [Effect] {
+    if state.operations.values.contains(where: { $0.purpose == .resolveConflict }) { return [] }
+    switch key {
+    case .character("m"):
+        return resolve(with: conflict.mine, action: "console.edit.keep-mine", conflict: conflict, state: &state)
+    case .character("a"):
+        return resolve(with: conflict.merged, action: "console.edit.merge", conflict: conflict, state: &state)
+    case .character("t"):
+        state.popModal()
+        state.popModal()
+        state.show("Kept their version; your edit was dropped", .info)
+    case .escape, .character("e"):
+        var editor = conflict.editor
+        editor.base = conflict.theirs
+        editor.baseUser = SFTPUser(secret: conflict.theirsSecret)
+        state.popModal()
+        state.replaceTop(.editor(editor))
+        state.show("Back to your edit, now based on their version: saving applies your form onto it", .info)
+    default:
+        break
+    }
+    return []
+}
+
+private func resolve(with secret: UserSecret, action: String, conflict: ConflictState, state: inout ConsoleState) -> [Effect] {
+    let changed = secret.changedKeys(comparedTo: conflict.theirsSecret)
+    guard !changed.isEmpty else {
+        state.popModal()
+        state.popModal()
+        state.show("Nothing to write: their version already has your changes", .info)
+        return []
+    }
+    let id = state.startOperation(.resolveConflict, label: "Saving \(conflict.editor.username)")
+    return [.putSecret(id, name: conflict.theirs.name, value: secret.secretString, replacing: conflict.theirs.versionID, context: state.writeContext(action, changedFields: changed))]
+}
+
+/// A value for the diff table; passwords and hashes show only whether they are set.
+func diffText(_ value: JSONValue?, key: String) -> String {
+    guard let value else { return "(absent)" }
+    if key.lowercased().contains("password") { return "(set, hidden)" }
+    return value.stringValue ?? value.jsonText
+}
+
+func renderConflict(_ conflict: ConflictState, state: ConsoleState, into canvas: inout Canvas) {
+    let frame = renderScreenFrame(title: "Conflict: \(conflict.editor.username) changed meanwhile", state: state, into: &canvas)
+    let intro = "Someone saved \(conflict.editor.username) (version \(conflict.theirs.versionID.prefix(8)), \(formatDate(conflict.theirs.version.createdAt))) while you edited it."
+    canvas.put(intro, row: frame.top, column: frame.left, role: .warning, maxWidth: frame.width)
+    let keyWidth = 22
+    let valueWidth = (frame.width - keyWidth - 3) / 3
+    let header = frame.top + 2
+    for (index, title) in ["FIELD", "BEFORE", "MINE", "THEIRS"].enumerated() {
+        let column = index == 0 ? frame.left : frame.left + keyWidth + 1 + (index - 1) * (valueWidth + 1)
+        canvas.put(title, row: header, column: column, role: .label)
+    }
+    let keys = Array(Set(conflict.myChanges).union(conflict.theirChanges)).sorted()
+    let mine = Set(conflict.myChanges)
+    let theirs = Set(conflict.theirChanges)
+    for (offset, key) in keys.prefix(max(0, frame.height - 7)).enumerated() {
+        let row = header + 1 + offset
+        let clash = mine.contains(key) && theirs.contains(key) && conflict.mine[key] != conflict.theirsSecret[key]
+        canvas.put(key, row: row, column: frame.left, role: clash ? .error : .value, maxWidth: keyWidth)
+        let values = [conflict.editor.baseUser.secret[key], conflict.mine[key], conflict.theirsSecret[key]]
+        for (index, value) in values.enumerated() {
+            let changedHere = (index == 1 && mine.contains(key)) || (index == 2 && theirs.contains(key))
+            canvas.put(truncated(diffText(value, key: key), to: valueWidth), row: row, column: frame.left + keyWidth + 1 + index * (valueWidth + 1), role: changedHere ? .match : .dim, maxWidth: valueWidth)
+        }
+    }
+    let choicesRow = frame.top + frame.height - 3
+    let choices = [("m", "keep mine"), ("t", "take theirs"), ("a", "merge: my changed fields onto theirs"), ("Esc", "back to my edit")]
+    var column = frame.left
+    for (key, action) in choices {
+        column = canvas.put(" \(key) ", row: choicesRow, column: column, role: .buttonFocused)
+        column = canvas.put(" \(action)   ", row: choicesRow, column: column, role: .normal)
+    }
+    canvas.put("Fields in red were changed on both sides.", row: choicesRow + 1, column: frame.left, role: .dim, maxWidth: frame.width)
+    renderStatusLine(state, into: &canvas)
+    renderKeyBar(choices, state: state, into: &canvas)
+}

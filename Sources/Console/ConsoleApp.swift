@@ -1,0 +1,91 @@
+import Foundation
+import IdentityModel
+import IdentityProvider
+import SecretStore
+import TerminalUI
+import UserManagement
+
+/// Options of one console session.
+public struct ConsoleOptions: Sendable {
+    /// Hide and refuse every action that writes.
+    public var readOnly: Bool
+    /// Themes the `T` key cycles through, the one to start with first.
+    public var themeNames: [String]
+    /// The argon2id cost of new password hashes.
+    public var argon2: Argon2Parameters
+
+    public init(readOnly: Bool = false, themeNames: [String] = ["default"], argon2: Argon2Parameters = .default) {
+        self.readOnly = readOnly
+        self.themeNames = themeNames
+        self.argon2 = argon2
+    }
+}
+
+/// The console's event loop: draws the state, reads keys with a short timeout, runs effects off the loop.
+public enum ConsoleApp {
+    /// How long the loop waits for a key while work is in flight (spinners move, results show promptly).
+    static let busyPoll: Duration = .milliseconds(50)
+    /// How long it waits when idle: no busy loop, one wake-up a second for the clock.
+    static let idlePoll: Duration = .seconds(1)
+
+    /// Runs the console until the user quits. Store I/O and hashing run in tasks; results come back as events.
+    ///
+    /// - Parameter loadTheme: loads a theme by name when the theme key is pressed; a failure is shown, not fatal.
+    public static func run(
+        terminal: any Terminal,
+        store: any SecretStore,
+        naming: NamingScheme,
+        serverID: String?,
+        handler: IdentityProviderHandler,
+        options: ConsoleOptions,
+        loadTheme: (String) throws -> Theme
+    ) async {
+        let context = ConsoleContext(storeName: store.displayName, naming: naming, serverID: serverID, readOnly: options.readOnly, themeNames: options.themeNames)
+        var state = ConsoleState(context: context, size: terminal.size, now: Date())
+        let inbox = EventInbox()
+        let runner = EffectRunner(directory: UserDirectory(store: store, naming: naming, serverID: serverID), handler: handler, argon2: options.argon2, inbox: inbox)
+
+        func perform(_ effects: [Effect]) {
+            for case .applyTheme(let name) in effects {
+                do {
+                    terminal.setTheme(try loadTheme(name))
+                } catch {
+                    state.show("Theme \(name) not loaded: \(error)", .error)
+                }
+            }
+            runner.run(effects)
+        }
+
+        perform(reduce(state: &state, event: .started))
+        while !state.shouldQuit {
+            var canvas = Canvas(size: state.size)
+            render(state, into: &canvas)
+            terminal.present(canvas)
+
+            let busy = state.hasWorkInFlight || !runner.isIdle
+            var events: [ConsoleEvent] = []
+            if let first = terminal.nextEvent(timeout: busy ? busyPoll : idlePoll) {
+                events.append(event(from: first))
+                // Take what is already queued (typing bursts, pastes) before drawing again.
+                while events.count < 256, let next = terminal.nextEvent(timeout: .zero) {
+                    events.append(event(from: next))
+                }
+            }
+            events.append(.tick(Date()))
+            events += inbox.drain()
+            for event in events where !state.shouldQuit {
+                perform(reduce(state: &state, event: event))
+            }
+        }
+        let inFlight = state.operations.keys
+        runner.run(inFlight.map(Effect.cancel))
+    }
+
+    static func event(from terminalEvent: TerminalEvent) -> ConsoleEvent {
+        switch terminalEvent {
+        case .key(let key): .key(key)
+        case .resize(let size): .resize(size)
+        case .paste(let text): .paste(text)
+        }
+    }
+}

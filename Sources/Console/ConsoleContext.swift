@@ -1,0 +1,21 @@
+import SecretStore
+
+/// What the console works on: the store's name, how secrets are named, the server and the mode.
+public struct ConsoleContext: Sendable, Hashable {
+    public var storeName: String
+    public var naming: NamingScheme
+    /// The SFTP server id for naming schemes and test logins, when known.
+    public var serverID: String?
+    /// When true, every action that writes is hidden and refused.
+    public var readOnly: Bool
+    /// The names of the themes the theme key cycles through, the active one first.
+    public var themeNames: [String]
+
+    public init(storeName: String, naming: NamingScheme, serverID: String?, readOnly: Bool, themeNames: [String]) {
+        self.storeName = storeName
+        self.naming = naming
+        self.serverID = serverID
+        self.readOnly = readOnly
+        self.themeNames = themeNames.isEmpty ? ["default"] : themeNames
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import TerminalUI
+
+/// Everything the console shows, as a plain value: ``reduce(state:event:)`` changes it, ``render(_:into:)`` draws it.
+public struct ConsoleState: Sendable {
+    public internal(set) var context: ConsoleContext
+    public internal(set) var size: TerminalSize
+    /// The clock as last ticked: spinners and elapsed times are computed from it, so rendering stays pure.
+    public internal(set) var now: Date
+    var themeIndex = 0
+    var list = UserListState()
+    /// The list pages are still coming in.
+    var isListing = false
+    /// Users listed but not fetched yet.
+    var pendingFetches = 0
+    /// Show users scheduled for deletion too (toggle `D`).
+    var showDeleted = false
+    /// The full-screen detail of the selected user is open (narrow terminals), with its scroll offset.
+    var detailScroll: Int?
+    /// Dialogs and screens above the list, the top one gets the keys.
+    var modals: [Modal] = []
+    var operations: [OperationID: Operation] = [:]
+    private var lastOperationID = 0
+    var message: StatusMessage?
+    /// Set when the console should end.
+    public internal(set) var shouldQuit = false
+
+    public init(context: ConsoleContext, size: TerminalSize, now: Date = Date()) {
+        self.context = context
+        self.size = size
+        self.now = now
+    }
+
+    /// The name of the theme in use.
+    public var themeName: String { context.themeNames[themeIndex % context.themeNames.count] }
+
+    /// True while work other than background loading is running, so the loop polls input quickly.
+    public var hasWorkInFlight: Bool { !operations.isEmpty }
+
+    /// True when an edit has changes that quitting would lose.
+    var hasUnsavedEdit: Bool { modals.contains { $0.hasUnsavedChanges } }
+
+    mutating func startOperation(_ purpose: Operation.Purpose, label: String, subject: String? = nil) -> OperationID {
+        lastOperationID += 1
+        let id = OperationID(lastOperationID)
+        operations[id] = Operation(id: id, purpose: purpose, label: label, startedAt: now, subject: subject)
+        return id
+    }
+
+    /// Removes and returns the operation, or nil when it was cancelled (its result is then ignored).
+    mutating func finishOperation(_ id: OperationID) -> Operation? {
+        operations.removeValue(forKey: id)
+    }
+
+    /// The newest operation that blocks the screen, for the progress line and Esc.
+    var foregroundOperation: Operation? {
+        operations.values.filter { !$0.isBackground }.max { $0.id.rawValue < $1.id.rawValue }
+    }
+
+    var topModal: Modal? { modals.last }
+
+    mutating func updateTopModal(_ change: (inout Modal) -> Void) {
+        guard !modals.isEmpty else { return }
+        change(&modals[modals.count - 1])
+    }
+
+    mutating func show(_ text: String, _ kind: StatusMessage.Kind = .info) {
+        message = StatusMessage(text: text, kind: kind, shownAt: now)
+    }
+}
+
+/// A line in the status bar: what just happened.
+struct StatusMessage: Sendable, Hashable {
+    enum Kind: Sendable, Hashable { case info, success, warning, error }
+    var text: String
+    var kind: Kind
+    var shownAt: Date
+}

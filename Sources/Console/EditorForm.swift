@@ -1,0 +1,290 @@
+import Foundation
+import IdentityModel
+import SecretStore
+import TerminalUI
+
+/// The editing form of one user: role, home (path or logical rows), policy, networks, POSIX profile, status, expiry, comment.
+///
+/// Saving validates with the model's rules, then writes one new version replacing the version the form was opened on.
+struct EditorState: Sendable, Hashable {
+    var username: String
+    /// The version being edited: the write names it, so a concurrent change becomes a conflict.
+    var base: SecretValue
+    var baseUser: SFTPUser
+    var form: Form
+    let initialForm: Form
+    /// Values of home fields hidden by the PATH/LOGICAL switch, so switching back loses nothing.
+    var stash: [String: String] = [:]
+    /// Errors that belong to no field of the form.
+    var generalErrors: [String] = []
+
+    init(username: String, base: SecretValue, user: SFTPUser) {
+        self.username = username
+        self.base = base
+        baseUser = user
+        form = EditorState.form(for: user)
+        initialForm = form
+    }
+
+    var isDirty: Bool { form != initialForm }
+
+    static func form(for user: SFTPUser) -> Form {
+        var fields: [FormField] = [.text("role", "Role ARN", user.role() ?? "", hint: "arn:aws:iam::123456789012:role/name")]
+        switch user.home() {
+        case .path(let path):
+            fields.append(.choice("homeType", "Home type", options: ["PATH", "LOGICAL"], selected: 0, hint: "Space switches between a path and logical Entry → Target rows"))
+            fields.append(.text("home", "Home directory", path ?? "", hint: "/bucket/prefix (empty: bucket root)"))
+        case .logical(let mappings):
+            fields.append(.choice("homeType", "Home type", options: ["PATH", "LOGICAL"], selected: 1, hint: "Space switches between a path and logical Entry → Target rows"))
+            for (index, mapping) in (mappings.isEmpty ? [HomeMapping(entry: "/", target: "")] : mappings).enumerated() {
+                fields += mappingFields(index, entry: mapping.entry, target: mapping.target)
+            }
+        }
+        fields.append(.text("policy", "Policy", user.policy() ?? "", hint: "optional scope-down policy JSON"))
+        fields.append(.text("networks", "Networks", user.acceptedNetworks().map(\.description).joined(separator: ", "), hint: "any address; or e.g. 203.0.113.0/24, 2001:db8::/32"))
+        let posix = user.posixProfile()
+        fields.append(.text("uid", "POSIX uid", posix.map { String($0.uid) } ?? "", hint: "optional, for EFS"))
+        fields.append(.text("gid", "POSIX gid", posix.map { String($0.gid) } ?? ""))
+        fields.append(.text("gids", "Secondary gids", posix.map { $0.secondaryGids.map(String.init).joined(separator: ", ") } ?? "", hint: "comma-separated, at most 16"))
+        fields.append(.choice("status", "Status", options: ["active", "disabled"], selected: user.isDisabled ? 1 : 0, hint: "a disabled user is denied every login"))
+        fields.append(.text("expires", "Expires", user.expiresAt.map { ISODate.format($0) } ?? "", hint: "never; or 2026-12-31 / 2026-12-31T18:00:00Z"))
+        fields.append(.text("comment", "Comment", user.comment ?? "", hint: "a note for administrators"))
+        return Form(fields)
+    }
+
+    static func mappingFields(_ index: Int, entry: String, target: String) -> [FormField] {
+        [.text("entry\(index)", "  Entry \(index + 1)", entry, hint: "/what-the-user-sees"),
+         .text("target\(index)", "  Target \(index + 1)", target, hint: "/bucket/prefix")]
+    }
+
+    var mappingCount: Int { form.fields.filter { $0.id.hasPrefix("entry") }.count }
+
+    /// True when the focus is on a logical Entry or Target field.
+    var isOnMappingRow: Bool {
+        guard let id = form.focusedID else { return false }
+        return id.hasPrefix("entry") || id.hasPrefix("target")
+    }
+
+    /// Shows the path field or the mapping rows after the home type changed.
+    mutating func syncHomeFields() {
+        let logical = form["homeType"] == "LOGICAL"
+        let hasPath = form.fields.contains { $0.id == "home" }
+        guard let typeIndex = form.fields.firstIndex(where: { $0.id == "homeType" }) else { return }
+        if logical && hasPath {
+            stash["home"] = form["home"]
+            form.fields.removeAll { $0.id == "home" }
+            var rows: [FormField] = []
+            var index = 0
+            repeat {
+                rows += Self.mappingFields(index, entry: stash["entry\(index)"] ?? (index == 0 ? "/" : ""), target: stash["target\(index)"] ?? "")
+                index += 1
+            } while stash["entry\(index)"] != nil
+            form.fields.insert(contentsOf: rows, at: typeIndex + 1)
+        } else if !logical && !hasPath {
+            for field in form.fields where field.id.hasPrefix("entry") || field.id.hasPrefix("target") { stash[field.id] = field.value }
+            form.fields.removeAll { $0.id.hasPrefix("entry") || $0.id.hasPrefix("target") }
+            form.fields.insert(.text("home", "Home directory", stash["home"] ?? "", hint: "/bucket/prefix (empty: bucket root)"), at: typeIndex + 1)
+        }
+    }
+
+    mutating func addMappingRow() {
+        guard form["homeType"] == "LOGICAL" else { return }
+        let count = mappingCount
+        let lastIndex = form.fields.lastIndex { $0.id.hasPrefix("target") } ?? form.fields.count - 1
+        form.fields.insert(contentsOf: Self.mappingFields(count, entry: "", target: ""), at: lastIndex + 1)
+        form.focus = lastIndex + 1
+    }
+
+    mutating func removeMappingRow() {
+        guard let id = form.focusedID, id.hasPrefix("entry") || id.hasPrefix("target"), mappingCount > 1 else { return }
+        let index = Int(id.drop { !$0.isNumber }) ?? 0
+        var rows: [(String, String)] = (0..<mappingCount).map { (form["entry\($0)"], form["target\($0)"]) }
+        rows.remove(at: index)
+        form.fields.removeAll { $0.id.hasPrefix("entry") || $0.id.hasPrefix("target") }
+        let typeIndex = form.fields.firstIndex { $0.id == "homeType" } ?? 0
+        form.fields.insert(contentsOf: rows.enumerated().flatMap { Self.mappingFields($0.offset, entry: $0.element.0, target: $0.element.1) }, at: typeIndex + 1)
+        form.focus = min(typeIndex + 1 + index * 2, form.fields.count - 1)
+    }
+
+    /// The user with the form applied, or the errors that stop saving (each on its field).
+    func editedUser() -> Result<SFTPUser, EditorErrors> {
+        var user = baseUser
+        var errors: [(String, String)] = []
+        let role = form["role"].trimmingCharacters(in: .whitespaces)
+        user.setRole(role.isEmpty ? nil : role)
+        let policy = form["policy"].trimmingCharacters(in: .whitespaces)
+        user.setPolicy(policy.isEmpty ? nil : policy)
+        if form["homeType"] == "LOGICAL" {
+            let mappings = (0..<mappingCount).compactMap { index -> HomeMapping? in
+                let entry = form["entry\(index)"].trimmingCharacters(in: .whitespaces)
+                let target = form["target\(index)"].trimmingCharacters(in: .whitespaces)
+                return entry.isEmpty && target.isEmpty ? nil : HomeMapping(entry: entry, target: target)
+            }
+            user.setHome(.logical(mappings))
+        } else {
+            let path = form["home"].trimmingCharacters(in: .whitespaces)
+            user.setHome(.path(path.isEmpty ? nil : path))
+        }
+        let networksText = form["networks"].trimmingCharacters(in: .whitespaces)
+        if networksText.isEmpty {
+            user.setNetworks([])
+        } else {
+            do { user.setNetworks(try IPNetwork.parseList(networksText)) } catch { errors.append(("networks", "\(error)")) }
+        }
+        let uidText = form["uid"].trimmingCharacters(in: .whitespaces)
+        let gidText = form["gid"].trimmingCharacters(in: .whitespaces)
+        let gidsText = form["gids"].trimmingCharacters(in: .whitespaces)
+        if uidText.isEmpty && gidText.isEmpty && gidsText.isEmpty {
+            user.setPosixProfile(nil)
+        } else if let uid = UInt32(uidText), let gid = UInt32(gidText) {
+            let secondary = gidsText.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let parsed = secondary.compactMap(UInt32.init)
+            if parsed.count == secondary.count {
+                user.setPosixProfile(PosixProfile(uid: uid, gid: gid, secondaryGids: parsed))
+            } else {
+                errors.append(("gids", "each secondary gid must be a whole number 0...4294967295"))
+            }
+        } else {
+            errors.append((UInt32(uidText) == nil ? "uid" : "gid", "uid and gid must both be whole numbers 0...4294967295 (or all three fields empty)"))
+        }
+        user.setDisabled(form["status"] == "disabled")
+        let expiresText = form["expires"].trimmingCharacters(in: .whitespaces)
+        if expiresText.isEmpty {
+            user.setExpiresAt(nil)
+        } else if let date = ISODate.parse(expiresText) {
+            user.setExpiresAt(date)
+        } else {
+            errors.append(("expires", "must be a date like 2026-12-31 or a date-time like 2026-12-31T18:00:00Z"))
+        }
+        let comment = form["comment"].trimmingCharacters(in: .whitespaces)
+        user.setComment(comment.isEmpty ? nil : comment)
+        for error in user.validate() {
+            errors.append((Self.formID(forField: error.field), "\(error)"))
+        }
+        return errors.isEmpty ? .success(user) : .failure(EditorErrors(fieldErrors: errors))
+    }
+
+    /// The form field that shows a model error about `field` (a secret key name), or "" for none.
+    static func formID(forField field: String) -> String {
+        switch field {
+        case SecretKey.role: "role"
+        case SecretKey.policy: "policy"
+        case SecretKey.homeDirectory: "home"
+        case SecretKey.homeDirectoryDetails: "entry0"
+        case SecretKey.acceptedIpNetwork: "networks"
+        case SecretKey.posixProfile: "uid"
+        case SecretKey.expiresAt: "expires"
+        case SecretKey.disabled: "status"
+        case SecretKey.comment: "comment"
+        default: ""
+        }
+    }
+}
+
+/// Form errors: (form field id, message); an empty id means the error belongs to no field.
+struct EditorErrors: Error, Sendable, Hashable {
+    var fieldErrors: [(String, String)]
+
+    static func == (lhs: EditorErrors, rhs: EditorErrors) -> Bool {
+        lhs.fieldErrors.map { "\($0.0)\u{0}\($0.1)" } == rhs.fieldErrors.map { "\($0.0)\u{0}\($0.1)" }
+    }
+
+    func hash(into hasher: inout Hasher) {
+        for (id, message) in fieldErrors { hasher.combine(id); hasher.combine(message) }
+    }
+}
+
+func openEditor(for record: UserRecord, state: inout ConsoleState) {
+    guard let value = record.value, let secret = record.secret else {
+        state.show("\(record.username) cannot be edited here: \(record.problem ?? "not loaded yet")", .warning)
+        return
+    }
+    state.push(.editor(EditorState(username: record.username, base: value, user: SFTPUser(secret: secret))))
+}
+
+func handleEditorKey(_ key: Key, editor: EditorState, state: inout ConsoleState) -> [Effect] {
+    var editor = editor
+    if state.operations.values.contains(where: { $0.purpose == .saveEdit }) {
+        return []
+    }
+    switch key {
+    case .control("n"), .function(3):
+        editor.addMappingRow()
+        state.replaceTop(.editor(editor))
+        return []
+    case .control("d") where editor.isOnMappingRow:
+        editor.removeMappingRow()
+        state.replaceTop(.editor(editor))
+        return []
+    default:
+        break
+    }
+    switch editor.form.handle(key) {
+    case .cancel:
+        if editor.isDirty {
+            state.push(.confirm(ConfirmState(action: .discardEdit, title: "Discard changes", question: "Discard your changes to \(editor.username)?")))
+        } else {
+            state.popModal()
+        }
+        return []
+    case .submit:
+        return saveEditor(&editor, state: &state)
+    case .edited, .moved, .ignored:
+        editor.syncHomeFields()
+        state.replaceTop(.editor(editor))
+        return []
+    }
+}
+
+private func saveEditor(_ editor: inout EditorState, state: inout ConsoleState) -> [Effect] {
+    editor.form.clearErrors()
+    editor.generalErrors = []
+    switch editor.editedUser() {
+    case .failure(let errors):
+        for (id, message) in errors.fieldErrors {
+            if !id.isEmpty, editor.form.fields.contains(where: { $0.id == id }) {
+                editor.form.setError(id, message)
+            } else {
+                editor.generalErrors.append(message)
+            }
+        }
+        if let first = errors.fieldErrors.first(where: { !$0.0.isEmpty }) { editor.form.focus(on: first.0) }
+        state.replaceTop(.editor(editor))
+        state.show("Not saved: \(errors.fieldErrors.count) \(errors.fieldErrors.count == 1 ? "problem" : "problems") to fix", .error)
+        return []
+    case .success(let user):
+        let changed = user.secret.changedKeys(comparedTo: editor.baseUser.secret)
+        guard !changed.isEmpty else {
+            state.popModal()
+            state.show("No changes to save", .info)
+            return []
+        }
+        state.replaceTop(.editor(editor))
+        let id = state.startOperation(.saveEdit, label: "Saving \(editor.username)")
+        return [.putSecret(id, name: editor.base.name, value: user.secret.secretString, replacing: editor.base.versionID, context: state.writeContext("console.edit", changedFields: changed))]
+    }
+}
+
+func renderEditor(_ editor: EditorState, state: ConsoleState, into canvas: inout Canvas) {
+    let frame = renderScreenFrame(title: "Edit \(editor.username)", state: state, into: &canvas)
+    var top = frame.top
+    for message in editor.generalErrors.prefix(3) {
+        canvas.put("✗ \(message)", row: top, column: frame.left, role: .error, maxWidth: frame.width)
+        top += 1
+    }
+    let formHeight = frame.height - (top - frame.top)
+    var form = editor.form
+    let rowsPerField = 1
+    let visibleFields = max(1, formHeight / (rowsPerField + 1) * 2 - 1)
+    if form.fields.count > visibleFields, form.focus >= visibleFields / 2 {
+        let drop = min(form.focus - visibleFields / 2, form.fields.count - visibleFields)
+        form.fields.removeFirst(max(0, drop))
+        form.focus -= max(0, drop)
+    }
+    form.render(into: &canvas, top: top, left: frame.left, width: frame.width, height: formHeight)
+    renderStatusLine(state, into: &canvas)
+    var keys: [(String, String)] = [("Tab/↑↓", "field"), ("Ctrl-S", "save"), ("Esc", "cancel")]
+    if editor.form["homeType"] == "LOGICAL" { keys += [("Ctrl-N", "add row"), ("Ctrl-D", "remove row")] }
+    if editor.isDirty { keys.append(("●", "unsaved")) }
+    renderKeyBar(keys, state: state, into: &canvas)
+}

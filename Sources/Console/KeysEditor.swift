@@ -1,0 +1,198 @@
+import Foundation
+import IdentityModel
+import SecretStore
+import TerminalUI
+
+/// A user's public keys: list with fingerprints, add by pasting a key line or giving a file path, remove with confirmation.
+///
+/// Each add or remove writes one new version at once.
+struct KeysEditorState: Sendable, Hashable {
+    var username: String
+    var base: SecretValue
+    var user: SFTPUser
+    var selection = 0
+    /// True while the add field has the focus.
+    var isAdding = false
+    var input = TextField()
+    var error: String?
+
+    var keys: [UserPublicKey] { user.publicKeys() }
+}
+
+func openKeysEditor(for record: UserRecord, state: inout ConsoleState) {
+    guard let value = record.value, let secret = record.secret else {
+        state.show("\(record.username) cannot be changed here: \(record.problem ?? "not loaded yet")", .warning)
+        return
+    }
+    state.push(.keys(KeysEditorState(username: record.username, base: value, user: SFTPUser(secret: secret))))
+}
+
+func handleKeysEditorKey(_ key: Key, editor: KeysEditorState, state: inout ConsoleState) -> [Effect] {
+    var editor = editor
+    if state.operations.values.contains(where: { $0.purpose == .saveKeys || $0.purpose == .readKeyFile }) { return [] }
+    if editor.isAdding {
+        switch key {
+        case .escape:
+            editor.isAdding = false
+            editor.input.text = ""
+            editor.error = nil
+        case .enter:
+            let text = editor.input.text.trimmingCharacters(in: .whitespaces)
+            guard !text.isEmpty else { return [] }
+            if looksLikePath(text) {
+                state.replaceTop(.keys(editor))
+                let id = state.startOperation(.readKeyFile, label: "Reading \(text)")
+                return [.readKeyFile(id, path: text)]
+            }
+            state.replaceTop(.keys(editor))
+            return addKeys(from: text, state: &state)
+        default:
+            if editor.input.handle(key) { editor.error = nil }
+        }
+        state.replaceTop(.keys(editor))
+        return []
+    }
+    switch key {
+    case .up, .character("k"): editor.selection = max(0, editor.selection - 1)
+    case .down, .character("j"): editor.selection = min(max(0, editor.keys.count - 1), editor.selection + 1)
+    case .character("a"), .insert:
+        guard !state.refuseWriteIfReadOnly() else { return [] }
+        editor.isAdding = true
+        editor.error = nil
+    case .character("d"), .delete:
+        guard !state.refuseWriteIfReadOnly() else { return [] }
+        let keys = editor.keys
+        guard keys.indices.contains(editor.selection) else { return [] }
+        let key = keys[editor.selection].key
+        state.push(.confirm(ConfirmState(action: .removeKey(fingerprint: key.fingerprint), title: "Remove key", question: "Remove the \(key.keyTypeLabel) key \(key.fingerprint)\(key.comment.map { " (\($0))" } ?? "") from \(editor.username)?")))
+        return []
+    case .escape, .character("q"):
+        state.popModal()
+        return []
+    default:
+        break
+    }
+    state.replaceTop(.keys(editor))
+    return []
+}
+
+/// True when the text is a file path rather than a key line: `~/…`, `/…`, `./…` or ending in `.pub`.
+func looksLikePath(_ text: String) -> Bool {
+    !text.contains(" ") && (text.hasPrefix("~") || text.hasPrefix("/") || text.hasPrefix("./") || text.hasPrefix("../") || text.hasSuffix(".pub"))
+}
+
+
+func keyTextFailed(_ message: String, state: inout ConsoleState) {
+    if case .keys(var editor)? = state.topModal {
+        editor.error = message
+        state.replaceTop(.keys(editor))
+    } else if case .wizard(var wizard)? = state.topModal {
+        wizard.keyError = message
+        state.replaceTop(.wizard(wizard))
+    }
+}
+
+/// Parses one or more key lines; shows the parser's message for a bad one and writes nothing then.
+func parseKeyLines(_ text: String) -> Result<[SSHPublicKey], KeyLinesError> {
+    let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+    guard !lines.isEmpty else { return .failure(KeyLinesError(message: "no key found: paste a line like ssh-ed25519 AAAA… comment, or give a .pub file path")) }
+    var keys: [SSHPublicKey] = []
+    for (index, line) in lines.enumerated() {
+        do {
+            keys.append(try SSHPublicKey(parsing: line))
+        } catch {
+            return .failure(KeyLinesError(message: lines.count == 1 ? "\(error)" : "line \(index + 1): \(error)"))
+        }
+    }
+    return .success(keys)
+}
+
+/// Key lines arrived (pasted, or read from a file): add each one, then write once.
+func addKeys(from text: String, state: inout ConsoleState) -> [Effect] {
+    if case .wizard? = state.topModal {
+        wizardKeysArrived(text, state: &state)
+        return []
+    }
+    guard case .keys(var editor)? = state.topModal else { return [] }
+    switch parseKeyLines(text) {
+    case .failure(let failure):
+        editor.error = failure.message
+        state.replaceTop(.keys(editor))
+        return []
+    case .success(let keys):
+        var user = editor.user
+        for key in keys {
+            do { try user.addPublicKey(key) } catch {
+                editor.error = "\(error)"
+                state.replaceTop(.keys(editor))
+                return []
+            }
+        }
+        editor.isAdding = false
+        editor.input.text = ""
+        editor.error = nil
+        state.replaceTop(.keys(editor))
+        let id = state.startOperation(.saveKeys, label: "Adding \(keys.count == 1 ? "a key" : "\(keys.count) keys") to \(editor.username)")
+        return [.putSecret(id, name: editor.base.name, value: user.secret.secretString, replacing: editor.base.versionID, context: state.writeContext("console.keys.add", changedFields: user.secret.changedKeys(comparedTo: editor.user.secret)))]
+    }
+}
+
+func removeKey(fingerprint: String, state: inout ConsoleState) -> [Effect] {
+    guard case .keys(let editor)? = state.topModal else { return [] }
+    var user = editor.user
+    do {
+        try user.removePublicKey(fingerprint: fingerprint)
+    } catch {
+        state.show("\(error)", .error)
+        return []
+    }
+    let id = state.startOperation(.saveKeys, label: "Removing a key from \(editor.username)")
+    return [.putSecret(id, name: editor.base.name, value: user.secret.secretString, replacing: editor.base.versionID, context: state.writeContext("console.keys.remove", changedFields: user.secret.changedKeys(comparedTo: editor.user.secret)))]
+}
+
+func keysSaved(value: SecretValue, state: inout ConsoleState) {
+    guard case .keys(var editor)? = state.topModal, let secret = try? UserSecret(secretString: value.string) else { return }
+    editor.base = value
+    editor.user = SFTPUser(secret: secret)
+    editor.selection = min(editor.selection, max(0, editor.keys.count - 1))
+    state.replaceTop(.keys(editor))
+    state.show("Keys of \(editor.username) saved", .success)
+}
+
+func renderKeysEditor(_ editor: KeysEditorState, state: ConsoleState, into canvas: inout Canvas) {
+    let frame = renderScreenFrame(title: "Public keys of \(editor.username)", state: state, into: &canvas)
+    let keys = editor.keys
+    var row = frame.top
+    if keys.isEmpty {
+        canvas.put("No public keys: this user can only log in with a password.", row: row, column: frame.left, role: .dim, maxWidth: frame.width)
+        row += 1
+    }
+    for (index, userKey) in keys.enumerated() where row < frame.top + frame.height - 5 {
+        let selected = index == editor.selection && !editor.isAdding
+        let role: StyleRole = selected ? .selection : .listRow
+        canvas.fill(row: row, column: frame.left, width: frame.width, role: role)
+        var text = "\(userKey.key.keyTypeLabel.padding(toLength: 10, withPad: " ", startingAt: 0)) \(String(userKey.key.bits).padding(toLength: 5, withPad: " ", startingAt: 0)) \(userKey.key.fingerprint)"
+        if let comment = userKey.key.comment { text += "  \(comment)" }
+        if let expiresAt = userKey.expiresAt { text += userKey.isExpired(at: state.now) ? "  EXPIRED" : "  expires \(formatDate(expiresAt))" }
+        canvas.put(text, row: row, column: frame.left + 1, role: role, maxWidth: frame.width - 2)
+        row += 1
+    }
+    let inputRow = frame.top + frame.height - 4
+    if editor.isAdding {
+        canvas.put("Paste a key line (ssh-ed25519 AAAA… comment) or a .pub file path (~/.ssh/id_ed25519.pub):", row: inputRow, column: frame.left, role: .label, maxWidth: frame.width)
+        editor.input.render(into: &canvas, row: inputRow + 1, column: frame.left, width: frame.width, focused: true, placeholder: "~/.ssh/id_ed25519.pub")
+    }
+    if let error = editor.error {
+        canvas.put("✗ \(error)", row: inputRow + 2, column: frame.left, role: .error, maxWidth: frame.width)
+    }
+    renderStatusLine(state, into: &canvas)
+    let keysBar: [(String, String)] = editor.isAdding ? [("Enter", "add"), ("Esc", "cancel")]
+        : state.context.readOnly ? [("↑↓", "move"), ("Esc", "back")]
+        : [("↑↓", "move"), ("a", "add key"), ("d", "remove"), ("Esc", "back")]
+    renderKeyBar(keysBar, state: state, into: &canvas)
+}
+
+/// Why pasted or read text holds no usable key: the parser's message, with the line number when there are several.
+struct KeyLinesError: Error, Sendable, Hashable {
+    var message: String
+}

@@ -1,0 +1,461 @@
+import Foundation
+import IdentityModel
+import IdentityProvider
+import SecretStore
+import TerminalUI
+
+/// The guided onboarding of a new SFTP user: name → authentication → role → home → networks → review → create,
+/// test the login, and a summary to read out or copy.
+struct WizardState: Sendable, Hashable {
+    enum Step: Int, Sendable, Hashable, CaseIterable {
+        case name, authentication, role, home, networks, review, result
+
+        var title: String {
+            switch self {
+            case .name: "User name"
+            case .authentication: "Authentication"
+            case .role: "Role"
+            case .home: "Home directory"
+            case .networks: "Networks"
+            case .review: "Review"
+            case .result: "Done"
+            }
+        }
+    }
+
+    var step: Step = .name
+    var name = Form([.text("name", "User name", hint: "3-100 characters: letters, digits, _ @ . -")])
+    var authentication = Form([
+        .choice("password", "Password", options: ["generate", "type one", "none"], hint: "generate: a strong password shown once at the end"),
+        .text("typed", "Password", hint: "only for \"type one\"", masked: true),
+        .text("repeat", "Repeat it", masked: true),
+        .text("key", "Add a key", hint: "paste a key line or a .pub path, Enter adds it"),
+    ])
+    var keys: [SSHPublicKey] = []
+    var keyError: String?
+    var role: Form
+    var home: Form
+    var networks = Form([.text("networks", "Networks", hint: "optional: 203.0.113.0/24, 2001:db8::/32 (empty: any address)")])
+    var reviewErrors: [String] = []
+    /// The password chosen or generated: kept only until the wizard closes, for the test and the summary.
+    var password: SecretText?
+    var isCreating = false
+    var created: SecretValue?
+    var isTesting = false
+    var testReport: TestLoginReport?
+
+    init(suggestedRole: String, suggestedHome: String) {
+        role = Form([.text("role", "Role ARN", suggestedRole, hint: "arn:aws:iam::123456789012:role/sftp-access")])
+        home = Form([
+            .choice("homeType", "Home type", options: ["PATH", "LOGICAL"], hint: "PATH: one folder; LOGICAL: a visible path mapped to a bucket path (chroot)"),
+            .text("home", "Home directory", suggestedHome, hint: "/bucket/home/name (empty: bucket root)"),
+            .text("entry", "Entry (LOGICAL)", "/", hint: "what the user sees, e.g. /"),
+            .text("target", "Target (LOGICAL)", suggestedHome, hint: "/bucket/home/name"),
+        ])
+    }
+
+    var username: String { name["name"].trimmingCharacters(in: .whitespaces) }
+    var hasProgress: Bool { !username.isEmpty && created == nil }
+
+    var passwordChoice: String { authentication["password"] }
+
+    mutating func paste(_ text: String) {
+        switch step {
+        case .name: name.paste(text)
+        case .authentication:
+            if authentication.focusedID == "key" {
+                keyError = nil
+                authentication.set("key", text.trimmingCharacters(in: .whitespacesAndNewlines))
+            } else {
+                authentication.paste(text)
+            }
+        case .role: role.paste(text)
+        case .home: home.paste(text)
+        case .networks: networks.paste(text)
+        case .review, .result: break
+        }
+    }
+
+    /// The new user as it will be written; password hash added at creation.
+    func user(passwordHash: String?) -> (user: SFTPUser, errors: [String]) {
+        var user = SFTPUser(secret: UserSecret())
+        var errors: [String] = []
+        user.setRole(role["role"].trimmingCharacters(in: .whitespaces))
+        if home["homeType"] == "LOGICAL" {
+            user.setHome(.logical([HomeMapping(entry: home["entry"].trimmingCharacters(in: .whitespaces), target: home["target"].trimmingCharacters(in: .whitespaces))]))
+        } else {
+            let path = home["home"].trimmingCharacters(in: .whitespaces)
+            user.setHome(.path(path.isEmpty ? nil : path))
+        }
+        for key in keys {
+            do { try user.addPublicKey(key) } catch { errors.append("\(error)") }
+        }
+        let networkText = networks["networks"].trimmingCharacters(in: .whitespaces)
+        if !networkText.isEmpty {
+            do { user.setNetworks(try IPNetwork.parseList(networkText)) } catch { errors.append("\(error)") }
+        }
+        if let passwordHash {
+            do { try user.setPassword(hash: passwordHash) } catch { errors.append("\(error)") }
+        }
+        errors += user.validate().map { "\($0.field): \($0.rule)" }
+        return (user, errors)
+    }
+}
+
+/// The role most users already have, and a home following the most common pattern, as suggestions.
+func wizardSuggestions(_ state: ConsoleState) -> (role: String, home: String) {
+    var roles: [String: Int] = [:]
+    var homePatterns: [String: Int] = [:]
+    for record in state.list.records.prefix(2000) {
+        guard let secret = record.secret else { continue }
+        let user = SFTPUser(secret: secret)
+        if let role = user.role() { roles[role, default: 0] += 1 }
+        if case .path(let path?) = user.home(), path.hasSuffix("/" + record.username) {
+            homePatterns[String(path.dropLast(record.username.count)), default: 0] += 1
+        }
+    }
+    let role = roles.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key ?? ""
+    let home = homePatterns.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key ?? ""
+    return (role, home)
+}
+
+func openWizard(state: inout ConsoleState) {
+    let suggestions = wizardSuggestions(state)
+    state.push(.wizard(WizardState(suggestedRole: suggestions.role, suggestedHome: suggestions.home)))
+}
+
+func handleWizardKey(_ key: Key, wizard: WizardState, state: inout ConsoleState) -> [Effect] {
+    var wizard = wizard
+    if wizard.isCreating || wizard.isTesting || state.operations.values.contains(where: { $0.purpose == .readKeyFile }) { return [] }
+    if key == .escape && wizard.step != .result {
+        if wizard.step == .name {
+            state.popModal()
+        } else {
+            wizard.step = WizardState.Step(rawValue: wizard.step.rawValue - 1) ?? .name
+            state.replaceTop(.wizard(wizard))
+        }
+        return []
+    }
+    var effects: [Effect] = []
+    switch wizard.step {
+    case .name:
+        if wizard.name.handle(key) == .submit {
+            let name = wizard.username
+            if let error = Validation.userName(name, transferProtocol: .sftp) {
+                wizard.name.setError("name", "\(error)")
+            } else if state.list.record(named: name) != nil {
+                wizard.name.setError("name", "a user named \(name) already exists")
+            } else if let secretName = try? state.context.naming.secretName(forUser: name, serverID: state.context.serverID), let error = Validation.secretName(secretName) {
+                wizard.name.setError("name", "\(error)")
+            } else {
+                wizard.step = .authentication
+            }
+        }
+    case .authentication:
+        if key == .enter, wizard.authentication.focusedID == "key", !wizard.authentication["key"].trimmingCharacters(in: .whitespaces).isEmpty {
+            let text = wizard.authentication["key"].trimmingCharacters(in: .whitespaces)
+            if looksLikePath(text) {
+                state.replaceTop(.wizard(wizard))
+                let id = state.startOperation(.readKeyFile, label: "Reading \(text)")
+                return [.readKeyFile(id, path: text)]
+            }
+            state.replaceTop(.wizard(wizard))
+            wizardKeysArrived(text, state: &state)
+            return []
+        }
+        if key == .control("d"), !wizard.keys.isEmpty {
+            wizard.keys.removeLast()
+        } else if wizard.authentication.handle(key) == .submit || (key == .enter && wizard.authentication.focusedID == "key") {
+            wizard.authentication.clearErrors()
+            let choice = wizard.passwordChoice
+            if choice == "type one" {
+                let typed = wizard.authentication["typed"]
+                if let error = Validation.password(typed) {
+                    wizard.authentication.setError("typed", "\(error)")
+                } else if typed.isEmpty {
+                    wizard.authentication.setError("typed", "type the password, or choose generate")
+                } else if typed != wizard.authentication["repeat"] {
+                    wizard.authentication.setError("repeat", "the two passwords differ")
+                }
+            }
+            if choice == "none" && wizard.keys.isEmpty {
+                wizard.authentication.setError("password", "choose a password or add at least one public key: otherwise nobody can log in")
+            }
+            if !wizard.authentication.fields.contains(where: { $0.error != nil }) {
+                wizard.step = .role
+            }
+        }
+    case .role:
+        if wizard.role.handle(key) == .submit {
+            let role = wizard.role["role"].trimmingCharacters(in: .whitespaces)
+            if let error = Validation.roleARN(role) {
+                wizard.role.setError("role", "\(error)")
+            } else {
+                wizard.step = .home
+            }
+        }
+    case .home:
+        if wizard.home.handle(key) == .submit {
+            wizard.home.clearErrors()
+            if wizard.home["homeType"] == "LOGICAL" {
+                if let error = Validation.homeMappings([HomeMapping(entry: wizard.home["entry"], target: wizard.home["target"])]) {
+                    wizard.home.setError("entry", "\(error)")
+                }
+            } else if !wizard.home["home"].isEmpty, let error = Validation.homeDirectory(wizard.home["home"]) {
+                wizard.home.setError("home", "\(error)")
+            }
+            if !wizard.home.fields.contains(where: { $0.error != nil }) { wizard.step = .networks }
+        }
+    case .networks:
+        if wizard.networks.handle(key) == .submit {
+            let text = wizard.networks["networks"].trimmingCharacters(in: .whitespaces)
+            if !text.isEmpty {
+                do { _ = try IPNetwork.parseList(text) } catch {
+                    wizard.networks.setError("networks", "\(error)")
+                    break
+                }
+            }
+            wizard.step = .review
+            wizard.reviewErrors = []
+            wizard.reviewErrors = wizard.user(passwordHash: nil).errors.filter { !$0.hasPrefix("Password") }
+        }
+    case .review:
+        if key == .enter || key == .control("s") || key == .function(2) {
+            guard wizard.reviewErrors.isEmpty else { return [] }
+            wizard.isCreating = true
+            switch wizard.passwordChoice {
+            case "generate":
+                let id = state.startOperation(.generatePassword, label: "Generating and hashing a password")
+                effects = [.generatePassword(id)]
+            case "type one":
+                let password = SecretText(wizard.authentication["typed"])
+                wizard.password = password
+                wizard.authentication.set("typed", "")
+                wizard.authentication.set("repeat", "")
+                let id = state.startOperation(.hashPassword, label: "Hashing the password (argon2id)")
+                effects = [.hashPassword(id, password)]
+            default:
+                state.replaceTop(.wizard(wizard))
+                return createWizardUser(hash: nil, state: &state)
+            }
+        }
+    case .result:
+        switch key {
+        case .character("t"):
+            state.replaceTop(.wizard(wizard))
+            return startWizardTest(state: &state)
+        case .enter, .escape, .character("q"):
+            if let created = wizard.created, let username = state.context.naming.username(fromSecretName: created.name, serverID: state.context.serverID) {
+                state.list.select(username: username)
+                state.list.scrollToSelection(height: listHeight(state))
+            }
+            state.popModal()
+            return []
+        default:
+            break
+        }
+    }
+    state.replaceTop(.wizard(wizard))
+    return effects
+}
+
+func wizardKeysArrived(_ text: String, state: inout ConsoleState) {
+    guard case .wizard(var wizard)? = state.topModal else { return }
+    switch parseKeyLines(text) {
+    case .failure(let failure):
+        wizard.keyError = failure.message
+    case .success(let keys):
+        for key in keys where !wizard.keys.contains(where: { $0.fingerprint == key.fingerprint }) {
+            wizard.keys.append(key)
+        }
+        wizard.keyError = nil
+        wizard.authentication.set("key", "")
+    }
+    state.replaceTop(.wizard(wizard))
+}
+
+func wizardPasswordHashed(hash: String, generated: SecretText?, state: inout ConsoleState) -> [Effect] {
+    guard case .wizard(var wizard)? = state.topModal else { return [] }
+    if let generated { wizard.password = generated }
+    state.replaceTop(.wizard(wizard))
+    return createWizardUser(hash: hash, state: &state)
+}
+
+private func createWizardUser(hash: String?, state: inout ConsoleState) -> [Effect] {
+    guard case .wizard(var wizard)? = state.topModal else { return [] }
+    let (user, errors) = wizard.user(passwordHash: hash)
+    guard errors.isEmpty else {
+        wizard.isCreating = false
+        wizard.reviewErrors = errors
+        state.replaceTop(.wizard(wizard))
+        return []
+    }
+    do {
+        let name = try state.context.naming.secretName(forUser: wizard.username, serverID: state.context.serverID)
+        wizard.isCreating = true
+        state.replaceTop(.wizard(wizard))
+        let id = state.startOperation(.createUser, label: "Creating \(wizard.username)")
+        return [.createSecret(id, name: name, value: user.secret.secretString, context: state.writeContext("console.onboard", changedFields: user.secret.members.keys.sorted()))]
+    } catch {
+        wizard.isCreating = false
+        wizard.reviewErrors = ["\(error)"]
+        state.replaceTop(.wizard(wizard))
+        return []
+    }
+}
+
+func wizardUserCreated(value: SecretValue, state: inout ConsoleState) -> [Effect] {
+    guard case .wizard(var wizard)? = state.topModal else { return [] }
+    wizard.isCreating = false
+    wizard.created = value
+    wizard.step = .result
+    state.replaceTop(.wizard(wizard))
+    state.show("Created \(wizard.username)", .success)
+    return startWizardTest(state: &state)
+}
+
+func wizardCreateFailed(state: inout ConsoleState) {
+    guard case .wizard(var wizard)? = state.topModal else { return }
+    wizard.isCreating = false
+    if wizard.passwordChoice == "generate" { wizard.password = nil }
+    state.replaceTop(.wizard(wizard))
+}
+
+/// Tests the new login the way the user will log in: with the password when there is one, else by key.
+private func startWizardTest(state: inout ConsoleState) -> [Effect] {
+    guard case .wizard(var wizard)? = state.topModal else { return [] }
+    wizard.isTesting = true
+    wizard.testReport = nil
+    state.replaceTop(.wizard(wizard))
+    let request = LoginRequest(serverID: state.context.serverID ?? placeholderServerID, username: wizard.username, password: wizard.password?.value, protocolName: "SFTP", sourceIP: wizardTestSourceIP(wizard))
+    let id = state.startOperation(.testLogin, label: "Testing the login of \(wizard.username)")
+    return [.testLogin(id, request)]
+}
+
+/// A source address inside the user's networks (their first address), or a documentation address when any is allowed.
+private func wizardTestSourceIP(_ wizard: WizardState) -> String {
+    let text = wizard.networks["networks"].trimmingCharacters(in: .whitespaces)
+    guard let first = try? IPNetwork.parseList(text).first else { return "192.0.2.10" }
+    return first.address.description
+}
+
+func renderWizard(_ wizard: WizardState, state: ConsoleState, into canvas: inout Canvas) {
+    let frame = renderScreenFrame(title: "Onboard a new SFTP user", state: state, into: &canvas)
+    var column = frame.left
+    for step in WizardState.Step.allCases {
+        let role: StyleRole = step == wizard.step ? .buttonFocused : (step.rawValue < wizard.step.rawValue ? .success : .dim)
+        column = canvas.put(" \(step.rawValue + 1) \(step.title) ", row: frame.top, column: column, role: role)
+        if step != .result { column = canvas.put("›", row: frame.top, column: column, role: .dim) }
+    }
+    let top = frame.top + 2
+    let height = frame.height - 2
+    var keys: [(String, String)] = [("Tab", "field"), ("Enter", "next"), ("Esc", "back")]
+    switch wizard.step {
+    case .name:
+        explain("The name the person types to log in. It is also the last part of the secret name (\(state.context.naming)).", top: top, frame: frame, into: &canvas)
+        wizard.name.render(into: &canvas, top: top + 2, left: frame.left, width: frame.width, height: 3)
+    case .authentication:
+        explain("How they prove who they are: a password, public keys, or both. A generated password is shown once at the end.", top: top, frame: frame, into: &canvas)
+        wizard.authentication.render(into: &canvas, top: top + 2, left: frame.left, width: frame.width, height: 8)
+        var row = top + 10
+        canvas.put(wizard.keys.isEmpty ? "No keys yet." : "Keys:", row: row, column: frame.left, role: .label)
+        for key in wizard.keys.suffix(max(1, height - 13)) {
+            row += 1
+            canvas.put("  \(key.keyTypeLabel) \(key.bits) \(key.fingerprint) \(key.comment ?? "")", row: row, column: frame.left, role: .value, maxWidth: frame.width)
+        }
+        if let error = wizard.keyError {
+            canvas.put("✗ \(error)", row: row + 1, column: frame.left, role: .error, maxWidth: frame.width)
+        }
+        keys = [("Tab", "field"), ("Space", "choice"), ("Enter", "add key / next"), ("Ctrl-D", "drop last key"), ("Esc", "back")]
+    case .role:
+        explain("The IAM role the SFTP service assumes for this user: it decides which buckets they reach. Pre-filled with the role most users here have.", top: top, frame: frame, into: &canvas)
+        wizard.role.render(into: &canvas, top: top + 3, left: frame.left, width: frame.width, height: 3)
+    case .home:
+        explain("Where they land. PATH: a folder they can leave; LOGICAL: the Entry they see is mapped to a Target, and they cannot go above it. More rows later with e.", top: top, frame: frame, into: &canvas)
+        wizard.home.render(into: &canvas, top: top + 3, left: frame.left, width: frame.width, height: 8)
+    case .networks:
+        explain("Optional: only allow logins from these networks (IPv4 and IPv6 CIDRs). Empty allows any address.", top: top, frame: frame, into: &canvas)
+        wizard.networks.render(into: &canvas, top: top + 2, left: frame.left, width: frame.width, height: 3)
+    case .review:
+        var lines = reviewLines(wizard)
+        if wizard.isCreating { lines.append(("", "\(spinner(state)) creating…", .info)) }
+        for error in wizard.reviewErrors { lines.append(("✗", error, .error)) }
+        if wizard.reviewErrors.isEmpty && !wizard.isCreating { lines.append(("", "Enter creates the user and tests the login.", .success)) }
+        renderLabelled(lines, top: top, frame: frame, into: &canvas)
+        keys = [("Enter", "create"), ("Esc", "back")]
+    case .result:
+        renderWizardResult(wizard, state: state, top: top, frame: frame, into: &canvas)
+        keys = [("t", "test again"), ("Enter", "finish"), ("Esc", "finish")]
+    }
+    renderStatusLine(state, into: &canvas)
+    renderKeyBar(keys, state: state, into: &canvas)
+}
+
+private func explain(_ text: String, top: Int, frame: (top: Int, left: Int, height: Int, width: Int), into canvas: inout Canvas) {
+    for (offset, line) in wrapped(text, width: frame.width).prefix(2).enumerated() {
+        canvas.put(line, row: top + offset, column: frame.left, role: .dim, maxWidth: frame.width)
+    }
+}
+
+private func reviewLines(_ wizard: WizardState) -> [(String, String, StyleRole)] {
+    var lines: [(String, String, StyleRole)] = [("User", wizard.username, .title)]
+    let password = switch wizard.passwordChoice {
+    case "generate": "a generated password (shown once at the end)"
+    case "type one": "the password you typed (stored as an argon2id hash)"
+    default: "none"
+    }
+    lines.append(("Password", password, .value))
+    lines.append(("Keys", wizard.keys.isEmpty ? "none" : wizard.keys.map { "\($0.keyTypeLabel) \($0.fingerprint)" }.joined(separator: ", "), .value))
+    lines.append(("Role", wizard.role["role"], .value))
+    if wizard.home["homeType"] == "LOGICAL" {
+        lines.append(("Home", "LOGICAL \(wizard.home["entry"]) → \(wizard.home["target"])", .value))
+    } else {
+        lines.append(("Home", wizard.home["home"].isEmpty ? "PATH / (bucket root)" : "PATH \(wizard.home["home"])", .value))
+    }
+    lines.append(("Networks", wizard.networks["networks"].isEmpty ? "any address" : wizard.networks["networks"], .value))
+    return lines
+}
+
+private func renderLabelled(_ lines: [(String, String, StyleRole)], top: Int, frame: (top: Int, left: Int, height: Int, width: Int), into canvas: inout Canvas) {
+    var row = top
+    for (label, value, role) in lines where row < frame.top + frame.height {
+        canvas.put(label, row: row, column: frame.left, role: .label, maxWidth: 12)
+        for part in wrapped(value, width: frame.width - 13) where row < frame.top + frame.height {
+            canvas.put(part, row: row, column: frame.left + 13, role: role, maxWidth: frame.width - 13)
+            row += 1
+        }
+    }
+}
+
+/// The test verdict and the summary to read out or copy: user name, host placeholder, what to do next.
+private func renderWizardResult(_ wizard: WizardState, state: ConsoleState, top: Int, frame: (top: Int, left: Int, height: Int, width: Int), into canvas: inout Canvas) {
+    let host = "<server-id>.server.transfer.<region>.amazonaws.com"
+    var lines: [(String, String, StyleRole)] = []
+    if wizard.isTesting {
+        lines.append(("Test", "\(spinner(state)) testing the login…", .info))
+    } else if let report = wizard.testReport {
+        let reason = report.explanation?.reason ?? report.message
+        lines.append(("Test", report.isAllowed ? "✔ login allowed: \(reason)" : "✘ login denied: \(reason)", report.isAllowed ? .success : .error))
+    }
+    lines.append(("", "— Tell \(wizard.username): —", .title))
+    lines.append(("User name", wizard.username, .value))
+    lines.append(("Host", "\(host) (your server's endpoint)", .value))
+    if let password = wizard.password {
+        lines.append(("Password", password.value, .badge))
+        lines.append(("", "Shown only now. Pass it on safely (phone, password manager), not with the user name.", .warning))
+    }
+    var steps: [String] = []
+    if !wizard.keys.isEmpty {
+        steps.append("connect with: sftp -i <private key of \(wizard.keys[0].fingerprint.prefix(19))…> \(wizard.username)@<host>")
+    }
+    if wizard.password != nil {
+        steps.append("connect with: sftp \(wizard.username)@<host> and enter the password" + (wizard.passwordChoice == "generate" ? ", then keep it in a password manager" : ""))
+    }
+    if !wizard.networks["networks"].isEmpty { steps.append("connect from \(wizard.networks["networks"]) only") }
+    let landing = wizard.home["homeType"] == "LOGICAL" ? wizard.home["entry"] : (wizard.home["home"].isEmpty ? "/" : wizard.home["home"])
+    steps.append("files land in \(landing)")
+    for (index, text) in steps.enumerated() {
+        lines.append((index == 0 ? "Next" : "", "\(index + 1). \(text)", .value))
+    }
+    renderLabelled(lines, top: top, frame: frame, into: &canvas)
+}

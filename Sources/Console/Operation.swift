@@ -1,0 +1,46 @@
+import Foundation
+
+/// Identifies one piece of work running off the UI loop; its result event carries the same id.
+public struct OperationID: Sendable, Hashable, CustomStringConvertible {
+    public let rawValue: Int
+    public init(_ rawValue: Int) { self.rawValue = rawValue }
+    public var description: String { "#\(rawValue)" }
+}
+
+/// Work in flight, shown with a spinner and its elapsed time; Esc cancels the newest one.
+struct Operation: Sendable, Hashable {
+    /// What the work is for, so its result reaches the right screen.
+    enum Purpose: Sendable, Hashable {
+        case listing
+        case fetching
+        case saveEdit
+        case savePassword
+        case saveKeys
+        case createUser
+        case resolveConflict
+        case delete
+        case restore
+        case history
+        case rollback
+        case hashPassword
+        case generatePassword
+        case readKeyFile
+        case testLogin
+    }
+
+    var id: OperationID
+    var purpose: Purpose
+    var label: String
+    var startedAt: Date
+    /// The user the work is about, when it is about one.
+    var subject: String?
+    /// Background work (listing, fetching) does not block the screen and is not cancelled by Esc.
+    var isBackground: Bool { purpose == .listing || purpose == .fetching }
+}
+
+/// A password or other secret text: its description never shows the value.
+public struct SecretText: Sendable, Hashable, CustomStringConvertible {
+    public let value: String
+    public init(_ value: String) { self.value = value }
+    public var description: String { "(secret, \(value.count) characters)" }
+}

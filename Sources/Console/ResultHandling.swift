@@ -1,0 +1,228 @@
+import Foundation
+import IdentityModel
+import SecretStore
+import UserManagement
+
+/// How many values one batch read asks for.
+let fetchBatchSize = 100
+
+/// Routes an effect's result to the list or to the screen that started it; results of cancelled work are dropped.
+func handleResult(_ event: ConsoleEvent, state: inout ConsoleState) -> [Effect] {
+    switch event {
+    case .usersListed(let id, let page):
+        guard state.finishOperation(id) != nil else { return [] }
+        return usersListed(page, state: &state)
+    case .usersFetched(let id, let results):
+        guard state.finishOperation(id) != nil else { return [] }
+        state.pendingFetches = max(0, state.pendingFetches - results.count)
+        let now = state.now
+        for (secretName, result) in results {
+            guard let username = state.context.naming.username(fromSecretName: secretName, serverID: state.context.serverID) else { continue }
+            state.list.updateRecord(named: username) { record in
+                switch result {
+                case .success(let value): record.apply(value, now: now)
+                case .failure(let error): record.fail(error)
+                }
+            }
+        }
+        if !state.isListing, state.pendingFetches == 0, state.message == nil {
+            state.show("\(state.list.records.count) users loaded", .info)
+        }
+        return []
+    case .written(let id, let value):
+        guard let operation = state.finishOperation(id) else { return [] }
+        applyWritten(value, state: &state)
+        return writeFinished(operation, value: value, state: &state)
+    case .writeConflict(let id, let theirs):
+        guard let operation = state.finishOperation(id) else { return [] }
+        return writeConflicted(operation, theirs: theirs, state: &state)
+    case .deleted(let id, let removalDate):
+        guard let operation = state.finishOperation(id) else { return [] }
+        return userDeleted(operation.subject ?? "", removalDate: removalDate, state: &state)
+    case .restored(let id, let value):
+        guard state.finishOperation(id) != nil else { return [] }
+        return userRestored(value, state: &state)
+    case .historyLoaded(let id, let entries):
+        guard state.finishOperation(id) != nil else { return [] }
+        historyLoaded(entries, state: &state)
+        return []
+    case .passwordHashed(let id, let hash):
+        guard let operation = state.finishOperation(id) else { return [] }
+        return passwordHashed(operation, hash: hash, generated: nil, state: &state)
+    case .passwordGenerated(let id, let password, let hash):
+        guard let operation = state.finishOperation(id) else { return [] }
+        return passwordHashed(operation, hash: hash, generated: password, state: &state)
+    case .keyFileRead(let id, let text):
+        guard state.finishOperation(id) != nil else { return [] }
+        return addKeys(from: text, state: &state)
+    case .loginDecided(let id, let outcome):
+        guard state.finishOperation(id) != nil else { return [] }
+        loginDecided(outcome, state: &state)
+        return []
+    case .failed(let id, let message):
+        guard let operation = state.finishOperation(id) else { return [] }
+        return operationFailed(operation, message: message, state: &state)
+    case .started, .key, .paste, .resize, .tick:
+        return []
+    }
+}
+
+private func usersListed(_ page: SecretPage, state: inout ConsoleState) -> [Effect] {
+    let records = page.secrets.compactMap { summary -> UserRecord? in
+        guard let username = state.context.naming.username(fromSecretName: summary.name, serverID: state.context.serverID) else { return nil }
+        if summary.deletedAt != nil && !state.showDeleted { return nil }
+        return UserRecord(username: username, secretName: summary.name, lastChangedAt: summary.lastChangedAt, deletedAt: summary.deletedAt)
+    }
+    state.list.add(records)
+    var effects: [Effect] = []
+    let live = records.filter { $0.deletedAt == nil }
+    for record in records where record.deletedAt != nil {
+        state.list.updateRecord(named: record.username) { $0.summary = UserSummary(deleted: record.deletedAt) }
+    }
+    for start in stride(from: 0, to: live.count, by: fetchBatchSize) {
+        let batch = live[start..<min(live.count, start + fetchBatchSize)].map(\.secretName)
+        let id = state.startOperation(.fetching, label: "Reading users")
+        state.pendingFetches += batch.count
+        effects.append(.fetchUsers(id, names: batch))
+    }
+    if let token = page.nextToken {
+        let prefix = (try? state.context.naming.prefix(serverID: state.context.serverID)) ?? ""
+        let id = state.startOperation(.listing, label: "Loading users")
+        effects.append(.listUsers(id, prefix: prefix, nextToken: token, includeDeleted: state.showDeleted))
+    } else {
+        state.isListing = false
+    }
+    return effects
+}
+
+/// Puts a freshly written value into its list record.
+private func applyWritten(_ value: SecretValue, state: inout ConsoleState) {
+    guard let username = state.context.naming.username(fromSecretName: value.name, serverID: state.context.serverID) else { return }
+    var record = state.list.record(named: username) ?? UserRecord(username: username, secretName: value.name)
+    record.deletedAt = nil
+    record.apply(value, now: state.now)
+    state.list.update(record)
+}
+
+private func writeFinished(_ operation: Operation, value: SecretValue, state: inout ConsoleState) -> [Effect] {
+    switch operation.purpose {
+    case .saveEdit, .resolveConflict:
+        if case .conflict? = state.topModal { state.popModal() }
+        if case .editor? = state.topModal { state.popModal() }
+        state.show("Saved \(operation.label.replacingOccurrences(of: "Saving ", with: "")) (new version)", .success)
+    case .savePassword:
+        passwordSaved(state: &state)
+    case .saveKeys:
+        keysSaved(value: value, state: &state)
+    case .createUser:
+        return wizardUserCreated(value: value, state: &state)
+    case .rollback:
+        state.popModal()
+        state.show("Rolled back: that version is current again", .success)
+    default:
+        break
+    }
+    return []
+}
+
+private func writeConflicted(_ operation: Operation, theirs: SecretValue?, state: inout ConsoleState) -> [Effect] {
+    switch operation.purpose {
+    case .saveEdit, .resolveConflict:
+        guard let theirs else {
+            state.show("Someone else changed this user meanwhile, and their version could not be read. Your edit is kept; press Enter to retry.", .error)
+            return []
+        }
+        if let username = state.context.naming.username(fromSecretName: theirs.name, serverID: state.context.serverID) {
+            let now = state.now
+            state.list.updateRecord(named: username) { $0.apply(theirs, now: now) }
+        }
+        openConflict(theirs: theirs, state: &state)
+    case .createUser:
+        state.show("A user with this name was created meanwhile by someone else; choose another name.", .error)
+        wizardCreateFailed(state: &state)
+    default:
+        if let theirs, let username = state.context.naming.username(fromSecretName: theirs.name, serverID: state.context.serverID) {
+            let now = state.now
+            state.list.updateRecord(named: username) { $0.apply(theirs, now: now) }
+        }
+        state.show("Someone else changed this user meanwhile; reloaded their version. Please repeat your change.", .error)
+        reopenAfterConflict(operation, state: &state)
+    }
+    return []
+}
+
+private func operationFailed(_ operation: Operation, message: String, state: inout ConsoleState) -> [Effect] {
+    switch operation.purpose {
+    case .listing:
+        state.isListing = false
+        state.show("Could not list users: \(message) (press r to retry)", .error)
+    case .fetching:
+        state.pendingFetches = 0
+        state.show("Could not read some users: \(message) (press r to retry)", .error)
+    case .testLogin:
+        testLoginFailed(message, state: &state)
+    case .readKeyFile:
+        keyTextFailed(message, state: &state)
+    case .createUser:
+        wizardCreateFailed(state: &state)
+        state.show("\(operation.label) failed: \(message)", .error)
+    default:
+        cancelledOperation(operation, state: &state)
+        state.show("\(operation.label) failed: \(message)", .error)
+    }
+    return []
+}
+
+/// A cancelled operation: the screen that waited for it goes back to editing, nothing is lost.
+func cancelledOperation(_ operation: Operation, state: inout ConsoleState) {
+    switch operation.purpose {
+    case .testLogin:
+        testLoginFailed("cancelled", state: &state)
+    case .createUser, .hashPassword, .generatePassword:
+        if case .password(var dialog)? = state.topModal {
+            dialog.step = .choose
+            state.replaceTop(.password(dialog))
+        } else {
+            wizardCreateFailed(state: &state)
+        }
+    case .savePassword:
+        if case .password(var dialog)? = state.topModal {
+            dialog.step = .choose
+            dialog.pendingGenerated = nil
+            state.replaceTop(.password(dialog))
+        }
+    default:
+        break
+    }
+}
+
+/// Another version was saved while a password or key change was written: the dialog now shows that version.
+private func reopenAfterConflict(_ operation: Operation, state: inout ConsoleState) {
+    switch state.topModal {
+    case .password(var dialog)?:
+        if let record = state.list.record(named: dialog.username), let value = record.value, let secret = record.secret {
+            dialog.base = value
+            dialog.user = SFTPUser(secret: secret)
+        }
+        dialog.step = .choose
+        dialog.pendingGenerated = nil
+        state.replaceTop(.password(dialog))
+    case .keys(var editor)?:
+        if let record = state.list.record(named: editor.username), let value = record.value, let secret = record.secret {
+            editor.base = value
+            editor.user = SFTPUser(secret: secret)
+        }
+        state.replaceTop(.keys(editor))
+    case .history?:
+        state.popModal()
+    default:
+        break
+    }
+}
+
+extension UserSummary {
+    /// A user scheduled for deletion, shown only in the deleted-users view.
+    init(deleted: Date?) {
+        self.init(authentication: "", role: "", home: "deleted \(deleted.map(formatDate) ?? "")", flags: [.deleted], problem: nil)
+    }
+}

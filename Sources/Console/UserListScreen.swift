@@ -1,0 +1,221 @@
+import Foundation
+import TerminalUI
+
+/// The main screen: header, the user list (with the detail pane beside it on wide terminals), status and key bar.
+func handleListKey(_ key: Key, state: inout ConsoleState) -> [Effect] {
+    let page = max(1, listHeight(state) - 1)
+    switch key {
+    case .up, .character("k"): state.list.move(by: -1)
+    case .down, .character("j"): state.list.move(by: 1)
+    case .pageUp, .control("b"): state.list.move(by: -page)
+    case .pageDown, .control("f"), .character(" "): state.list.move(by: page)
+    case .home, .character("g"): state.list.moveToStart()
+    case .end, .character("G"): state.list.moveToEnd()
+    case .character("/"):
+        state.list.isFilterFocused = true
+    case .escape:
+        if !state.list.filter.isEmpty {
+            state.list.filter.text = ""
+            state.list.refilter()
+        }
+        state.message = nil
+    case .enter, .right, .character("l"):
+        if state.list.selectedRecord != nil { state.detailScroll = 0 }
+    case .character("q"), .character("Q"):
+        return requestQuit(&state)
+    case .character("?"), .function(1):
+        state.push(.help(scroll: 0))
+    case .character("T"):
+        return cycleTheme(&state)
+    case .character("r"), .control("r"):
+        return startListing(&state)
+    case .character("D"):
+        state.showDeleted.toggle()
+        let effects = startListing(&state)
+        state.show(state.showDeleted ? "Showing deleted users too: select one and press R to restore it" : "Deleted users hidden", .info)
+        return effects
+    default:
+        return handleUserActionKey(key, state: &state)
+    }
+    state.list.scrollToSelection(height: listHeight(state))
+    return []
+}
+
+/// Keys that act on the selected user, the same in the list and in the detail view.
+func handleUserActionKey(_ key: Key, state: inout ConsoleState) -> [Effect] {
+    switch key {
+    case .character("t"):
+        openTestLogin(state: &state)
+    case .character("n"), .character("o"):
+        guard !state.refuseWriteIfReadOnly() else { return [] }
+        openWizard(state: &state)
+    case .character("h"):
+        return openHistory(state: &state)
+    case .character("T"):
+        return cycleTheme(&state)
+    case .character("?"), .function(1):
+        state.push(.help(scroll: 0))
+    default:
+        guard let record = state.list.selectedRecord else { return [] }
+        if record.deletedAt != nil {
+            if key == .character("R") {
+                guard !state.refuseWriteIfReadOnly() else { return [] }
+                let id = state.startOperation(.restore, label: "Restoring \(record.username)")
+                return [.restoreSecret(id, name: record.secretName, context: state.writeContext("console.restore"))]
+            }
+            if [.character("e"), .character("p"), .character("K"), .character("d")].contains(key) {
+                state.show("\(record.username) is deleted: press R to restore it first", .warning)
+            }
+            return []
+        }
+        switch key {
+        case .character("e"):
+            guard !state.refuseWriteIfReadOnly() else { return [] }
+            openEditor(for: record, state: &state)
+        case .character("p"):
+            guard !state.refuseWriteIfReadOnly() else { return [] }
+            openPasswordDialog(for: record, state: &state)
+        case .character("K"):
+            openKeysEditor(for: record, state: &state)
+        case .character("d"), .delete:
+            guard !state.refuseWriteIfReadOnly() else { return [] }
+            state.push(.confirm(ConfirmState(
+                action: .deleteUser(username: record.username, secretName: record.secretName),
+                title: "Delete \(record.username)",
+                question: "The user can no longer log in. The secret stays restorable for 30 days (D shows deleted users, R restores).",
+                typedConfirmation: record.username)))
+        default:
+            break
+        }
+    }
+    return []
+}
+
+func handleFilterKey(_ key: Key, state: inout ConsoleState) -> [Effect] {
+    switch key {
+    case .escape:
+        state.list.filter.text = ""
+        state.list.isFilterFocused = false
+        state.list.refilter()
+    case .enter, .tab:
+        state.list.isFilterFocused = false
+    case .up: state.list.move(by: -1)
+    case .down: state.list.move(by: 1)
+    case .pageUp: state.list.move(by: -max(1, listHeight(state) - 1))
+    case .pageDown: state.list.move(by: max(1, listHeight(state) - 1))
+    default:
+        if state.list.filter.handle(key) {
+            state.list.refilter()
+        }
+    }
+    state.list.scrollToSelection(height: listHeight(state))
+    return []
+}
+
+private func cycleTheme(_ state: inout ConsoleState) -> [Effect] {
+    state.themeIndex = (state.themeIndex + 1) % state.context.themeNames.count
+    state.show("Theme: \(state.themeName) (T for the next one)", .info)
+    return [.applyTheme(state.themeName)]
+}
+
+/// Rows available to list entries: the screen minus header (2), column titles (1), status (1) and key bar (1).
+func listHeight(_ state: ConsoleState) -> Int {
+    max(1, state.size.rows - 5)
+}
+
+/// True when the detail pane fits beside the list.
+func isWideLayout(_ size: TerminalSize) -> Bool { size.columns >= 120 }
+
+func renderUserList(_ state: ConsoleState, into canvas: inout Canvas) {
+    renderHeader(state, into: &canvas)
+    let width = isWideLayout(state.size) ? state.size.columns * 11 / 20 : state.size.columns
+    let columns = ListColumns(width: width)
+    let top = 2
+    canvas.fill(row: top, column: 0, width: width, role: .label)
+    var column = 1
+    for (title, columnWidth) in [("USER", columns.name), ("AUTHENTICATION", columns.auth), ("ROLE", columns.role), ("HOME", columns.home), ("FLAGS", columns.flags)] where columnWidth > 0 {
+        canvas.put(title, row: top, column: column, role: .label, maxWidth: columnWidth)
+        column += columnWidth + 1
+    }
+    let height = listHeight(state)
+    let visible = state.list.visible
+    if visible.isEmpty {
+        let text: String
+        if state.isListing { text = "Loading users… \(spinner(state))" }
+        else if !state.list.filter.isEmpty { text = "No user matches \"\(state.list.filter.text)\" (Esc clears the filter)" }
+        else if state.context.readOnly { text = "No users in this store." }
+        else { text = "No users yet. Press n to onboard the first one." }
+        canvas.put(text, row: top + 2, column: 2, role: .dim, maxWidth: width - 4)
+    }
+    let start = min(state.list.top, max(0, visible.count - 1))
+    for offset in 0..<height {
+        let position = start + offset
+        guard position < visible.count else { break }
+        let record = state.list.records[visible[position]]
+        let selected = position == state.list.selection
+        let rowRole: StyleRole = selected ? (state.topModal == nil && state.detailScroll == nil ? .selection : .selectionInactive) : (offset % 2 == 0 ? .listRow : .listRowAlt)
+        renderRow(record, row: top + 1 + offset, columns: columns, role: rowRole, selected: selected, filter: state.list.filter.text, into: &canvas)
+    }
+    if isWideLayout(state.size) {
+        renderDetailPane(state, top: top, left: width, into: &canvas)
+    }
+    renderStatusLine(state, into: &canvas)
+    renderKeyBar(mainKeys(state), state: state, into: &canvas)
+}
+
+private func renderRow(_ record: UserRecord, row: Int, columns: ListColumns, role: StyleRole, selected: Bool, filter: String, into canvas: inout Canvas) {
+    canvas.fill(row: row, column: 0, width: columns.total, role: role)
+    var column = 1
+    putHighlighted(record.username, match: filter, row: row, column: column, width: columns.name, role: role, into: &canvas)
+    column += columns.name + 1
+    let summary = record.summary
+    let cells = [summary.authentication, summary.role, summary.home]
+    for (text, width) in zip(cells, [columns.auth, columns.role, columns.home]) {
+        canvas.put(truncated(text, to: width), row: row, column: column, role: role, maxWidth: width)
+        column += width + 1
+    }
+    for flag in summary.flags where column < columns.total {
+        let badgeRole: StyleRole = selected ? role : (flag.isError ? .error : .warning)
+        column = canvas.put(flag.badge, row: row, column: column, role: badgeRole, maxWidth: columns.total - column) + 1
+    }
+}
+
+/// Draws text with the filter match in the `match` role.
+private func putHighlighted(_ text: String, match: String, row: Int, column: Int, width: Int, role: StyleRole, into canvas: inout Canvas) {
+    let shown = truncated(text, to: width)
+    guard !match.isEmpty, let range = shown.range(of: match, options: .caseInsensitive) else {
+        canvas.put(shown, row: row, column: column, role: role, maxWidth: width)
+        return
+    }
+    var next = canvas.put(String(shown[..<range.lowerBound]), row: row, column: column, role: role, maxWidth: width)
+    next = canvas.put(String(shown[range]), row: row, column: next, role: .match, maxWidth: max(0, column + width - next))
+    canvas.put(String(shown[range.upperBound...]), row: row, column: next, role: role, maxWidth: max(0, column + width - next))
+}
+
+/// Column widths of the list for a given width.
+struct ListColumns {
+    var name: Int, auth: Int, role: Int, home: Int, flags: Int, total: Int
+
+    init(width: Int) {
+        total = width
+        let usable = max(0, width - 2)
+        name = max(12, min(24, usable * 22 / 100))
+        auth = max(14, min(24, usable * 21 / 100))
+        role = max(10, min(22, usable * 17 / 100))
+        flags = max(10, min(22, usable * 14 / 100))
+        home = max(6, usable - name - auth - role - flags - 4)
+    }
+}
+
+func mainKeys(_ state: ConsoleState) -> [(String, String)] {
+    var keys: [(String, String)] = [("↑↓", "move"), ("/", "filter"), ("⏎", "details")]
+    if let record = state.list.selectedRecord, record.deletedAt != nil {
+        if !state.context.readOnly { keys.append(("R", "restore")) }
+    } else if state.context.readOnly {
+        keys += [("K", "keys"), ("h", "history")]
+    } else {
+        keys += [("e", "edit"), ("p", "password"), ("K", "keys"), ("n", "new user"), ("d", "delete"), ("h", "history")]
+    }
+    keys += [("t", "test login"), ("?", "help"), ("q", "quit")]
+    return keys
+}

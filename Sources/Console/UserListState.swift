@@ -1,0 +1,115 @@
+import Foundation
+import TerminalUI
+
+/// The users, sorted by name, the filter typed with `/`, the visible subset and the selection.
+struct UserListState: Sendable, Hashable {
+    private(set) var records: [UserRecord] = []
+    private var indexByName: [String: Int] = [:]
+    var filter = TextField()
+    var isFilterFocused = false
+    /// Indices into `records` that match the filter, in name order.
+    private(set) var visible: [Int] = []
+    /// Position of the selection in `visible`.
+    private(set) var selection = 0
+    /// First visible row of the scrolled list.
+    var top = 0
+    private var appliedFilter = ""
+
+    var selectedRecord: UserRecord? {
+        visible.indices.contains(selection) ? records[visible[selection]] : nil
+    }
+
+    func record(named username: String) -> UserRecord? {
+        indexByName[username].map { records[$0] }
+    }
+
+    /// Adds listed users (the store lists in name order, so this is usually an append).
+    mutating func add(_ newRecords: [UserRecord]) {
+        let selectedName = selectedRecord?.username
+        let fresh = newRecords.filter { indexByName[$0.username] == nil }
+        if let first = fresh.first, let last = records.last, first.username < last.username {
+            records = (records + fresh).sorted { $0.username < $1.username }
+        } else {
+            records += fresh.sorted { $0.username < $1.username }
+        }
+        rebuildIndex()
+        refilter(keeping: selectedName)
+    }
+
+    /// Replaces one record (after a fetch or a write), adding it when new.
+    mutating func update(_ record: UserRecord) {
+        if let index = indexByName[record.username] {
+            records[index] = record
+        } else {
+            add([record])
+        }
+    }
+
+    mutating func updateRecord(named username: String, _ change: (inout UserRecord) -> Void) {
+        guard let index = indexByName[username] else { return }
+        change(&records[index])
+    }
+
+    mutating func remove(named username: String) {
+        guard let index = indexByName[username] else { return }
+        let position = selection
+        records.remove(at: index)
+        rebuildIndex()
+        refilter(keeping: nil)
+        selection = min(position, max(0, visible.count - 1))
+    }
+
+    mutating func removeAll() {
+        records = []
+        indexByName = [:]
+        visible = []
+        selection = 0
+        top = 0
+    }
+
+    /// Recomputes the visible users after the filter text changed, keeping the selected user when it still matches.
+    mutating func refilter(keeping username: String? = nil) {
+        let keep = username ?? selectedRecord?.username
+        let needle = filter.text.lowercased()
+        if needle.isEmpty {
+            visible = Array(records.indices)
+        } else if !appliedFilter.isEmpty, needle.hasPrefix(appliedFilter), visible.count <= records.count {
+            visible = visible.filter { records[$0].searchKey.contains(needle) }
+        } else {
+            visible = records.indices.filter { records[$0].searchKey.contains(needle) }
+        }
+        appliedFilter = needle
+        if let keep, let index = indexByName[keep], let position = visible.firstIndex(of: index) {
+            selection = position
+        } else {
+            selection = min(selection, max(0, visible.count - 1))
+        }
+    }
+
+    mutating func select(username: String) {
+        guard let index = indexByName[username], let position = visible.firstIndex(of: index) else { return }
+        selection = position
+    }
+
+    /// Moves the selection by `delta` rows, clamped to the list.
+    mutating func move(by delta: Int) {
+        guard !visible.isEmpty else { return }
+        selection = min(max(0, selection + delta), visible.count - 1)
+    }
+
+    mutating func moveToStart() { selection = 0 }
+    mutating func moveToEnd() { selection = max(0, visible.count - 1) }
+
+    /// Scrolls so the selection is inside a window of `height` rows.
+    mutating func scrollToSelection(height: Int) {
+        guard height > 0 else { return }
+        if selection < top { top = selection }
+        if selection >= top + height { top = selection - height + 1 }
+        top = max(0, min(top, max(0, visible.count - height)))
+    }
+
+    private mutating func rebuildIndex() {
+        indexByName = Dictionary(records.enumerated().map { ($1.username, $0) }, uniquingKeysWith: { first, _ in first })
+        appliedFilter = ""
+    }
+}

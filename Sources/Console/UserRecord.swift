@@ -1,0 +1,74 @@
+import Foundation
+import IdentityModel
+import SecretStore
+import UserManagement
+
+/// One user of the list: its secret name, and once fetched, its value and what the list shows about it.
+struct UserRecord: Sendable, Hashable {
+    /// Where the record is in its loading.
+    enum Load: Sendable, Hashable {
+        /// Listed, value not fetched yet.
+        case pending
+        /// The value was read; `user` is nil when it does not parse (see `problem`).
+        case loaded(SecretValue)
+        /// The value could not be read from the store.
+        case failed(String)
+    }
+
+    var username: String
+    var secretName: String
+    var lastChangedAt: Date?
+    var deletedAt: Date?
+    var load: Load = .pending
+    /// The parsed secret, when it is a JSON object.
+    var secret: UserSecret?
+    /// Why the secret cannot be used as a user, when it does not parse or fetching failed.
+    var problem: String?
+    /// The columns of the list, computed once per load (the list draws thousands of rows).
+    var summary: UserSummary
+    /// The name in lower case, for filtering.
+    let searchKey: String
+
+    init(username: String, secretName: String, lastChangedAt: Date? = nil, deletedAt: Date? = nil) {
+        self.username = username
+        self.secretName = secretName
+        self.lastChangedAt = lastChangedAt
+        self.deletedAt = deletedAt
+        summary = UserSummary.pending
+        searchKey = username.lowercased()
+    }
+
+    /// Records the fetched value and recomputes the list columns.
+    mutating func apply(_ value: SecretValue, now: Date) {
+        load = .loaded(value)
+        lastChangedAt = value.version.createdAt
+        let stored = StoredUser(username: username, value: value)
+        switch stored.secret {
+        case .success(let parsed):
+            secret = parsed
+            problem = nil
+        case .failure(let error):
+            secret = nil
+            problem = error.reason
+        }
+        summary = UserSummary(UserOverview(stored: stored, now: now))
+    }
+
+    mutating func fail(_ error: SecretStoreError) {
+        load = .failed(error.message)
+        secret = nil
+        problem = error.message
+        summary = UserSummary(UserOverview(username: username, loadError: error))
+    }
+
+    /// The value as read, when loaded.
+    var value: SecretValue? {
+        if case .loaded(let value) = load { return value }
+        return nil
+    }
+
+    var isLoaded: Bool {
+        if case .pending = load { return false }
+        return true
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import SecretStore
+import UserManagement
+
+/// The list columns of one user (authentication, short role, home, flags) as text, computed once per load
+/// from the shared ``UserOverview`` (the same facts `sftpidp users list` prints).
+struct UserSummary: Sendable, Hashable {
+    var authentication: String
+    var role: String
+    var home: String
+    var flags: [UserOverview.Flag]
+    /// Why the user is flagged invalid, when it is.
+    var problem: String?
+
+    static let pending = UserSummary(authentication: "…", role: "", home: "", flags: [], problem: nil)
+
+    init(authentication: String, role: String, home: String, flags: [UserOverview.Flag], problem: String?) {
+        self.authentication = authentication
+        self.role = role
+        self.home = home
+        self.flags = flags
+        self.problem = problem
+    }
+
+    init(_ overview: UserOverview) {
+        var parts = [overview.passwordKind ?? "no password"]
+        if overview.publicKeyCount > 0 { parts.append(overview.publicKeyCount == 1 ? "1 key" : "\(overview.publicKeyCount) keys") }
+        let unreadable = overview.flags.contains(.invalidSecret) && overview.home == .unknown
+        authentication = unreadable ? "?" : parts.joined(separator: ", ")
+        role = overview.role.map(Self.shortRoleName) ?? (unreadable ? "" : "(no role)")
+        home = unreadable ? (overview.problems.first ?? "") : overview.home.text
+        flags = overview.flags
+        problem = overview.problems.first
+    }
+
+    /// The part of a role ARN after `role/`, or the whole text when it is not an ARN.
+    static func shortRoleName(_ arn: String) -> String {
+        guard let range = arn.range(of: ":role/") else { return arn }
+        return String(arn[range.upperBound...])
+    }
+}
+
+extension UserOverview.Flag {
+    /// The short badge the list shows.
+    var badge: String {
+        switch self {
+        case .disabled: "disabled"
+        case .expired: "expired"
+        case .legacyPassword: "legacy pw"
+        case .invalidSecret: "invalid"
+        case .deleted: "deleted"
+        }
+    }
+
+    var isError: Bool { self == .invalidSecret || self == .expired }
+}

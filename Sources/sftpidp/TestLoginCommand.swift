@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import IdentityModel
+import IdentityProvider
+import SecretStore
+
+/// `sftpidp test-login`: asks the identity provider about one login and prints what `test-identity-provider` prints.
+///
+/// Exit status: 0 allowed, 1 denied or the store failed, 2 usage error.
+struct TestLoginCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test-login",
+        abstract: "Decide one login exactly as `sftpidp serve` would, and print it like test-identity-provider.",
+        discussion: """
+        Prints {"Response": "<answer as a string>", "StatusCode": 200, "Message": "", "Url": "..."}. \
+        Message is empty when allowed and "access denied: <reason>" when denied; a store that cannot be read \
+        gives StatusCode 500. Without --user-password or --password-stdin it tests public-key authentication \
+        and the answer holds the keys. Exit status: 0 allowed, 1 denied or failed, 2 usage error.
+        """
+    )
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(name: .long, help: ArgumentHelp("The user name to log in as.", valueName: "USER"))
+    var userName: String
+
+    @Option(name: .long, help: ArgumentHelp("The password (visible in the process list: prefer --password-stdin). Omit both to test key authentication.", valueName: "PW"))
+    var userPassword: String?
+
+    @Flag(name: .long, help: "Read the password from standard input (one line).")
+    var passwordStdin = false
+
+    @Option(name: .long, help: ArgumentHelp("SFTP, FTP or FTPS.", valueName: "PROTOCOL"))
+    var serverProtocol: String = "SFTP"
+
+    @Option(name: .long, help: ArgumentHelp("The client address to test with (IPv4 or IPv6).", valueName: "IP"))
+    var sourceIp: String?
+
+    @Flag(name: .long, help: "Also show the reason, every check made, the time and the keys returned (on standard error; in the JSON with --json).")
+    var explain = false
+
+    @Flag(name: .long, help: "Print the result as one line of JSON; with --explain the explanation goes into an \"Explanation\" key.")
+    var json = false
+
+    func validate() throws {
+        if userPassword != nil && passwordStdin {
+            throw ValidationError("give either --user-password or --password-stdin, not both")
+        }
+        if TransferProtocol(parsing: serverProtocol) == nil {
+            throw ValidationError("--server-protocol must be SFTP, FTP or FTPS, not \"\(serverProtocol)\"")
+        }
+    }
+
+    func run() async throws {
+        guard let serverID = try storeOptions.resolvedServerID(), !serverID.isEmpty else {
+            throw ValidationError("--server-id is required (or set SFTPIDP_SERVER_ID)")
+        }
+        let password = passwordStdin ? try Self.readPasswordFromStandardInput() : userPassword
+        let namingScheme = try storeOptions.resolvedNamingScheme()
+        let request = LoginRequest(serverID: serverID, username: userName, password: password, protocolName: serverProtocol, sourceIP: sourceIp)
+        let report: TestLoginReport
+        do {
+            let store = try storeOptions.openStore(createIfMissing: false)
+            let handler = IdentityProviderHandler(configuration: .init(store: store, namingScheme: namingScheme, throttle: .disabled))
+            report = TestLoginReport(outcome: await handler.decide(request), url: Self.url(for: request), store: store.displayName, explain: explain)
+        } catch {
+            // A store that cannot even be opened is the endpoint failing: status 500, as the managed service reports it.
+            let failure = LoginStoreFailure(message: String(describing: error), checks: [], duration: .zero)
+            report = TestLoginReport(outcome: .storeFailure(failure), url: Self.url(for: request), store: storeOptions.store ?? "default store", explain: explain)
+        }
+        print(report.jsonText(prettyPrinted: !json, includeExplanation: json))
+        if !json, let explanation = report.explanationText {
+            FileHandle.standardError.write(Data((explanation + "\n").utf8))
+        }
+        if !report.isAllowed {
+            throw ExitCode.failure
+        }
+    }
+
+    /// The request in the form `sftpidp serve` receives it: `sftpidp://local/servers/{id}/users/{user}/config?...`.
+    static func url(for request: LoginRequest) -> String {
+        var components = URLComponents()
+        components.scheme = "sftpidp"
+        components.host = "local"
+        let segment = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))
+        let server = (request.serverID ?? "").addingPercentEncoding(withAllowedCharacters: segment) ?? ""
+        let user = (request.username ?? "").addingPercentEncoding(withAllowedCharacters: segment) ?? ""
+        components.percentEncodedPath = "/servers/\(server)/users/\(user)/config"
+        var query = [URLQueryItem(name: "protocol", value: request.protocolName)]
+        if let sourceIP = request.sourceIP {
+            query.append(URLQueryItem(name: "sourceIp", value: sourceIP))
+        }
+        components.queryItems = query
+        return components.string ?? "sftpidp://local"
+    }
+
+    /// One line from standard input without its line ending.
+    static func readPasswordFromStandardInput() throws -> String {
+        let data = FileHandle.standardInput.readDataToEndOfFile()
+        guard var text = String(data: data, encoding: .utf8) else {
+            throw ValidationError("the password on standard input is not UTF-8 text")
+        }
+        if text.hasSuffix("\r\n") || text.hasSuffix("\n") {
+            text.removeLast()
+        }
+        guard !text.contains("\n") else {
+            throw ValidationError("the password on standard input must be one line")
+        }
+        return text
+    }
+}

@@ -1,1 +1,0 @@
-// Tests for IdPServer land here.

@@ -1,0 +1,234 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import HummingbirdTesting
+import IdentityModel
+import IdentityProvider
+@testable import IdPServer
+import SecretStore
+import SecretStoreTesting
+import Testing
+
+/// The routes of `sftpidp serve`, driven through HummingbirdTesting's router framework.
+@Suite("IdP HTTP routes")
+struct RouterTests {
+    static let serverID = "s-0123456789abcdef0"
+    static let role = "arn:aws:iam::012345678901:role/AWSTransferAccessRole"
+    static let token = "test-token-0123456789abcdef"
+    static let key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILSM73oWUphH3J7JAeB1L5Eg5ZqEC0/idXBSJ2V5c//v key1@test"
+    static let cheap: Argon2Parameters? = try? Argon2Parameters(memoryKiB: 1024, iterations: 1, parallelism: 1)
+
+    /// A router over a store holding `jess` (password `correct horse`), `jess@example.com` (password `pässwörd`)
+    /// and `kim` (key only).
+    struct Setup {
+        let store: InMemorySecretStore
+        let metrics: DecisionMetrics
+        let app: Application<RouterResponder<BasicRequestContext>>
+    }
+
+    static func setup(authentication: CallerAuthentication = .bearerToken(token), maxBodySize: Int = 64 * 1024) async throws -> Setup {
+        let store = InMemorySecretStore()
+        let parameters = try #require(cheap)
+        let users: [String: [String: JSONValue]] = [
+            "SFTP/jess": ["Role": .string(role), "PasswordHash": .string(try PasswordHasher.hash("correct horse", parameters: parameters)), "HomeDirectory": .string("/bucket/jess")],
+            "SFTP/jess@example.com": ["Role": .string(role), "PasswordHash": .string(try PasswordHasher.hash("pässwörd", parameters: parameters))],
+            "SFTP/kim": ["Role": .string(role), "PublicKey": .string(key)],
+        ]
+        for (name, members) in users {
+            _ = try await store.createSecret(name: name, value: JSONValue.object(members).jsonText, context: WriteContext(action: "test.create", actor: "test"))
+        }
+        let handler = IdentityProviderHandler(configuration: .init(store: store, throttle: .disabled))
+        let metrics = DecisionMetrics()
+        let configuration = IdPServerConfiguration(authentication: authentication, maxBodySize: maxBodySize)
+        let router = IdPRouter.build(handler: handler, metrics: metrics, configuration: configuration)
+        return Setup(store: store, metrics: metrics, app: Application(router: router))
+    }
+
+    static var authorized: HTTPFields { [.authorization: "Bearer \(token)"] }
+
+    static func headers(_ extra: [String: String]) -> HTTPFields {
+        var fields = authorized
+        for (name, value) in extra {
+            if let fieldName = HTTPField.Name(name) { fields[fieldName] = value }
+        }
+        return fields
+    }
+
+    /// The body as JSON; `null` when it is not JSON (which no expected value is).
+    static func json(_ buffer: ByteBuffer) -> JSONValue {
+        (try? JSONValue(parsing: String(buffer: buffer))) ?? .null
+    }
+
+    @Test("Password header: 200 with the answer; wrong password and unknown user: 200 {}")
+    func passwordHeader() async throws {
+        let setup = try await Self.setup()
+        try await setup.app.test(.router) { client in
+            try await client.execute(uri: "/servers/\(Self.serverID)/users/jess/config?protocol=SFTP&sourceIp=192.0.2.1", method: .get, headers: Self.headers(["Password": "correct horse"])) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "application/json")
+                #expect(Self.json(response.body) == .object(["Role": .string(Self.role), "HomeDirectoryType": .string("PATH"), "HomeDirectory": .string("/bucket/jess")]))
+            }
+            try await client.execute(uri: "/servers/\(Self.serverID)/users/jess/config?protocol=SFTP&sourceIp=192.0.2.1", method: .get, headers: Self.headers(["Password": "wrong"])) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body) == "{}")
+            }
+            try await client.execute(uri: "/servers/\(Self.serverID)/users/nobody/config?protocol=SFTP&sourceIp=192.0.2.1", method: .get, headers: Self.headers(["Password": "wrong"])) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body) == "{}")
+            }
+        }
+    }
+
+    @Test("PasswordBase64 carries non-ASCII passwords; URL-encoded user names are decoded")
+    func base64AndEncodedNames() async throws {
+        let setup = try await Self.setup()
+        let encoded = Data("pässwörd".utf8).base64EncodedString()
+        try await setup.app.test(.router) { client in
+            try await client.execute(uri: "/servers/\(Self.serverID)/users/jess%40example.com/config?protocol=SFTP&sourceIp=192.0.2.1", method: .get, headers: Self.headers(["PasswordBase64": encoded])) { response in
+                #expect(response.status == .ok)
+                #expect(Self.json(response.body).objectValue?["Role"] == .string(Self.role))
+            }
+            // PasswordBase64 wins over Password.
+            try await client.execute(uri: "/servers/\(Self.serverID)/users/jess%40example.com/config?protocol=SFTP", method: .get, headers: Self.headers(["PasswordBase64": encoded, "Password": "other"])) { response in
+                #expect(Self.json(response.body).objectValue?["Role"] == .string(Self.role))
+            }
+        }
+    }
+
+    @Test("bad PasswordBase64 is a 400 naming the header", arguments: [("not base64!!", "the PasswordBase64 header is not valid base64"), (Data([0xff, 0xfe, 0xfd]).base64EncodedString(), "the PasswordBase64 header does not decode to UTF-8 text")])
+    func badBase64(value: String, message: String) async throws {
+        let setup = try await Self.setup()
+        try await setup.app.test(.router) { client in
+            try await client.execute(uri: "/servers/\(Self.serverID)/users/jess/config?protocol=SFTP", method: .get, headers: Self.headers(["PasswordBase64": value])) { response in
+                #expect(response.status == .badRequest)
+                #expect(Self.json(response.body) == .object(["error": .object(["message": .string(message)])]))
+            }
+        }
+    }
+
+    @Test("a malformed escape in the user name is a 400")
+    func badEscape() async throws {
+        let setup = try await Self.setup()
+        try await setup.app.test(.router) { client in
+            try await client.execute(uri: "/servers/\(Self.serverID)/users/j%ZZess/config?protocol=SFTP", method: .get, headers: Self.authorized) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("username in the path"))
+            }
+        }
+    }
+
+    @Test("key authentication returns the keys")
+    func keyAuthentication() async throws {
+        let setup = try await Self.setup()
+        try await setup.app.test(.router) { client in
+            try await client.execute(uri: "/servers/\(Self.serverID)/users/kim/config?protocol=SFTP&sourceIp=192.0.2.1", method: .get, headers: Self.authorized) { response in
+                #expect(Self.json(response.body) == .object(["Role": .string(Self.role), "PublicKeys": .array([.string(Self.key)])]))
+            }
+        }
+    }
+
+    @Test("POST / takes the function-style event")
+    func eventPost() async throws {
+        let setup = try await Self.setup()
+        let event = #"{"username": "jess", "password": "correct horse", "protocol": "SFTP", "serverId": "s-0123456789abcdef0", "sourceIp": "192.0.2.1"}"#
+        try await setup.app.test(.router) { client in
+            try await client.execute(uri: "/", method: .post, headers: Self.authorized, body: ByteBuffer(string: event)) { response in
+                #expect(response.status == .ok)
+                #expect(Self.json(response.body).objectValue?["Role"] == .string(Self.role))
+            }
+            try await client.execute(uri: "/", method: .post, headers: Self.authorized, body: ByteBuffer(string: #"{"username": "jess"}"#)) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body) == "{}")
+            }
+            for (body, message) in [("{not json", "the request body is not valid JSON"), ("[1]", "the request body must be a JSON object with username, password, protocol, serverId and sourceIp"), (#"{"username": 7}"#, "the event field username must be a string")] {
+                try await client.execute(uri: "/", method: .post, headers: Self.authorized, body: ByteBuffer(string: body)) { response in
+                    #expect(response.status == .badRequest)
+                    #expect(Self.json(response.body) == .object(["error": .object(["message": .string(message)])]))
+                }
+            }
+        }
+    }
+
+    @Test("a body over the limit is a 413 with a JSON error")
+    func oversizedBody() async throws {
+        let setup = try await Self.setup(maxBodySize: 1024)
+        try await setup.app.test(.router) { client in
+            try await client.execute(uri: "/", method: .post, headers: Self.authorized, body: ByteBuffer(string: String(repeating: "x", count: 4096))) { response in
+                #expect(response.status == .contentTooLarge)
+                #expect(Self.json(response.body) == .object(["error": .object(["message": .string("the request body is too large")])]))
+            }
+        }
+    }
+
+    @Test("without the right bearer token: 401; /healthz stays open")
+    func authentication() async throws {
+        let setup = try await Self.setup()
+        try await setup.app.test(.router) { client in
+            try await client.execute(uri: "/servers/\(Self.serverID)/users/jess/config?protocol=SFTP", method: .get, headers: [HTTPField.Name("Password")!: "correct horse"]) { response in
+                #expect(response.status == .unauthorized)
+                #expect(response.headers[.wwwAuthenticate] == "Bearer")
+            }
+            for wrong in ["Bearer wrong", "Bearer \(Self.token)x", "Basic \(Self.token)", "Bearer "] {
+                try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: wrong]) { response in
+                    #expect(response.status == .unauthorized)
+                }
+            }
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body) == #"{"status":"ok"}"#)
+            }
+        }
+    }
+
+    @Test("with --insecure-no-auth no token is needed")
+    func noAuthentication() async throws {
+        let setup = try await Self.setup(authentication: .none)
+        try await setup.app.test(.router) { client in
+            try await client.execute(uri: "/servers/\(Self.serverID)/users/jess/config?protocol=SFTP", method: .get, headers: [HTTPField.Name("Password")!: "correct horse"]) { response in
+                #expect(Self.json(response.body).objectValue?["Role"] == .string(Self.role))
+            }
+        }
+    }
+
+    @Test("unknown routes are a 404 with a JSON error")
+    func notFound() async throws {
+        let setup = try await Self.setup()
+        try await setup.app.test(.router) { client in
+            try await client.execute(uri: "/servers/x/users", method: .get, headers: Self.authorized) { response in
+                #expect(response.status == .notFound)
+                #expect(Self.json(response.body) == .object(["error": .object(["message": .string("no route for GET /servers/x/users")])]))
+            }
+        }
+    }
+
+    @Test("an unreachable store is a 500, and counted as an error")
+    func storeFailure() async throws {
+        let setup = try await Self.setup()
+        await setup.store.failNextCalls(1, with: SecretStoreError(.unavailable, message: "connection refused"))
+        try await setup.app.test(.router) { client in
+            try await client.execute(uri: "/servers/\(Self.serverID)/users/jess/config?protocol=SFTP", method: .get, headers: Self.headers(["Password": "correct horse"])) { response in
+                #expect(response.status == .internalServerError)
+                #expect(Self.json(response.body) == .object(["error": .object(["message": .string("the secret store could not be read: connection refused")])]))
+            }
+        }
+        #expect(setup.metrics.exposition().contains(#"sftpidp_login_decisions_total{result="error",reason="store_unavailable"} 1"#))
+    }
+
+    @Test("/metrics counts decisions by result and reason and has the latency histogram")
+    func metrics() async throws {
+        let setup = try await Self.setup()
+        try await setup.app.test(.router) { client in
+            for password in ["correct horse", "wrong", "wrong"] {
+                try await client.execute(uri: "/servers/\(Self.serverID)/users/jess/config?protocol=SFTP", method: .get, headers: Self.headers(["Password": password]))
+            }
+            try await client.execute(uri: "/metrics", method: .get, headers: Self.authorized) { response in
+                #expect(response.status == .ok)
+                let text = String(buffer: response.body)
+                #expect(text.contains(#"sftpidp_login_decisions_total{result="allowed",reason="none"} 1"#))
+                #expect(text.contains(#"sftpidp_login_decisions_total{result="denied",reason="wrong_password"} 2"#))
+                #expect(text.contains(#"sftpidp_login_decisions_total{result="denied",reason="throttled"} 0"#))
+                #expect(text.contains("sftpidp_login_decision_duration_seconds_count 3"))
+            }
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// Tests for IdentityProvider land here.
