@@ -184,6 +184,8 @@ static const cchar_t *line_character(wchar_t character) {
     }
 }
 
+int ccurses_is_line_character(wchar_t character) { return line_character(character) != NULL; }
+
 int ccurses_put_cell(WINDOW *window, int row, int column, const wchar_t *text, attr_t attributes, int pair) {
     cchar_t cell;
     const cchar_t *line = (text[0] != 0 && text[1] == 0) ? line_character(text[0]) : NULL;

@@ -184,7 +184,7 @@ public final class CursesTerminal: Terminal {
             entry.attributes.contains(.italic) ? 1 : 0)
         var count = 0
         let capacity = cellBuffer.count - 1
-        if asciiOnly && !cell.character.isASCII {
+        if asciiOnly && !cell.character.isASCII && !isLineCharacter(cell.character) {
             // The locale cannot encode it: keep the columns right with one '?' per column.
             for offset in 0..<cell.width {
                 cellBuffer[0] = wchar_t(UInt8(ascii: "?"))
@@ -203,6 +203,12 @@ public final class CursesTerminal: Terminal {
         cellBuffer.withUnsafeBufferPointer { buffer in
             _ = ccurses_put_cell(window, Int32(row), Int32(column), buffer.baseAddress, attributes, entry.pair)
         }
+    }
+
+    private func isLineCharacter(_ character: Character) -> Bool {
+        let scalars = character.unicodeScalars
+        guard scalars.count == 1, let scalar = scalars.first else { return false }
+        return ccurses_is_line_character(wchar_t(bitPattern: scalar.value)) != 0
     }
 
     private func setCursorVisible(_ visible: Bool) {

@@ -38,6 +38,10 @@ attr_t ccurses_attributes(int bold, int dim, int underline, int reverse, int ita
 // terminals without UTF-8 line drawing (vt100, linux console) still draw lines.
 int ccurses_put_cell(WINDOW *window, int row, int column, const wchar_t *text, attr_t attributes, int pair);
 
+// Whether `character` is a box-drawing character that ccurses_put_cell sends as a WACS line character
+// (drawable even when the locale is not UTF-8).
+int ccurses_is_line_character(wchar_t character);
+
 // Full repaint on the next refresh (Ctrl-L): clearok.
 void ccurses_force_repaint(WINDOW *window);
 
