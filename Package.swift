@@ -158,11 +158,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Test support: real peers (moto server, external tools, free ports) shared by the test targets.
+        .target(name: "PeerTesting", path: "Tests/PeerTesting"),
+
         .testTarget(name: "IdentityModelTests", dependencies: ["IdentityModel"]),
         .testTarget(name: "SecretStoreTests", dependencies: ["SecretStore", "SecretStoreTesting"]),
         .testTarget(name: "UserManagementTests", dependencies: ["UserManagement", "SecretStoreTesting"]),
         .testTarget(name: "EmbeddedStoreTests", dependencies: ["EmbeddedStore", "SecretStore", "SecretStoreTesting"]),
-        .testTarget(name: "AWSSecretsManagerTests", dependencies: ["AWSSecretsManager", "SecretStore", "SecretStoreTesting"]),
+        .testTarget(name: "AWSSecretsManagerTests", dependencies: ["AWSSecretsManager", "SecretStore", "SecretStoreTesting", "PeerTesting"]),
         .testTarget(
             name: "IdentityProviderTests",
             dependencies: ["IdentityProvider", "IdentityModel", "SecretStore", "SecretStoreTesting"]
@@ -183,6 +186,6 @@ let package = Package(
             ]
         ),
         // Runs the real `sftpidp` binary: CLI, curl against `serve`, tmux against the console.
-        .testTarget(name: "EndToEndTests", dependencies: ["EmbeddedStore", "SecretStore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["EmbeddedStore", "SecretStore", "PeerTesting"]),
     ]
 )

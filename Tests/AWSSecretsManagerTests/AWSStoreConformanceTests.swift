@@ -1,3 +1,4 @@
+import PeerTesting
 import SecretStore
 import SecretStoreTesting
 import Testing

@@ -1,3 +1,4 @@
+import PeerTesting
 import Foundation
 import SecretStore
 import Testing

@@ -1,3 +1,4 @@
+import PeerTesting
 import Foundation
 
 /// A tiny HTTP server (python3, on a free loopback port) that answers POSTs from a script of canned answers,

@@ -1,4 +1,5 @@
 import Foundation
+import PeerTesting
 import Testing
 
 /// A temporary home for one end-to-end test: its own HOME, XDG directories and store, removed at the end.
@@ -83,20 +84,18 @@ final class Sandbox: Sendable {
 
     /// The full path of a program on PATH; a test that needs a missing tool fails with this error.
     static func which(_ tool: String) throws -> String {
-        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-        for directory in paths {
-            let candidate = "\(directory)/\(tool)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        guard let path = ExternalProcess.which(tool) else {
+            throw SandboxError("\(tool) is not installed: run `bash scripts/install-deps.sh --test`")
         }
-        throw SandboxError("\(tool) is not installed: run `bash scripts/install-deps.sh --test`")
+        return path
     }
 
     private static func runProcess(_ executable: URL, _ arguments: [String], input: String?, environment: [String: String], directory: URL) throws -> CommandResult {
         // Output goes to files, not pipes, so a chatty process can never block on a full pipe.
         let outputURL = directory.appendingPathComponent(".out-\(UUID().uuidString)")
         let errorURL = directory.appendingPathComponent(".err-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errorURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
         defer {
             try? FileManager.default.removeItem(at: outputURL)
             try? FileManager.default.removeItem(at: errorURL)

@@ -1,17 +1,21 @@
 import Foundation
-import Testing
 
 /// Runs helper programs (python3, aws) for tests; a missing tool fails the test with a clear message.
-enum ExternalProcess {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+public enum ExternalProcess {
+    /// A tool that is missing or failed, with what it printed.
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     /// Runs `executable` (looked up in PATH) with `arguments`, feeding `input`; returns stdout, throws on a non-zero exit.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String], input: String = "", environment: [String: String]? = nil) throws -> String {
+    public static func run(_ executable: String, _ arguments: [String], input: String = "", environment: [String: String]? = nil) throws -> String {
         guard let path = which(executable) else {
-            throw Failure(description: "\(executable) is not installed or not in PATH; the test needs it (see docs/aws.md)")
+            throw Failure(description: "\(executable) is not installed or not in PATH; the test needs it (run `bash scripts/install-deps.sh --test`)")
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
@@ -38,11 +42,12 @@ enum ExternalProcess {
 
     /// Runs an inline Python script, failing clearly when python3 or a module is missing.
     @discardableResult
-    static func python(_ script: String, arguments: [String] = [], input: String = "") throws -> String {
+    public static func python(_ script: String, arguments: [String] = [], input: String = "") throws -> String {
         try run("python3", ["-c", script] + arguments, input: input)
     }
 
-    static func which(_ name: String) -> String? {
+    /// The full path of `name` on PATH, or nil.
+    public static func which(_ name: String) -> String? {
         let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
         return paths.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
@@ -50,7 +55,7 @@ enum ExternalProcess {
 
 /// Stops a server process: SIGTERM, up to 3 s for it to exit (moto keeps running while clients hold keep-alive
 /// connections), then SIGKILL.
-func stopServer(_ process: Process) {
+public func stopServer(_ process: Process) {
     guard process.isRunning else { return }
     process.terminate()
     for _ in 0..<30 where process.isRunning {
@@ -63,7 +68,7 @@ func stopServer(_ process: Process) {
 }
 
 /// A free TCP port on 127.0.0.1, found by binding port 0.
-func freeLoopbackPort() throws -> Int {
+public func freeLoopbackPort() throws -> Int {
     let output = try ExternalProcess.python("""
         import socket
         s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()
@@ -75,7 +80,7 @@ func freeLoopbackPort() throws -> Int {
 }
 
 /// True once something accepts TCP connections on 127.0.0.1:`port`.
-func isListening(port: Int) -> Bool {
+public func isListening(port: Int) -> Bool {
     let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard socket >= 0 else { return false }
     defer { close(socket) }
@@ -90,7 +95,7 @@ func isListening(port: Int) -> Bool {
 }
 
 /// Polls `condition` every 100 ms, at most `attempts` times.
-func waitUntil(attempts: Int = 150, _ condition: () -> Bool) async -> Bool {
+public func waitUntil(attempts: Int = 150, _ condition: () -> Bool) async -> Bool {
     for _ in 0..<attempts {
         if condition() { return true }
         try? await Task.sleep(for: .milliseconds(100))

@@ -1,19 +1,18 @@
 import Foundation
 import Testing
-@testable import AWSSecretsManager
-import SecretStore
 
 /// A moto server on a free loopback port with SigV4 checking on: the first three calls (IAM user, policy, access key)
 /// are let through unsigned, every later call must be signed with that key.
-final class MotoServer: @unchecked Sendable {
-    @TaskLocal static var current: MotoServer?
+public final class MotoServer: @unchecked Sendable {
+    /// The server of the suite running now (see ``MotoServerTrait``).
+    @TaskLocal public static var current: MotoServer?
 
-    let port: Int
-    let accessKeyID: String
-    let secretAccessKey: String
+    public let port: Int
+    public let accessKeyID: String
+    public let secretAccessKey: String
     private let process: Process
 
-    var endpoint: String { "http://127.0.0.1:\(port)" }
+    public var endpoint: String { "http://127.0.0.1:\(port)" }
 
     /// Creates the IAM user, its inline policy and its access key, unsigned; prints the key as JSON.
     static let iamSetup = """
@@ -35,7 +34,8 @@ final class MotoServer: @unchecked Sendable {
         self.secretAccessKey = secretAccessKey
     }
 
-    static func start() async throws -> MotoServer {
+    /// Starts moto on a free port and creates the signing key; fails clearly when moto is not installed.
+    public static func start() async throws -> MotoServer {
         guard let motoPath = ExternalProcess.which("moto_server") else {
             throw ExternalProcess.Failure(description: "moto_server is not installed (pip install 'moto[server]'); the AWS store tests need it")
         }
@@ -66,24 +66,13 @@ final class MotoServer: @unchecked Sendable {
         }
     }
 
-    func stop() {
+    /// Stops the server.
+    public func stop() {
         stopServer(process)
     }
 
-    /// Settings for this server with its signed-in key (or another secret key, to test refusals).
-    func configuration(region: String = "us-east-1", secretAccessKey: String? = nil) throws -> AWSConfiguration {
-        let environment = ["AWS_ACCESS_KEY_ID": accessKeyID, "AWS_SECRET_ACCESS_KEY": secretAccessKey ?? self.secretAccessKey, "HOME": "/nonexistent"]
-        return try AWSConfiguration.resolve(profile: nil, region: region, endpointURL: endpoint, environment: environment)
-    }
-
-    /// A store on this server with short retry delays.
-    func store(region: String = "us-east-1") throws -> AWSSecretsManagerStore {
-        AWSSecretsManagerStore(configuration: try configuration(region: region),
-                               options: AWSClientOptions(baseRetryDelay: .milliseconds(10), maxRetryDelay: .milliseconds(100)))
-    }
-
     /// Environment for the AWS CLI against this server.
-    func cliEnvironment(region: String = "us-east-1") -> [String: String] {
+    public func cliEnvironment(region: String = "us-east-1") -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
         environment["AWS_ACCESS_KEY_ID"] = accessKeyID
         environment["AWS_SECRET_ACCESS_KEY"] = secretAccessKey
@@ -97,10 +86,10 @@ final class MotoServer: @unchecked Sendable {
 }
 
 /// Runs a suite against its own moto server, stopped when the suite ends.
-struct MotoServerTrait: SuiteTrait, TestScoping {
-    var isRecursive: Bool { false }
+public struct MotoServerTrait: SuiteTrait, TestScoping {
+    public var isRecursive: Bool { false }
 
-    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
+    public func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
         let server = try await MotoServer.start()
         defer { server.stop() }
         try await MotoServer.$current.withValue(server) { try await function() }
@@ -109,12 +98,6 @@ struct MotoServerTrait: SuiteTrait, TestScoping {
 
 extension Trait where Self == MotoServerTrait {
     /// Starts a moto server for the suite; tests read it from `MotoServer.current`.
-    static var motoServer: Self { Self() }
+    public static var motoServer: Self { Self() }
 }
 
-/// A fresh name prefix per test, so tests sharing a server do not see each other's secrets.
-func uniquePrefix(_ label: String) -> String {
-    "t\(UUID().uuidString.prefix(8).lowercased())/\(label)/"
-}
-
-let testContext = WriteContext(action: "test", actor: "tests")
