@@ -127,16 +127,19 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
 
     public func listSecrets(prefix: String, pageSize: Int, nextToken: String?, includeDeleted: Bool) async throws -> SecretPage {
         try SecretStoreRules.validatePageSize(pageSize)
-        let after = try nextToken.map(NameAfterToken.decode) ?? ""
+        let after = try nextToken.map(NameAfterToken.decode)
         let now = clock().timeIntervalSince1970
-        // Every valid name character sorts below U+007F, so [prefix, prefix + U+007F) holds exactly the names with that prefix.
+        // Every valid name character sorts below U+007F, so [prefix, prefix + U+007F) holds exactly the names with that
+        // prefix. One lower bound only (the token's name when it is inside the range), so SQLite seeks the name index
+        // to the page start instead of scanning from the prefix on every page.
+        let (lowerBound, lowerOperator) = after.flatMap { $0 >= prefix ? ($0, ">") : nil } ?? (prefix, ">=")
         let summaries = try await mapped {
             try await pool.read { db in
                 try Row.fetchAll(db.cachedStatement(sql: """
                     SELECT name, changed_at, deleted_at FROM secrets
-                    WHERE name >= ? AND name < ? AND name > ? AND (purge_at IS NULL OR purge_at > ?) AND (? OR deleted_at IS NULL)
+                    WHERE name \(lowerOperator) ? AND name < ? AND (purge_at IS NULL OR purge_at > ?) AND (? OR deleted_at IS NULL)
                     ORDER BY name LIMIT ?
-                    """), arguments: [prefix, prefix + "\u{7F}", after, now, includeDeleted, pageSize + 1]).map { row in
+                    """), arguments: [lowerBound, prefix + "\u{7F}", now, includeDeleted, pageSize + 1]).map { row in
                     SecretSummary(name: row["name"], lastChangedAt: Date(timeIntervalSince1970: row["changed_at"]),
                                   deletedAt: (row["deleted_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
                 }
