@@ -33,5 +33,17 @@ let package = Package(
             path: "Benchmarks/TerminalBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "HandlerBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "IdentityProvider", package: "sftpidp"),
+                .product(name: "IdentityModel", package: "sftpidp"),
+                .product(name: "SecretStore", package: "sftpidp"),
+                .product(name: "EmbeddedStore", package: "sftpidp"),
+            ],
+            path: "Benchmarks/HandlerBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

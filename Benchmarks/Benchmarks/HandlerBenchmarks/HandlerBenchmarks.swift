@@ -1,0 +1,101 @@
+import Benchmark
+import EmbeddedStore
+import Foundation
+import IdentityModel
+import IdentityProvider
+import SecretStore
+
+/// Whole login decisions in process, over a real embedded store in a temporary directory: key authentication
+/// (read, parse, keys, answer) and password authentication (the same plus one argon2id check at the default cost).
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput],
+        timeUnits: .microseconds,
+        warmupIterations: 10,
+        maxDuration: .seconds(5),
+        maxIterations: 100_000
+    )
+
+    nonisolated(unsafe) var fixture: HandlerFixture?
+    let setUp: Benchmark.BenchmarkSetupHook = { fixture = try await HandlerFixture() }
+    let tearDown: Benchmark.BenchmarkTeardownHook = { fixture = nil }
+
+    Benchmark("decide: key auth", closure: { benchmark in
+        guard let fixture else { throw BenchmarkFailure("setup did not run") }
+        for _ in benchmark.scaledIterations {
+            guard case .decided(let decision) = await fixture.handler.decide(fixture.keyRequest), decision.isAllowed else {
+                throw BenchmarkFailure("the key login was not allowed")
+            }
+            blackHole(decision)
+        }
+    }, setup: setUp, teardown: tearDown)
+
+    Benchmark("decide: password auth (argon2id m=19456,t=2,p=1)", configuration: .init(timeUnits: .milliseconds, maxDuration: .seconds(5), maxIterations: 200), closure: { benchmark in
+        guard let fixture else { throw BenchmarkFailure("setup did not run") }
+        for _ in benchmark.scaledIterations {
+            guard case .decided(let decision) = await fixture.handler.decide(fixture.passwordRequest), decision.isAllowed else {
+                throw BenchmarkFailure("the password login was not allowed")
+            }
+            blackHole(decision)
+        }
+    }, setup: setUp, teardown: tearDown)
+
+    Benchmark("decide: unknown user, key auth", closure: { benchmark in
+        guard let fixture else { throw BenchmarkFailure("setup did not run") }
+        for _ in benchmark.scaledIterations {
+            blackHole(await fixture.handler.decide(fixture.unknownRequest))
+        }
+    }, setup: setUp, teardown: tearDown)
+}
+
+/// An embedded store in a temporary directory holding one key user and one password user, and a handler over it.
+final class HandlerFixture {
+    let directory: URL
+    let store: EmbeddedSecretStore
+    let handler: IdentityProviderHandler
+    let keyRequest = LoginRequest(serverID: "s-0123456789abcdef0", username: "kim", password: nil, protocolName: "SFTP", sourceIP: "10.1.2.3")
+    let passwordRequest = LoginRequest(serverID: "s-0123456789abcdef0", username: "jess", password: "correct horse battery staple", protocolName: "SFTP", sourceIP: "10.1.2.3")
+    let unknownRequest = LoginRequest(serverID: "s-0123456789abcdef0", username: "nobody", password: nil, protocolName: "SFTP", sourceIP: "10.1.2.3")
+
+    static let role = "arn:aws:iam::012345678901:role/AWSTransferAccessRole"
+    static let keys = [
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILSM73oWUphH3J7JAeB1L5Eg5ZqEC0/idXBSJ2V5c//v key1@bench",
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE9N1w3R2OEzKiJgmsYp4tXZrG+2jS+GCZ/yMTHDAqGn key2@bench",
+    ]
+
+    init() async throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("sftpidp-handler-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        store = try EmbeddedSecretStore.open(databasePath: directory.appendingPathComponent("secrets.db").path, keyPath: directory.appendingPathComponent("master.key").path, createIfMissing: true)
+        let context = WriteContext(action: "benchmark.create", actor: "benchmark")
+        let kim = JSONValue.object([
+            "Role": .string(Self.role),
+            "HomeDirectory": .string("/bucket/kim"),
+            "PublicKey": .string(Self.keys.joined(separator: ",")),
+            "AcceptedIpNetwork": .string("10.0.0.0/8, 2001:db8::/32"),
+        ])
+        let jess = JSONValue.object([
+            "Role": .string(Self.role),
+            "HomeDirectory": .string("/bucket/jess"),
+            "PasswordHash": .string(try PasswordHasher.hash("correct horse battery staple")),
+            "AcceptedIpNetwork": .string("10.0.0.0/8"),
+        ])
+        _ = try await store.createSecret(name: "SFTP/kim", value: kim.jsonText, context: context)
+        _ = try await store.createSecret(name: "SFTP/jess", value: jess.jsonText, context: context)
+        handler = IdentityProviderHandler(configuration: .init(store: store, throttle: .disabled))
+    }
+
+    deinit {
+        try? store.close()
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+/// A benchmark that could not measure what it should.
+struct BenchmarkFailure: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
