@@ -12,10 +12,10 @@ struct WizardState: Sendable, Hashable {
 
         var title: String {
             switch self {
-            case .name: "User name"
-            case .authentication: "Authentication"
+            case .name: "Name"
+            case .authentication: "Auth"
             case .role: "Role"
-            case .home: "Home directory"
+            case .home: "Home"
             case .networks: "Networks"
             case .review: "Review"
             case .result: "Done"
@@ -192,6 +192,9 @@ func handleWizardKey(_ key: Key, wizard: WizardState, state: inout ConsoleState)
                 wizard.role.setError("role", "\(error)")
             } else {
                 wizard.step = .home
+                for id in ["home", "target"] where wizard.home[id].hasSuffix("/") {
+                    wizard.home.set(id, wizard.home[id] + wizard.username)
+                }
             }
         }
     case .home:

@@ -169,6 +169,16 @@ private func renderRow(_ record: UserRecord, row: Int, columns: ListColumns, rol
     putHighlighted(record.username, match: filter, row: row, column: column, width: columns.name, role: role, into: &canvas)
     column += columns.name + 1
     let summary = record.summary
+    if summary.authentication == "?", let problem = summary.problem {
+        // An unreadable secret: its reason gets the width of the three middle columns.
+        let width = columns.auth + columns.role + columns.home + 2
+        canvas.put(truncated(problem, to: width), row: row, column: column, role: selected ? role : .error, maxWidth: width)
+        column += width + 1
+        for flag in summary.flags where column < columns.total {
+            column = canvas.put(flag.badge, row: row, column: column, role: selected ? role : .error, maxWidth: columns.total - column) + 1
+        }
+        return
+    }
     let cells = [summary.authentication, summary.role, summary.home]
     for (text, width) in zip(cells, [columns.auth, columns.role, columns.home]) {
         canvas.put(truncated(text, to: width), row: row, column: column, role: role, maxWidth: width)
@@ -199,10 +209,10 @@ struct ListColumns {
     init(width: Int) {
         total = width
         let usable = max(0, width - 2)
-        name = max(12, min(24, usable * 22 / 100))
-        auth = max(14, min(24, usable * 21 / 100))
-        role = max(10, min(22, usable * 17 / 100))
-        flags = max(10, min(22, usable * 14 / 100))
+        name = max(12, min(24, usable * 18 / 100))
+        auth = max(18, min(24, usable * 21 / 100))
+        role = max(10, min(22, usable * 16 / 100))
+        flags = max(10, min(22, usable * 13 / 100))
         home = max(6, usable - name - auth - role - flags - 4)
     }
 }

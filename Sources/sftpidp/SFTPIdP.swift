@@ -10,7 +10,8 @@ struct SFTPIdP: AsyncParsableCommand {
         commandName: "sftpidp",
         abstract: "Manage the users of an SFTP service with a custom identity provider, and be that identity provider.",
         version: "0.1.0",
-        subcommands: [UsersCommand.self, StoreCommand.self, AuditCommand.self, TestLoginCommand.self, ServeCommand.self]
+        subcommands: [ConsoleCommand.self, UsersCommand.self, StoreCommand.self, AuditCommand.self, TestLoginCommand.self, ServeCommand.self],
+        defaultSubcommand: ConsoleCommand.self
     )
 
     static func main() async {

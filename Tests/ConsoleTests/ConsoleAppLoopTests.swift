@@ -1,0 +1,75 @@
+import Foundation
+import IdentityProvider
+import SecretStore
+import SecretStoreTesting
+import Testing
+import TerminalUI
+@testable import Console
+
+/// A terminal that plays keys once the screen shows what a person would wait for; it honours the loop's timeout
+/// (so effects run for real in tasks) and gives up after a bounded number of polls.
+final class ScriptedTerminal: Terminal {
+    private let screen: VirtualTerminal
+    private var steps: [(waitFor: String, events: [TerminalEvent])]
+    private var pending: [TerminalEvent] = []
+    private var polls = 0
+    private(set) var timedOutWaitingFor: String?
+    private(set) var longestTimeout: Duration = .zero
+    static let maximumPolls = 2_000
+
+    init(size: TerminalSize, steps: [(waitFor: String, events: [TerminalEvent])]) {
+        screen = VirtualTerminal(size: size)
+        self.steps = steps
+    }
+
+    var size: TerminalSize { screen.size }
+    var colorSupport: ColorSupport { screen.colorSupport }
+    var text: String { screen.screenText }
+    func present(_ canvas: Canvas) { screen.present(canvas) }
+    func setTheme(_ theme: Theme) { screen.setTheme(theme) }
+    func invalidate() { screen.invalidate() }
+
+    func nextEvent(timeout: Duration) -> TerminalEvent? {
+        longestTimeout = max(longestTimeout, timeout)
+        if !pending.isEmpty { return pending.removeFirst() }
+        if let step = steps.first, screen.screenText.contains(step.waitFor) {
+            steps.removeFirst()
+            pending = step.events
+            return pending.isEmpty ? nil : pending.removeFirst()
+        }
+        polls += 1
+        if polls > Self.maximumPolls {
+            timedOutWaitingFor = steps.first?.waitFor
+            steps = []
+            return .key(.control("c"))
+        }
+        if timeout > .zero { Thread.sleep(forTimeInterval: 0.005) }
+        return nil
+    }
+}
+
+@Suite("The console loop")
+struct ConsoleAppLoopTests {
+    @Test("the real loop lists users from tasks, edits, tests a login and quits; it waits instead of spinning")
+    func loop() async throws {
+        let store = try await Fixtures.store()
+        let terminal = ScriptedTerminal(size: TerminalSize(rows: 24, columns: 80), steps: [
+            ("4 users", [.key(.character("j")), .key(.character("t"))]),
+            ("Test a login", [.key(.control("s"))]),
+            ("DENIED", [.key(.escape)]),
+            ("4 users", [.key(.character("T"))]),
+            ("Theme: light", [.key(.character("q"))]),
+        ])
+        let handler = IdentityProviderHandler(configuration: .init(store: store, namingScheme: .sftpPrefix))
+        var themesLoaded: [String] = []
+        await ConsoleApp.run(terminal: terminal, store: store, naming: .sftpPrefix, serverID: nil, handler: handler,
+                             options: ConsoleOptions(themeNames: ["default", "light"], argon2: .cheapForTests),
+                             loadTheme: { name in
+                                 themesLoaded.append(name)
+                                 return try Theme.builtIn(named: name)
+                             })
+        #expect(terminal.timedOutWaitingFor == nil, "the screen never showed \(terminal.timedOutWaitingFor ?? ""):\n\(terminal.text)")
+        #expect(themesLoaded == ["light"])
+        #expect(terminal.longestTimeout == ConsoleApp.idlePoll)
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import SecretStore
+import SnapshotTesting
+import Testing
+import TerminalUI
+@testable import UserManagement
+@testable import Console
+
+/// Every screen at 80x24 and 120x40, as plain text and with style roles, against committed text snapshots.
+@Suite("Console screen snapshots")
+struct ConsoleSnapshotTests {
+    enum Screen: String, CaseIterable, Sendable {
+        case list, filtered, detail, help, editor, editorErrors, passwordMenu, passwordTyping, keys, testLoginAllowed, testLoginDenied,
+             wizardName, wizardReview, history, confirmDelete, conflict, readOnly, tooSmall
+    }
+
+    static let sizes = [TerminalSize(rows: 24, columns: 80), TerminalSize(rows: 40, columns: 120)]
+
+    @Test("screen snapshots", arguments: Screen.allCases, sizes)
+    func snapshot(screen: Screen, size: TerminalSize) {
+        let state = Self.state(for: screen, size: size)
+        var canvas = Canvas(size: state.size)
+        render(state, into: &canvas)
+        let name = "\(screen.rawValue)-\(size.columns)x\(size.rows)"
+        assertSnapshot(of: canvas.text, as: .lines, named: name, testName: "screen")
+        assertSnapshot(of: canvas.styledText, as: .lines, named: name + "-styled", testName: "screen")
+    }
+
+    static func state(for screen: Screen, size: TerminalSize) -> ConsoleState {
+        var state = SnapshotScenes.loaded(size: size, readOnly: screen == .readOnly)
+        switch screen {
+        case .list, .readOnly:
+            break
+        case .filtered:
+            _ = SnapshotScenes.press([.character("/")], &state)
+            SnapshotScenes.typing("o", &state)
+        case .detail:
+            _ = SnapshotScenes.press([.character("j"), .enter], &state)
+        case .help:
+            _ = SnapshotScenes.press([.character("?")], &state)
+        case .editor:
+            _ = SnapshotScenes.press([.character("j"), .character("e")], &state)
+        case .editorErrors:
+            _ = SnapshotScenes.press([.character("e"), .control("u")], &state)
+            SnapshotScenes.typing("arn:aws:iam::12:role/x", &state)
+            _ = SnapshotScenes.press([.down, .down, .down, .down], &state)
+            SnapshotScenes.typing("10.0.0.0/33", &state)
+            _ = SnapshotScenes.press([.control("s")], &state)
+        case .passwordMenu:
+            _ = SnapshotScenes.press([.character("p")], &state)
+        case .passwordTyping:
+            _ = SnapshotScenes.press([.character("p"), .character("s")], &state)
+            SnapshotScenes.typing("secret", &state)
+        case .keys:
+            _ = SnapshotScenes.press([.character("K")], &state)
+        case .testLoginAllowed, .testLoginDenied:
+            _ = SnapshotScenes.press([.character("t")], &state)
+            SnapshotScenes.typing("typed", &state)
+            let effects = SnapshotScenes.press([.control("s")], &state)
+            if case .testLogin(let id, _)? = effects.first {
+                _ = reduce(state: &state, event: .loginDecided(id, screen == .testLoginAllowed ? SnapshotScenes.allowedOutcome() : SnapshotScenes.deniedOutcome()))
+            }
+        case .wizardName:
+            _ = SnapshotScenes.press([.character("n")], &state)
+            SnapshotScenes.typing("erin", &state)
+        case .wizardReview:
+            _ = SnapshotScenes.press([.character("n")], &state)
+            SnapshotScenes.typing("erin", &state)
+            _ = SnapshotScenes.press([.enter, .control("s"), .enter], &state)
+            _ = SnapshotScenes.press([.control("u")], &state)
+            SnapshotScenes.typing("/bucket/home/erin", &state)
+            _ = SnapshotScenes.press([.control("s"), .enter], &state)
+        case .history:
+            let effects = SnapshotScenes.press([.character("h")], &state)
+            if case .loadHistory(let id, _)? = effects.first {
+                let versions = [
+                    UserVersion(version: SecretVersionInfo(name: "SFTP/alice", versionID: "v3-alice-0000000000", stages: [SecretVersionInfo.currentStage], createdAt: SnapshotScenes.now), changedKeys: ["Role"]),
+                    UserVersion(version: SecretVersionInfo(name: "SFTP/alice", versionID: "v2-alice-0000000000", stages: [SecretVersionInfo.previousStage], createdAt: SnapshotScenes.earlier), changedKeys: ["PasswordHash", "PublicKey"]),
+                    UserVersion(version: SecretVersionInfo(name: "SFTP/alice", versionID: "v1-alice-0000000000", stages: [], createdAt: SnapshotScenes.earlier.addingTimeInterval(-86_400)), changedKeys: ["HomeDirectory", "Role"]),
+                ]
+                _ = reduce(state: &state, event: .historyLoaded(id, versions))
+            }
+        case .confirmDelete:
+            _ = SnapshotScenes.press([.character("d")], &state)
+            SnapshotScenes.typing("ali", &state)
+        case .conflict:
+            _ = SnapshotScenes.press([.character("e"), .control("u")], &state)
+            SnapshotScenes.typing("arn:aws:iam::123456789012:role/mine", &state)
+            let effects = SnapshotScenes.press([.control("s")], &state)
+            if case .putSecret(let id, _, _, _, _)? = effects.first {
+                let theirs = SnapshotScenes.users[0].1.replacingOccurrences(of: "Finance uploads", with: "Moved to the new bucket")
+                _ = reduce(state: &state, event: .writeConflict(id, theirs: SnapshotScenes.value("alice", theirs, version: "v2", at: SnapshotScenes.now)))
+            }
+        case .tooSmall:
+            _ = reduce(state: &state, event: .resize(TerminalSize(rows: size.rows / 2, columns: size.columns / 2)))
+        }
+        return state
+    }
+}

@@ -1,1 +1,0 @@
-// Tests for Console land here.

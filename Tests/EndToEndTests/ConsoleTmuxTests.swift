@@ -1,0 +1,223 @@
+import Foundation
+import Testing
+
+/// The real console binary driven through tmux: walkthroughs a person would do.
+@Suite("Console in tmux", .serialized)
+struct ConsoleTmuxTests {
+    static let role = "arn:aws:iam::012345678901:role/AWSTransferAccessRole"
+
+    /// A sandbox with a few users made through the CLI.
+    static func seededSandbox() throws -> Sandbox {
+        let sandbox = try Sandbox()
+        try sandbox.run(["users", "create", "jess", "--role", role, "--home", "/bucket/home/jess", "--password-stdin"], input: "jess-password-1\n")
+        try sandbox.run(["users", "create", "kim", "--role", role, "--home", "/bucket/home/kim"])
+        try sandbox.run(["users", "create", "lee", "--role", "arn:aws:iam::012345678901:role/Partners", "--home", "/bucket/partners/lee"])
+        return sandbox
+    }
+
+    /// Opens the console in a fresh tmux session and waits for the list.
+    static func open(_ sandbox: Sandbox, arguments: String = "", environment: [String: String] = [:], columns: Int = 100, rows: Int = 30, waitFor text: String = "users") throws -> TmuxSession {
+        let session = try TmuxSession(sandbox: sandbox, columns: columns, rows: rows, environment: environment)
+        try session.shell("sftpidp \(arguments)".trimmingCharacters(in: .whitespaces))
+        try session.waitFor(text)
+        return session
+    }
+
+    @Test("onboarding a user with a generated password and an ssh-keygen key, then the login test allows them")
+    func onboarding() throws {
+        let sandbox = try Sandbox()
+        let keyPath = sandbox.path("erin_ed25519")
+        try sandbox.runTool("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "erin@laptop", "-f", keyPath])
+        let fingerprint = try #require(try sandbox.runTool("ssh-keygen", ["-lf", keyPath + ".pub"]).stdout.split(separator: " ").dropFirst().first.map(String.init))
+        let session = try Self.open(sandbox, waitFor: "No users yet")
+        defer { session.close() }
+
+        try session.keys("n")
+        try session.waitFor("Onboard a new SFTP user")
+        try session.type("erin")
+        try session.keys("Enter")
+        try session.waitFor("How they prove who they are")
+        try session.keys("Tab", "Tab", "Tab")
+        try session.type(keyPath + ".pub")
+        try session.keys("Enter")
+        try session.waitFor(fingerprint)
+        try session.keys("Enter")
+        try session.waitFor("IAM role")
+        try session.type(Self.role)
+        try session.keys("Enter")
+        try session.waitFor("Where they land")
+        try session.keys("Down")
+        try session.type("/bucket/home/erin")
+        try session.keys("Down", "Down", "Enter")
+        try session.waitFor("only allow logins from")
+        try session.keys("Enter")
+        try session.waitFor("Enter creates the user")
+        try session.keys("Enter")
+        let pane = try session.waitFor("login allowed")
+        #expect(pane.contains("User name"))
+        #expect(pane.contains("erin"))
+        #expect(pane.contains("Shown only now"))
+        try session.keys("Enter")
+        try session.waitFor("1 user")
+        try session.keys("q")
+        try session.waitFor(TmuxSession.prompt)
+
+        let show = try sandbox.run(["users", "show", "erin", "--json"])
+        #expect(show.status == 0, "\(show)")
+        #expect(show.stdout.contains("argon2id"))
+        #expect(show.stdout.contains(fingerprint))
+        #expect(show.stdout.contains("/bucket/home/erin"))
+    }
+
+    @Test("test login: allowed with the right password, denied with the reason on screen")
+    func testLogin() throws {
+        let sandbox = try Self.seededSandbox()
+        let session = try Self.open(sandbox, waitFor: "3 users")
+        defer { session.close() }
+        try session.keys("t")
+        try session.waitFor("Test a login")
+        try session.type("jess-password-1")
+        try session.keys("Down", "Down", "Enter")
+        var pane = try session.waitFor("ALLOWED")
+        #expect(pane.contains("StatusCode: 200"))
+        #expect(pane.contains("\"Role\""))
+        #expect(!pane.contains("jess-password-1"))
+        try session.keys("Up", "Up", "C-u")
+        try session.type("wrong-password")
+        try session.keys("Down", "Down", "Enter")
+        pane = try session.waitFor("DENIED")
+        #expect(pane.contains("access denied"))
+        #expect(pane.contains("password"))
+        try session.keys("Escape")
+        try session.waitFor("3 users")
+        try session.keys("q")
+        try session.waitFor(TmuxSession.prompt)
+    }
+
+    @Test("editing a role writes a new version that the CLI sees")
+    func editRole() throws {
+        let sandbox = try Self.seededSandbox()
+        let session = try Self.open(sandbox, waitFor: "3 users")
+        defer { session.close() }
+        try session.keys("j", "e")
+        try session.waitFor("Edit kim")
+        try session.keys("C-u")
+        try session.type("arn:aws:iam::012345678901:role/Uploaders")
+        try session.keys("F2")
+        try session.waitFor("Saved kim")
+        try session.waitFor("Uploaders")
+        try session.keys("q")
+        try session.waitFor(TmuxSession.prompt)
+        let show = try sandbox.run(["users", "show", "kim", "--json"])
+        #expect(show.stdout.contains("role/Uploaders"))
+    }
+
+    @Test("filtering narrows as you type and Esc clears")
+    func filtering() throws {
+        let sandbox = try Self.seededSandbox()
+        let session = try Self.open(sandbox, waitFor: "3 users")
+        defer { session.close() }
+        try session.keys("/")
+        try session.type("le")
+        let pane = try session.waitFor("1 of 3 users")
+        #expect(pane.contains("lee"))
+        #expect(!pane.contains("jess"))
+        try session.keys("Escape")
+        try session.waitFor("3 users")
+        try session.keys("q")
+        try session.waitFor(TmuxSession.prompt)
+    }
+
+    @Test("deleting needs the name typed; the deleted user is restored from the deleted view")
+    func deleteAndRestore() throws {
+        let sandbox = try Self.seededSandbox()
+        let session = try Self.open(sandbox, waitFor: "3 users")
+        defer { session.close() }
+        try session.keys("G", "d")
+        try session.waitFor("Type lee to confirm")
+        try session.type("lee")
+        try session.keys("Enter")
+        try session.waitFor("Deleted lee")
+        try session.waitFor("2 users")
+        try session.keys("D")
+        try session.waitFor("deleted shown")
+        try session.keys("G", "R")
+        try session.waitFor("Restored lee")
+        try session.keys("q")
+        try session.waitFor(TmuxSession.prompt)
+        let show = try sandbox.run(["users", "show", "lee"])
+        #expect(show.status == 0, "\(show)")
+    }
+
+    @Test("a resize redraws; below 80x24 a notice that still answers q")
+    func resize() throws {
+        let sandbox = try Self.seededSandbox()
+        let session = try Self.open(sandbox, waitFor: "3 users")
+        defer { session.close() }
+        try session.resize(columns: 130, rows: 40)
+        try session.waitFor("details")
+        try session.resize(columns: 60, rows: 20)
+        try session.waitFor("Terminal too small")
+        try session.keys("q")
+        try session.waitFor(TmuxSession.prompt)
+    }
+
+    @Test("--read-only hides the write keys and refuses them")
+    func readOnly() throws {
+        let sandbox = try Self.seededSandbox()
+        let session = try Self.open(sandbox, arguments: "--read-only", waitFor: "3 users")
+        defer { session.close() }
+        let pane = try session.capture()
+        #expect(pane.contains("READ-ONLY"))
+        #expect(!pane.contains("edit"))
+        try session.keys("e")
+        try session.waitFor("Read-only mode")
+        try session.keys("d")
+        let afterDelete = try session.capture()
+        #expect(!afterDelete.contains("Type jess to confirm"))
+        try session.keys("q")
+        try session.waitFor(TmuxSession.prompt)
+    }
+
+    @Test("NO_COLOR draws without colours")
+    func noColor() throws {
+        let sandbox = try Self.seededSandbox()
+        let session = try Self.open(sandbox, environment: ["NO_COLOR": "1"], waitFor: "3 users")
+        defer { session.close() }
+        let escapes = try session.captureWithEscapes()
+        let colourCodes = escapes.components(separatedBy: "\u{1B}[").dropFirst().filter { code in
+            code.hasPrefix("3") || code.hasPrefix("4") || code.hasPrefix("9") || code.hasPrefix("10")
+        }
+        #expect(colourCodes.isEmpty, "colour escapes under NO_COLOR: \(colourCodes.prefix(5))")
+        let coloured = try Self.open(sandbox, waitFor: "3 users")
+        defer { coloured.close() }
+        let colouredPane = try coloured.captureWithEscapes()
+        #expect(colouredPane.contains("\u{1B}[3") || colouredPane.contains("\u{1B}[4"))
+        try session.keys("q")
+        try coloured.keys("q")
+        try session.waitFor(TmuxSession.prompt)
+    }
+
+    @Test("quitting leaves a sane terminal: prompt back, no alternate screen, echo and canonical mode on")
+    func quitLeavesSaneTerminal() throws {
+        let sandbox = try Self.seededSandbox()
+        let session = try TmuxSession(sandbox: sandbox)
+        defer { session.close() }
+        try session.shell("stty -g > before.stty")
+        try session.waitFor(TmuxSession.prompt)
+        try session.shell("sftpidp")
+        try session.waitFor("3 users")
+        let alternateDuring = try session.display("#{alternate_on}")
+        #expect(alternateDuring == "1")
+        try session.keys("q")
+        try session.waitUntil("the console to exit") { $0.components(separatedBy: TmuxSession.prompt).count >= 3 }
+        let alternateAfter = try session.display("#{alternate_on}")
+        #expect(alternateAfter == "0")
+        try session.shell("stty -g > after.stty; cmp before.stty after.stty && echo STTY-SAME")
+        try session.waitFor("STTY-SAME")
+        try session.shell("stty -a | tr ' ' '\\n' | grep -x -e echo -e icanon -e isig | tr '\\n' ' '; echo")
+        let pane = try session.waitFor("echo")
+        #expect(pane.contains("icanon"))
+        #expect(pane.contains("isig"))
+    }
+}

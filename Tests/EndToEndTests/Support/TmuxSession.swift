@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+
+/// A tmux server of its own (unique `-L` socket) running a shell in a sandbox, to drive the real console like a person.
+///
+/// Every wait polls `capture-pane` until the text appears, with a bounded number of tries; the server is killed by `close()`.
+final class TmuxSession {
+    let sandbox: Sandbox
+    let socket: String
+    let tmux: String
+    static let prompt = "E2E-PROMPT$ "
+
+    init(sandbox: Sandbox, columns: Int = 100, rows: Int = 30, environment extra: [String: String] = [:]) throws {
+        self.sandbox = sandbox
+        tmux = try Sandbox.which("tmux")
+        socket = "sftpidp-e2e-\(UUID().uuidString.prefix(12))"
+        var environment = sandbox.environment.merging(extra) { $1 }
+        environment["PS1"] = Self.prompt
+        environment["PATH"] = Sandbox.binary.deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+        environment.removeValue(forKey: "TMUX")
+        try runTmux(["-f", "/dev/null", "new-session", "-d", "-x", String(columns), "-y", String(rows), "-e", "TERM=tmux-256color",
+                     "bash --norc --noprofile"], environment: environment)
+        try runTmux(["set-option", "-g", "escape-time", "0"])
+        try waitFor(Self.prompt)
+    }
+
+    /// Kills the tmux server of this session.
+    func close() {
+        _ = try? runTmux(["kill-server"])
+    }
+
+    /// Types a command line into the shell and presses Enter.
+    func shell(_ line: String) throws {
+        try runTmux(["send-keys", "-t", "0", "-l", line])
+        try runTmux(["send-keys", "-t", "0", "Enter"])
+    }
+
+    /// Sends tmux key names (`Enter`, `Tab`, `Escape`, `Down`, `F2`, `C-u`...).
+    func keys(_ names: String...) throws {
+        try runTmux(["send-keys", "-t", "0"] + names)
+    }
+
+    /// Types text literally.
+    func type(_ text: String) throws {
+        try runTmux(["send-keys", "-t", "0", "-l", text])
+    }
+
+    /// The visible pane as text.
+    func capture() throws -> String {
+        try runTmux(["capture-pane", "-p", "-t", "0"])
+    }
+
+    /// The pane with colour escapes (`capture-pane -e`).
+    func captureWithEscapes() throws -> String {
+        try runTmux(["capture-pane", "-p", "-e", "-t", "0"])
+    }
+
+    func resize(columns: Int, rows: Int) throws {
+        try runTmux(["resize-window", "-t", "0", "-x", String(columns), "-y", String(rows)])
+    }
+
+    /// A tmux format value of the pane, e.g. `#{alternate_on}`.
+    func display(_ format: String) throws -> String {
+        try runTmux(["display-message", "-p", "-t", "0", format]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Polls the pane until `text` shows (up to `tries` × 100 ms); returns the pane. Fails with the last pane otherwise.
+    @discardableResult
+    func waitFor(_ text: String, tries: Int = 150, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        try waitUntil(tries: tries, "\"\(text)\"", sourceLocation: sourceLocation) { $0.contains(text) }
+    }
+
+    /// Polls the pane until `text` is gone.
+    @discardableResult
+    func waitForAbsence(_ text: String, tries: Int = 150, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        try waitUntil(tries: tries, "no \"\(text)\"", sourceLocation: sourceLocation) { !$0.contains(text) }
+    }
+
+    @discardableResult
+    func waitUntil(tries: Int = 150, _ what: String, sourceLocation: SourceLocation = #_sourceLocation, _ condition: (String) -> Bool) throws -> String {
+        var pane = ""
+        for _ in 0..<tries {
+            pane = try capture()
+            if condition(pane) { return pane }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        throw TmuxError("timed out waiting for \(what); the pane shows:\n\(pane)")
+    }
+
+    @discardableResult
+    private func runTmux(_ arguments: [String], environment: [String: String]? = nil) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tmux)
+        process.arguments = ["-L", socket] + arguments
+        process.environment = environment ?? sandbox.environment
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw TmuxError("tmux \(arguments.joined(separator: " ")) failed: \(String(decoding: errorData, as: UTF8.self))")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+struct TmuxError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

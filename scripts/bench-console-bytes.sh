@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Bytes the console writes to the terminal per cursor step (j), measured with tmux pipe-pane on the real binary.
+# Usage: scripts/bench-console-bytes.sh [users]   (needs tmux and a built .build/debug/sftpidp or SFTPIDP_BINARY)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+users="${1:-200}"
+binary="${SFTPIDP_BINARY:-$PWD/.build/debug/sftpidp}"
+work="$(mktemp -d)"
+socket="sftpidp-bench-$$"
+trap 'tmux -L "$socket" kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
+export HOME="$work" XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" SFTPIDP_ARGON2="m=256,t=1,p=1"
+for i in $(seq 1 "$users"); do
+  printf -v name 'user%05d' "$i"
+  "$binary" users create "$name" --role arn:aws:iam::012345678901:role/Bench --home "/bucket/home/$name" >/dev/null
+done
+wait_for() {
+  for _ in $(seq 1 200); do
+    tmux -L "$socket" capture-pane -p -t 0 | grep -q "$1" && return 0
+    sleep 0.05
+  done
+  echo "timed out waiting for $1" >&2; exit 1
+}
+tmux -L "$socket" -f /dev/null new-session -d -x 100 -y 30 -e TERM=tmux-256color "$binary"
+wait_for "$users users"
+sleep 0.5
+tmux -L "$socket" pipe-pane -t 0 -o "cat >> '$work/bytes'"
+steps=50
+for _ in $(seq 1 "$steps"); do
+  before=$(stat -c %s "$work/bytes" 2>/dev/null || echo 0)
+  tmux -L "$socket" send-keys -t 0 j
+  for _ in $(seq 1 100); do
+    now=$(stat -c %s "$work/bytes" 2>/dev/null || echo 0)
+    [ "$now" -gt "$before" ] && break
+    sleep 0.01
+  done
+done
+sleep 0.3
+tmux -L "$socket" pipe-pane -t 0
+total=$(stat -c %s "$work/bytes")
+echo "BENCH console.bytesPerStep users=$users steps=$steps totalBytes=$total bytesPerStep=$((total / steps))"
+tmux -L "$socket" send-keys -t 0 q
