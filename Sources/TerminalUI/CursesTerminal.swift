@@ -45,7 +45,10 @@ public final class CursesTerminal: Terminal {
             defaultColors = use_default_colors() == OK
             support = ColorSupport(colorCount: Int(ccurses_colors()))
         }
-        cbreak()
+        // raw, not cbreak: Ctrl-S (save) and Ctrl-Q must reach the console instead of pausing output
+        // (XON/XOFF), and Ctrl-C arrives as a key so the console can ask about unsaved edits.
+        // SIGINT/SIGTERM/SIGHUP sent from outside still restore the terminal (see the shim).
+        raw()
         noecho()
         nonl()
         keypad(window, true)
