@@ -292,7 +292,7 @@ struct ConsoleFlowTests {
         await driver.press(.control("u"))
         await driver.type("erin")
         await driver.press(.enter)
-        #expect(driver.screen.contains("Authentication"))
+        #expect(driver.screen.contains("How they prove who they are"))
         await driver.press(.tab, .tab, .tab)
         await driver.send(.paste(key.line))
         await driver.press(.enter)

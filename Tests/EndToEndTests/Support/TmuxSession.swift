@@ -21,6 +21,8 @@ final class TmuxSession {
         try runTmux(["-f", "/dev/null", "new-session", "-d", "-x", String(columns), "-y", String(rows), "-e", "TERM=tmux-256color",
                      "bash --norc --noprofile"], environment: environment)
         try runTmux(["set-option", "-g", "escape-time", "0"])
+        // bash ignores an inherited PS1 here, so the prompt is set by typing it.
+        try shell("PS1='\(Self.prompt)'")
         try waitFor(Self.prompt)
     }
 
@@ -93,14 +95,22 @@ final class TmuxSession {
         process.executableURL = URL(fileURLWithPath: tmux)
         process.arguments = ["-L", socket] + arguments
         process.environment = environment ?? sandbox.environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
+        // Output goes to files: the tmux server started by new-session would hold a pipe open for its whole life.
+        let outputURL = sandbox.root.appendingPathComponent(".tmux-out-\(UUID().uuidString)")
+        let errorURL = sandbox.root.appendingPathComponent(".tmux-err-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errorURL.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: outputURL)
+            try? FileManager.default.removeItem(at: errorURL)
+        }
+        process.standardOutput = try FileHandle(forWritingTo: outputURL)
+        process.standardError = try FileHandle(forWritingTo: errorURL)
+        process.standardInput = FileHandle.nullDevice
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        let data = (try? Data(contentsOf: outputURL)) ?? Data()
+        let errorData = (try? Data(contentsOf: errorURL)) ?? Data()
         guard process.terminationStatus == 0 else {
             throw TmuxError("tmux \(arguments.joined(separator: " ")) failed: \(String(decoding: errorData, as: UTF8.self))")
         }
