@@ -56,9 +56,12 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
                 var readOnly = configuration()
                 readOnly.readonly = true
                 let probe = try DatabaseQueue(path: databasePath, configuration: readOnly)
-                let isBlank = try probe.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") == 0 }
+                // Blank: nothing but GRDB's migration bookkeeping, i.e. another process is creating the store right now.
+                let isBlank = try probe.read { db in
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'grdb!_%' ESCAPE '!'") == 0
+                }
                 if !isBlank {
-                    try verifyKey(probe, cipher: cipher, databasePath: databasePath)
+                    try verifyKeyAllowingConcurrentCreation(probe, cipher: cipher, databasePath: databasePath)
                 }
                 try probe.close()
             }
@@ -70,7 +73,13 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
                     throw SecretStoreError(.unavailable, message: "SQLite refused synchronous = FULL on \(databasePath)")
                 }
             }
-            try StoreSchema.migrator(keyCheck: cipher.sealKeyCheck()).migrate(pool)
+            let migrator = StoreSchema.migrator(keyCheck: try cipher.sealKeyCheck())
+            do {
+                try migrator.migrate(pool)
+            } catch {
+                // Another process may have created the tables at the same moment; then the store is ready.
+                guard try pool.read({ db in try migrator.hasCompletedMigrations(db) }) else { throw error }
+            }
             try verifyKey(pool, cipher: cipher, databasePath: databasePath)
             let store = EmbeddedSecretStore(databasePath: databasePath, pool: pool, cipher: cipher, clock: clock)
             try pool.write { db in try StoreRows.purgeExpired(db, now: clock()) }
@@ -98,6 +107,16 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
         // Another process may hold the write lock for the length of one transaction: wait for it.
         configuration.busyMode = .timeout(30)
         return configuration
+    }
+
+    /// ``verifyKey(_:cipher:databasePath:)``, retried for up to a second while the store's tables are missing:
+    /// a process that creates a new store at the same moment makes them in a transaction of its own.
+    private static func verifyKeyAllowingConcurrentCreation(_ reader: some DatabaseReader, cipher: SecretCipher, databasePath: String) throws {
+        for _ in 0..<20 {
+            guard try reader.read({ db in try !db.tableExists("meta") }) else { break }
+            usleep(50_000)
+        }
+        try verifyKey(reader, cipher: cipher, databasePath: databasePath)
     }
 
     /// Throws when the file is not an sftpidp store or its key check does not open with `cipher`'s key.
