@@ -26,7 +26,7 @@ func handleResult(_ event: ConsoleEvent, state: inout ConsoleState) -> [Effect] 
             }
         }
         if !state.isListing, state.pendingFetches == 0, state.message == nil {
-            state.show("\(state.list.records.count) users loaded", .info)
+            state.show("\(state.list.records.count) user\(state.list.records.count == 1 ? "" : "s") loaded", .info)
         }
         return []
     case .written(let id, let value):

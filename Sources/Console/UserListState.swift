@@ -55,6 +55,9 @@ struct UserListState: Sendable, Hashable {
         let position = selection
         records.remove(at: index)
         rebuildIndex()
+        // The visible indices point into the old records: filter again from scratch.
+        visible = []
+        appliedFilter = ""
         refilter(keeping: nil)
         selection = min(position, max(0, visible.count - 1))
     }

@@ -196,6 +196,23 @@ struct ConsoleFlowTests {
         #expect(try await store.getSecret(name: "SFTP/bob", version: .current).string.contains("Role"))
     }
 
+    @Test("deleting the last user of the list keeps a valid selection")
+    func deletesTheLastUser() async throws {
+        let store = try await Fixtures.store()
+        let driver = ConsoleDriver(store: store)
+        await driver.start()
+        await driver.press(.character("G"))
+        let last = try #require(driver.state.list.selectedRecord?.username)
+        await driver.press(.character("d"))
+        await driver.type(last)
+        await driver.press(.enter)
+        #expect(driver.state.list.record(named: last) == nil)
+        #expect(driver.state.list.selectedRecord != nil)
+        #expect(driver.screen.contains("Deleted \(last)"))
+        await driver.press(.character("k"), .character("G"))
+        #expect(driver.state.list.selectedRecord != nil)
+    }
+
     @Test("history lists versions with their changed fields and rolls back")
     func rollsBack() async throws {
         let store = try await Fixtures.store()

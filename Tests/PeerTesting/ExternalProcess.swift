@@ -102,3 +102,36 @@ public func waitUntil(attempts: Int = 150, _ condition: () -> Bool) async -> Boo
     }
     return condition()
 }
+
+/// Runs `executable` with `posix_spawn` and `waitpid`, output to the given files, and returns its exit status.
+///
+/// Foundation's `Process` learns that a child ended when a socket the child inherited closes; a program that
+/// leaves a daemon behind (`tmux new-session -d`) hands that socket on, so `waitUntilExit` never returns.
+/// Waiting on the process id itself has no such problem.
+public func spawnAndWait(_ executable: String, _ arguments: [String], environment: [String: String], standardOutput: String, standardError: String) throws -> Int32 {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, standardOutput, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 2, standardError, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer {
+        argv.forEach { free($0) }
+        envp.forEach { free($0) }
+    }
+    var pid = pid_t()
+    let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+    guard spawned == 0 else {
+        throw ExternalProcess.Failure(description: "could not start \(executable): \(String(cString: strerror(spawned)))")
+    }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1 {
+        guard errno == EINTR else {
+            throw ExternalProcess.Failure(description: "waiting for \(executable) failed: \(String(cString: strerror(errno)))")
+        }
+    }
+    // WIFEXITED / WEXITSTATUS, which Swift cannot import as macros.
+    return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+}

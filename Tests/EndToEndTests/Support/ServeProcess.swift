@@ -13,8 +13,8 @@ final class ServeProcess {
     init(sandbox: Sandbox, arguments: [String]) throws {
         outputPath = sandbox.path("serve-\(UUID().uuidString).out")
         errorPath = sandbox.path("serve-\(UUID().uuidString).err")
-        FileManager.default.createFile(atPath: outputPath, contents: nil)
-        FileManager.default.createFile(atPath: errorPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
         process = Process()
         process.executableURL = Sandbox.binary
         process.arguments = ["serve", "--port", "0"] + arguments

@@ -1,4 +1,5 @@
 import Foundation
+import PeerTesting
 import Testing
 
 /// A tmux server of its own (unique `-L` socket) running a shell in a sandbox, to drive the real console like a person.
@@ -91,30 +92,22 @@ final class TmuxSession {
 
     @discardableResult
     private func runTmux(_ arguments: [String], environment: [String: String]? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tmux)
-        process.arguments = ["-L", socket] + arguments
-        process.environment = environment ?? sandbox.environment
-        // Output goes to files: the tmux server started by new-session would hold a pipe open for its whole life.
-        let outputURL = sandbox.root.appendingPathComponent(".tmux-out-\(UUID().uuidString)")
-        let errorURL = sandbox.root.appendingPathComponent(".tmux-err-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errorURL.path, contents: nil)
+        let outputPath = sandbox.path(".tmux-out-\(UUID().uuidString)")
+        let errorPath = sandbox.path(".tmux-err-\(UUID().uuidString)")
         defer {
-            try? FileManager.default.removeItem(at: outputURL)
-            try? FileManager.default.removeItem(at: errorURL)
+            try? FileManager.default.removeItem(atPath: outputPath)
+            try? FileManager.default.removeItem(atPath: errorPath)
         }
-        process.standardOutput = try FileHandle(forWritingTo: outputURL)
-        process.standardError = try FileHandle(forWritingTo: errorURL)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        let data = (try? Data(contentsOf: outputURL)) ?? Data()
-        let errorData = (try? Data(contentsOf: errorURL)) ?? Data()
-        guard process.terminationStatus == 0 else {
-            throw TmuxError("tmux \(arguments.joined(separator: " ")) failed: \(String(decoding: errorData, as: UTF8.self))")
+        // Not Foundation's Process: the tmux server that new-session leaves behind would keep it waiting forever.
+        let status = try spawnAndWait(
+            tmux, ["-L", socket] + arguments, environment: environment ?? sandbox.environment,
+            standardOutput: outputPath, standardError: errorPath
+        )
+        guard status == 0 else {
+            let errors = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
+            throw TmuxError("tmux \(arguments.joined(separator: " ")) failed with status \(status): \(errors)")
         }
-        return String(decoding: data, as: UTF8.self)
+        return (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
     }
 }
 
