@@ -1,3 +1,4 @@
+import AWSSecretsManager
 import ArgumentParser
 import Foundation
 import IdentityProvider
@@ -37,8 +38,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("PEM private key for HTTPS (with --tls-cert).", valueName: "FILE"))
     var tlsKey: String?
 
-    @Option(name: .long, help: ArgumentHelp("Keep secret reads this many seconds (0 = off, the default).", valueName: "SECONDS"))
-    var cacheTtl: Double = 0
+    @Option(name: .long, help: ArgumentHelp("Keep secret reads this many seconds (0 = off). Default: 30 for AWS Secrets Manager, 0 for the embedded store.", valueName: "SECONDS"))
+    var cacheTtl: Double?
 
     @Option(name: .long, help: ArgumentHelp("Failed password attempts per user before a cool-down (0 = no limit).", valueName: "N"))
     var maxFailuresPerUser = 5
@@ -68,7 +69,7 @@ struct ServeCommand: AsyncParsableCommand {
         if (tlsCert == nil) != (tlsKey == nil) {
             throw ValidationError("--tls-cert and --tls-key go together")
         }
-        if !(cacheTtl >= 0 && cacheTtl <= 3600) {
+        if let cacheTtl, !(cacheTtl >= 0 && cacheTtl <= 3600) {
             throw ValidationError("--cache-ttl must be between 0 and 3600 seconds")
         }
         if Logger.Level(rawValue: logLevel) == nil {
@@ -107,10 +108,12 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let store = try storeOptions.openStore()
+        // A remote store costs a round trip per login: cache its reads briefly unless told otherwise.
+        let ttl = cacheTtl ?? (store is AWSSecretsManagerStore ? 30 : 0)
         let handler = IdentityProviderHandler(configuration: .init(
             store: store,
             namingScheme: try storeOptions.resolvedNamingScheme(),
-            cacheTimeToLive: .milliseconds(Int64((cacheTtl * 1000).rounded())),
+            cacheTimeToLive: .milliseconds(Int64((ttl * 1000).rounded())),
             throttle: throttleConfiguration
         ))
         let server = IdPServer(handler: handler, configuration: serverConfiguration, logger: Logger(label: "sftpidp.serve"))
