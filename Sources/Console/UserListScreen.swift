@@ -209,23 +209,25 @@ struct ListColumns {
     init(width: Int) {
         total = width
         let usable = max(0, width - 2)
-        name = max(12, min(24, usable * 18 / 100))
+        name = max(10, min(24, usable * 14 / 100))
         auth = max(18, min(24, usable * 21 / 100))
         role = max(10, min(22, usable * 16 / 100))
-        flags = max(10, min(22, usable * 13 / 100))
+        flags = max(10, min(22, usable * 19 / 100))
         home = max(6, usable - name - auth - role - flags - 4)
     }
 }
 
 func mainKeys(_ state: ConsoleState) -> [(String, String)] {
+    // The bar is cut on narrow terminals: the keys people need first come first.
     var keys: [(String, String)] = [("↑↓", "move"), ("/", "filter"), ("⏎", "details")]
     if let record = state.list.selectedRecord, record.deletedAt != nil {
         if !state.context.readOnly { keys.append(("R", "restore")) }
+        keys += [("t", "test login"), ("?", "help"), ("q", "quit")]
     } else if state.context.readOnly {
-        keys += [("K", "keys"), ("h", "history")]
+        keys += [("t", "test login"), ("?", "help"), ("q", "quit"), ("K", "keys"), ("h", "history")]
     } else {
-        keys += [("e", "edit"), ("p", "password"), ("K", "keys"), ("n", "new user"), ("d", "delete"), ("h", "history")]
+        keys += [("e", "edit"), ("t", "test login"), ("?", "help"), ("q", "quit"), ("n", "new user"), ("p", "password"),
+                 ("K", "keys"), ("d", "delete"), ("h", "history")]
     }
-    keys += [("t", "test login"), ("?", "help"), ("q", "quit")]
     return keys
 }
