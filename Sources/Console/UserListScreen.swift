@@ -153,7 +153,7 @@ func renderUserList(_ state: ConsoleState, into canvas: inout Canvas) {
         guard position < visible.count else { break }
         let record = state.list.records[visible[position]]
         let selected = position == state.list.selection
-        let rowRole: StyleRole = selected ? (state.topModal == nil && state.detailScroll == nil ? .selection : .selectionInactive) : (offset % 2 == 0 ? .listRow : .listRowAlt)
+        let rowRole: StyleRole = selected ? (state.topModal == nil && state.detailScroll == nil ? .selection : .selectionInactive) : (position % 2 == 0 ? .listRow : .listRowAlt)
         renderRow(record, row: top + 1 + offset, columns: columns, role: rowRole, selected: selected, filter: state.list.filter.text, into: &canvas)
     }
     if isWideLayout(state.size) {

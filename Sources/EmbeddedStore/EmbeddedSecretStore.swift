@@ -112,7 +112,8 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
     /// ``verifyKey(_:cipher:databasePath:)``, retried for up to a second while the store's tables are missing:
     /// a process that creates a new store at the same moment makes them in a transaction of its own.
     private static func verifyKeyAllowingConcurrentCreation(_ reader: some DatabaseReader, cipher: SecretCipher, databasePath: String) throws {
-        for _ in 0..<20 {
+        // Up to 10 s: on a loaded machine the creating process may be slow to commit its schema.
+        for _ in 0..<200 {
             guard try reader.read({ db in try !db.tableExists("meta") }) else { break }
             usleep(50_000)
         }
