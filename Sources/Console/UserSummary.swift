@@ -27,16 +27,10 @@ struct UserSummary: Sendable, Hashable {
         if overview.publicKeyCount > 0 { parts.append(overview.publicKeyCount == 1 ? "1 key" : "\(overview.publicKeyCount) keys") }
         let unreadable = overview.flags.contains(.invalidSecret) && overview.home == .unknown
         authentication = unreadable ? "?" : parts.joined(separator: ", ")
-        role = overview.role.map(Self.shortRoleName) ?? (unreadable ? "" : "(no role)")
+        role = overview.roleShortName ?? (unreadable ? "" : "(no role)")
         home = unreadable ? (overview.problems.first ?? "") : overview.home.text
         flags = overview.flags
         problem = overview.problems.first
-    }
-
-    /// The part of a role ARN after `role/`, or the whole text when it is not an ARN.
-    static func shortRoleName(_ arn: String) -> String {
-        guard let range = arn.range(of: ":role/") else { return arn }
-        return String(arn[range.upperBound...])
     }
 }
 
