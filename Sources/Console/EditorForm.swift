@@ -30,16 +30,7 @@ struct EditorState: Sendable, Hashable {
 
     static func form(for user: SFTPUser) -> Form {
         var fields: [FormField] = [.text("role", "Role ARN", user.role() ?? "", hint: "arn:aws:iam::123456789012:role/name")]
-        switch user.home() {
-        case .path(let path):
-            fields.append(.choice("homeType", "Home type", options: ["PATH", "LOGICAL"], selected: 0, hint: "Space switches between a path and logical Entry → Target rows"))
-            fields.append(.text("home", "Home directory", path ?? "", hint: "/bucket/prefix (empty: bucket root)"))
-        case .logical(let mappings):
-            fields.append(.choice("homeType", "Home type", options: ["PATH", "LOGICAL"], selected: 1, hint: "Space switches between a path and logical Entry → Target rows"))
-            for (index, mapping) in (mappings.isEmpty ? [HomeMapping(entry: "/", target: "")] : mappings).enumerated() {
-                fields += mappingFields(index, entry: mapping.entry, target: mapping.target)
-            }
-        }
+        fields += Form.homeFields(for: user.home(), pathHint: pathHint)
         fields.append(.text("policy", "Policy", user.policy() ?? "", hint: "optional scope-down policy JSON"))
         fields.append(.text("networks", "Networks", user.acceptedNetworks().map(\.description).joined(separator: ", "), hint: "any address; or e.g. 203.0.113.0/24, 2001:db8::/32"))
         let posix = user.posixProfile()
@@ -52,59 +43,7 @@ struct EditorState: Sendable, Hashable {
         return Form(fields)
     }
 
-    static func mappingFields(_ index: Int, entry: String, target: String) -> [FormField] {
-        [.text("entry\(index)", "  Entry \(index + 1)", entry, hint: "/what-the-user-sees"),
-         .text("target\(index)", "  Target \(index + 1)", target, hint: "/bucket/prefix")]
-    }
-
-    var mappingCount: Int { form.fields.filter { $0.id.hasPrefix("entry") }.count }
-
-    /// True when the focus is on a logical Entry or Target field.
-    var isOnMappingRow: Bool {
-        guard let id = form.focusedID else { return false }
-        return id.hasPrefix("entry") || id.hasPrefix("target")
-    }
-
-    /// Shows the path field or the mapping rows after the home type changed.
-    mutating func syncHomeFields() {
-        let logical = form["homeType"] == "LOGICAL"
-        let hasPath = form.fields.contains { $0.id == "home" }
-        guard let typeIndex = form.fields.firstIndex(where: { $0.id == "homeType" }) else { return }
-        if logical && hasPath {
-            stash["home"] = form["home"]
-            form.fields.removeAll { $0.id == "home" }
-            var rows: [FormField] = []
-            var index = 0
-            repeat {
-                rows += Self.mappingFields(index, entry: stash["entry\(index)"] ?? (index == 0 ? "/" : ""), target: stash["target\(index)"] ?? "")
-                index += 1
-            } while stash["entry\(index)"] != nil
-            form.fields.insert(contentsOf: rows, at: typeIndex + 1)
-        } else if !logical && !hasPath {
-            for field in form.fields where field.id.hasPrefix("entry") || field.id.hasPrefix("target") { stash[field.id] = field.value }
-            form.fields.removeAll { $0.id.hasPrefix("entry") || $0.id.hasPrefix("target") }
-            form.fields.insert(.text("home", "Home directory", stash["home"] ?? "", hint: "/bucket/prefix (empty: bucket root)"), at: typeIndex + 1)
-        }
-    }
-
-    mutating func addMappingRow() {
-        guard form["homeType"] == "LOGICAL" else { return }
-        let count = mappingCount
-        let lastIndex = form.fields.lastIndex { $0.id.hasPrefix("target") } ?? form.fields.count - 1
-        form.fields.insert(contentsOf: Self.mappingFields(count, entry: "", target: ""), at: lastIndex + 1)
-        form.focus = lastIndex + 1
-    }
-
-    mutating func removeMappingRow() {
-        guard let id = form.focusedID, id.hasPrefix("entry") || id.hasPrefix("target"), mappingCount > 1 else { return }
-        let index = Int(id.drop { !$0.isNumber }) ?? 0
-        var rows: [(String, String)] = (0..<mappingCount).map { (form["entry\($0)"], form["target\($0)"]) }
-        rows.remove(at: index)
-        form.fields.removeAll { $0.id.hasPrefix("entry") || $0.id.hasPrefix("target") }
-        let typeIndex = form.fields.firstIndex { $0.id == "homeType" } ?? 0
-        form.fields.insert(contentsOf: rows.enumerated().flatMap { Self.mappingFields($0.offset, entry: $0.element.0, target: $0.element.1) }, at: typeIndex + 1)
-        form.focus = min(typeIndex + 1 + index * 2, form.fields.count - 1)
-    }
+    static let pathHint = "/bucket/prefix (empty: bucket root)"
 
     /// The user with the form applied, or the errors that stop saving (each on its field).
     func editedUser() -> Result<SFTPUser, EditorErrors> {
@@ -114,17 +53,7 @@ struct EditorState: Sendable, Hashable {
         user.setRole(role.isEmpty ? nil : role)
         let policy = form["policy"].trimmingCharacters(in: .whitespaces)
         user.setPolicy(policy.isEmpty ? nil : policy)
-        if form["homeType"] == "LOGICAL" {
-            let mappings = (0..<mappingCount).compactMap { index -> HomeMapping? in
-                let entry = form["entry\(index)"].trimmingCharacters(in: .whitespaces)
-                let target = form["target\(index)"].trimmingCharacters(in: .whitespaces)
-                return entry.isEmpty && target.isEmpty ? nil : HomeMapping(entry: entry, target: target)
-            }
-            user.setHome(.logical(mappings))
-        } else {
-            let path = form["home"].trimmingCharacters(in: .whitespaces)
-            user.setHome(.path(path.isEmpty ? nil : path))
-        }
+        user.setHome(form.homeDirectory)
         let networksText = form["networks"].trimmingCharacters(in: .whitespaces)
         if networksText.isEmpty {
             user.setNetworks([])
@@ -166,11 +95,10 @@ struct EditorState: Sendable, Hashable {
 
     /// The form field that shows a model error about `field` (a secret key name), or "" for none.
     static func formID(forField field: String) -> String {
-        switch field {
+        if let id = Form.homeFieldID(forErrorField: field) { return id }
+        return switch field {
         case SecretKey.role: "role"
         case SecretKey.policy: "policy"
-        case SecretKey.homeDirectory: "home"
-        case SecretKey.homeDirectoryDetails: "entry0"
         case SecretKey.acceptedIpNetwork: "networks"
         case SecretKey.posixProfile: "uid"
         case SecretKey.expiresAt: "expires"
@@ -209,11 +137,11 @@ func handleEditorKey(_ key: Key, editor: EditorState, state: inout ConsoleState)
     }
     switch key {
     case .control("n"), .function(3):
-        editor.addMappingRow()
+        editor.form.addHomeMappingRow()
         state.replaceTop(.editor(editor))
         return []
-    case .control("d") where editor.isOnMappingRow:
-        editor.removeMappingRow()
+    case .control("d") where editor.form.isOnHomeMappingRow:
+        editor.form.removeHomeMappingRow()
         state.replaceTop(.editor(editor))
         return []
     default:
@@ -230,7 +158,7 @@ func handleEditorKey(_ key: Key, editor: EditorState, state: inout ConsoleState)
     case .submit:
         return saveEditor(&editor, state: &state)
     case .edited, .moved, .ignored:
-        editor.syncHomeFields()
+        editor.form.syncHomeFields(stash: &editor.stash, pathHint: EditorState.pathHint)
         state.replaceTop(.editor(editor))
         return []
     }
@@ -284,7 +212,7 @@ func renderEditor(_ editor: EditorState, state: ConsoleState, into canvas: inout
     form.render(into: &canvas, top: top, left: frame.left, width: frame.width, height: formHeight)
     renderStatusLine(state, into: &canvas)
     var keys: [(String, String)] = [("Tab/↑↓", "field"), ("Ctrl-S", "save"), ("Esc", "cancel")]
-    if editor.form["homeType"] == "LOGICAL" { keys += [("Ctrl-N", "add row"), ("Ctrl-D", "remove row")] }
+    if editor.form.isLogicalHome { keys += [("Ctrl-N", "add row"), ("Ctrl-D", "remove row")] }
     if editor.isDirty { keys.append(("●", "unsaved")) }
     renderKeyBar(keys, state: state, into: &canvas)
 }

@@ -35,6 +35,8 @@ struct WizardState: Sendable, Hashable {
     var keyError: String?
     var role: Form
     var home: Form
+    /// Home fields hidden by the PATH/LOGICAL switch, so switching back loses nothing.
+    var homeStash: [String: String]
     var networks = Form([.text("networks", "Networks", hint: "optional: 203.0.113.0/24, 2001:db8::/32 (empty: any address)")])
     var reviewErrors: [String] = []
     /// The password chosen or generated: kept only until the wizard closes, for the test and the summary.
@@ -46,18 +48,23 @@ struct WizardState: Sendable, Hashable {
 
     init(suggestedRole: String, suggestedHome: String) {
         role = Form([.text("role", "Role ARN", suggestedRole, hint: "arn:aws:iam::123456789012:role/sftp-access")])
-        home = Form([
-            .choice("homeType", "Home type", options: ["PATH", "LOGICAL"], hint: "PATH: one folder; LOGICAL: a visible path mapped to a bucket path (chroot)"),
-            .text("home", "Home directory", suggestedHome, hint: "/bucket/home/name (empty: bucket root)"),
-            .text("entry", "Entry (LOGICAL)", "/", hint: "what the user sees, e.g. /"),
-            .text("target", "Target (LOGICAL)", suggestedHome, hint: "/bucket/home/name"),
-        ])
+        home = Form(Form.homeFields(for: .path(suggestedHome), pathHint: Self.homePathHint))
+        homeStash = ["entry0": "/", "target0": suggestedHome]
     }
+
+    static let homePathHint = "/bucket/home/name (empty: bucket root)"
 
     var username: String { name["name"].trimmingCharacters(in: .whitespaces) }
     var hasProgress: Bool { !username.isEmpty && created == nil }
 
     var passwordChoice: String { authentication["password"] }
+
+    /// A suggested home ending in "/" gets the user name appended, in the path field and in the first LOGICAL target.
+    mutating func completeSuggestedHome() {
+        if home["home"].hasSuffix("/") { home.set("home", home["home"] + username) }
+        if home["target0"].hasSuffix("/") { home.set("target0", home["target0"] + username) }
+        if let target = homeStash["target0"], target.hasSuffix("/") { homeStash["target0"] = target + username }
+    }
 
     mutating func paste(_ text: String) {
         switch step {
@@ -81,12 +88,7 @@ struct WizardState: Sendable, Hashable {
         var user = SFTPUser(secret: UserSecret())
         var errors: [String] = []
         user.setRole(role["role"].trimmingCharacters(in: .whitespaces))
-        if home["homeType"] == "LOGICAL" {
-            user.setHome(.logical([HomeMapping(entry: home["entry"].trimmingCharacters(in: .whitespaces), target: home["target"].trimmingCharacters(in: .whitespaces))]))
-        } else {
-            let path = home["home"].trimmingCharacters(in: .whitespaces)
-            user.setHome(.path(path.isEmpty ? nil : path))
-        }
+        user.setHome(home.homeDirectory)
         for key in keys {
             do { try user.addPublicKey(key) } catch { errors.append("\(error)") }
         }
@@ -192,22 +194,29 @@ func handleWizardKey(_ key: Key, wizard: WizardState, state: inout ConsoleState)
                 wizard.role.setError("role", "\(error)")
             } else {
                 wizard.step = .home
-                for id in ["home", "target"] where wizard.home[id].hasSuffix("/") {
-                    wizard.home.set(id, wizard.home[id] + wizard.username)
-                }
+                wizard.completeSuggestedHome()
             }
         }
     case .home:
-        if wizard.home.handle(key) == .submit {
+        if key == .control("n") || key == .function(3) {
+            wizard.home.addHomeMappingRow()
+        } else if key == .control("d"), wizard.home.isOnHomeMappingRow {
+            wizard.home.removeHomeMappingRow()
+        } else if wizard.home.handle(key) == .submit {
             wizard.home.clearErrors()
-            if wizard.home["homeType"] == "LOGICAL" {
-                if let error = Validation.homeMappings([HomeMapping(entry: wizard.home["entry"], target: wizard.home["target"])]) {
-                    wizard.home.setError("entry", "\(error)")
-                }
-            } else if !wizard.home["home"].isEmpty, let error = Validation.homeDirectory(wizard.home["home"]) {
-                wizard.home.setError("home", "\(error)")
+            let error: FieldError? = switch wizard.home.homeDirectory {
+            case .logical(let mappings): Validation.homeMappings(mappings)
+            case .path(let path): path.flatMap { Validation.homeDirectory($0) }
             }
-            if !wizard.home.fields.contains(where: { $0.error != nil }) { wizard.step = .networks }
+            if let error {
+                let id = Form.homeFieldID(forErrorField: error.field) ?? "home"
+                wizard.home.setError(id, "\(error)")
+                wizard.home.focus(on: id)
+            } else {
+                wizard.step = .networks
+            }
+        } else {
+            wizard.home.syncHomeFields(stash: &wizard.homeStash, pathHint: WizardState.homePathHint)
         }
     case .networks:
         if wizard.networks.handle(key) == .submit {
@@ -374,8 +383,9 @@ func renderWizard(_ wizard: WizardState, state: ConsoleState, into canvas: inout
         explain("The IAM role the SFTP service assumes for this user: it decides which buckets they reach. Pre-filled with the role most users here have.", top: top, frame: frame, into: &canvas)
         wizard.role.render(into: &canvas, top: top + 3, left: frame.left, width: frame.width, height: 3)
     case .home:
-        explain("Where they land. PATH: a folder they can leave; LOGICAL: the Entry they see is mapped to a Target, and they cannot go above it. More rows later with e.", top: top, frame: frame, into: &canvas)
-        wizard.home.render(into: &canvas, top: top + 3, left: frame.left, width: frame.width, height: 8)
+        explain("Where they land. PATH: a folder they can leave; LOGICAL: each Entry they see is mapped to a Target, and they cannot go above them.", top: top, frame: frame, into: &canvas)
+        wizard.home.render(into: &canvas, top: top + 3, left: frame.left, width: frame.width, height: max(3, height - 3))
+        if wizard.home.isLogicalHome { keys = [("Tab", "field"), ("Enter", "next"), ("Ctrl-N", "add row"), ("Ctrl-D", "remove row"), ("Esc", "back")] }
     case .networks:
         explain("Optional: only allow logins from these networks (IPv4 and IPv6 CIDRs). Empty allows any address.", top: top, frame: frame, into: &canvas)
         wizard.networks.render(into: &canvas, top: top + 2, left: frame.left, width: frame.width, height: 3)
@@ -410,10 +420,12 @@ private func reviewLines(_ wizard: WizardState) -> [(String, String, StyleRole)]
     lines.append(("Password", password, .value))
     lines.append(("Keys", wizard.keys.isEmpty ? "none" : wizard.keys.map { "\($0.keyTypeLabel) \($0.fingerprint)" }.joined(separator: ", "), .value))
     lines.append(("Role", wizard.role["role"], .value))
-    if wizard.home["homeType"] == "LOGICAL" {
-        lines.append(("Home", "LOGICAL \(wizard.home["entry"]) → \(wizard.home["target"])", .value))
-    } else {
-        lines.append(("Home", wizard.home["home"].isEmpty ? "PATH / (bucket root)" : "PATH \(wizard.home["home"])", .value))
+    switch wizard.home.homeDirectory {
+    case .logical(let mappings):
+        lines.append(("Home", "LOGICAL, \(mappings.count) \(mappings.count == 1 ? "entry" : "entries"): Entry → Target", .value))
+        lines += mappings.map { ("", "\($0.entry) → \($0.target)", .value) }
+    case .path(let path):
+        lines.append(("Home", path.map { "PATH \($0)" } ?? "PATH / (bucket root)", .value))
     }
     lines.append(("Networks", wizard.networks["networks"].isEmpty ? "any address" : wizard.networks["networks"], .value))
     return lines
@@ -455,8 +467,12 @@ private func renderWizardResult(_ wizard: WizardState, state: ConsoleState, top:
         steps.append("connect with: sftp \(wizard.username)@<host> and enter the password" + (wizard.passwordChoice == "generate" ? ", then keep it in a password manager" : ""))
     }
     if !wizard.networks["networks"].isEmpty { steps.append("connect from \(wizard.networks["networks"]) only") }
-    let landing = wizard.home["homeType"] == "LOGICAL" ? wizard.home["entry"] : (wizard.home["home"].isEmpty ? "/" : wizard.home["home"])
-    steps.append("files land in \(landing)")
+    switch wizard.home.homeDirectory {
+    case .logical(let mappings):
+        steps.append("they see " + mappings.map(\.entry).joined(separator: ", ") + " and nothing above")
+    case .path(let path):
+        steps.append("files land in \(path ?? "/")")
+    }
     for (index, text) in steps.enumerated() {
         lines.append((index == 0 ? "Next" : "", "\(index + 1). \(text)", .value))
     }

@@ -335,4 +335,63 @@ struct ConsoleFlowTests {
         #expect(driver.state.topModal == nil)
         #expect(driver.state.selectedUsername == "erin")
     }
+
+    @Test("the onboarding wizard takes several LOGICAL Entry → Target rows and names the row a bad one is on")
+    func onboardsWithLogicalMappings() async throws {
+        let store = try await Fixtures.store()
+        let driver = ConsoleDriver(store: store)
+        await driver.start()
+        await driver.press(.character("n"))
+        await driver.type("frank")
+        await driver.press(.enter, .control("s"), .enter)
+        #expect(driver.screen.contains("Where they land"))
+        await driver.press(.character(" "), .tab, .tab, .control("u"))
+        await driver.type("/bucket/home/frank")
+        await driver.press(.control("n"))
+        await driver.type("/reports")
+        await driver.press(.tab)
+        await driver.type("bucket/reports")
+        await driver.press(.control("s"))
+        #expect(driver.screen.contains("HomeDirectoryDetails[2].Target: must start with /"))
+        guard case .wizard(let wizard)? = driver.state.topModal else {
+            Issue.record("the wizard closed")
+            return
+        }
+        #expect(wizard.step == .home)
+        #expect(wizard.home.focusedID == "target1")
+        await driver.press(.home)
+        await driver.type("/")
+        await driver.press(.control("s"))
+        await driver.press(.enter)
+        #expect(driver.screen.contains("/reports → /bucket/reports"))
+        await driver.press(.enter)
+        #expect(driver.screen.contains("they see /, /reports"))
+        let saved = SFTPUser(secret: try UserSecret(secretString: try await store.getSecret(name: "SFTP/frank", version: .current).string))
+        #expect(saved.home() == .logical([HomeMapping(entry: "/", target: "/bucket/home/frank"), HomeMapping(entry: "/reports", target: "/bucket/reports")]))
+    }
+
+    @Test("switching the wizard's home between PATH and LOGICAL keeps what was typed in both")
+    func wizardHomeSwitchKeepsValues() async throws {
+        let store = try await Fixtures.store()
+        let driver = ConsoleDriver(store: store)
+        await driver.start()
+        await driver.press(.character("n"))
+        await driver.type("gina")
+        await driver.press(.enter, .control("s"), .enter, .tab, .control("u"))
+        await driver.type("/bucket/gina")
+        await driver.press(.backTab, .character(" "), .tab, .tab, .control("u"))
+        await driver.type("/bucket/logical/gina")
+        await driver.press(.backTab, .backTab, .character(" "))
+        guard case .wizard(let onPath)? = driver.state.topModal else {
+            Issue.record("the wizard closed")
+            return
+        }
+        #expect(onPath.home.homeDirectory == .path("/bucket/gina"))
+        await driver.press(.character(" "))
+        guard case .wizard(let onLogical)? = driver.state.topModal else {
+            Issue.record("the wizard closed")
+            return
+        }
+        #expect(onLogical.home.homeDirectory == .logical([HomeMapping(entry: "/", target: "/bucket/logical/gina")]))
+    }
 }

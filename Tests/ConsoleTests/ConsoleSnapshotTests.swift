@@ -11,7 +11,7 @@ import TerminalUI
 struct ConsoleSnapshotTests {
     enum Screen: String, CaseIterable, Sendable {
         case list, filtered, detail, help, editor, editorErrors, passwordMenu, passwordTyping, keys, testLoginAllowed, testLoginDenied,
-             wizardName, wizardReview, history, confirmDelete, conflict, readOnly, tooSmall
+             wizardName, wizardHome, wizardReview, history, confirmDelete, conflict, readOnly, tooSmall
     }
 
     static let sizes = [TerminalSize(rows: 24, columns: 80), TerminalSize(rows: 40, columns: 120)]
@@ -63,13 +63,18 @@ struct ConsoleSnapshotTests {
         case .wizardName:
             _ = SnapshotScenes.press([.character("n")], &state)
             SnapshotScenes.typing("erin", &state)
-        case .wizardReview:
+        case .wizardHome, .wizardReview:
             _ = SnapshotScenes.press([.character("n")], &state)
             SnapshotScenes.typing("erin", &state)
-            _ = SnapshotScenes.press([.enter, .control("s"), .enter], &state)
-            _ = SnapshotScenes.press([.control("u")], &state)
-            SnapshotScenes.typing("/bucket/home/erin", &state)
-            _ = SnapshotScenes.press([.control("s"), .enter], &state)
+            // Name → authentication (generate) → role (suggested) → home: LOGICAL with two Entry → Target rows.
+            _ = SnapshotScenes.press([.enter, .control("s"), .enter, .character(" "), .tab, .tab], &state)
+            _ = SnapshotScenes.press([.control("n")], &state)
+            SnapshotScenes.typing("/reports", &state)
+            _ = SnapshotScenes.press([.tab], &state)
+            SnapshotScenes.typing("/bucket/reports/erin", &state)
+            if screen == .wizardReview {
+                _ = SnapshotScenes.press([.control("s"), .enter], &state)
+            }
         case .history:
             let effects = SnapshotScenes.press([.character("h")], &state)
             if case .loadHistory(let id, _)? = effects.first {
