@@ -6,13 +6,17 @@ func renderHeader(_ state: ConsoleState, into canvas: inout Canvas) {
     let width = state.size.columns
     canvas.fill(row: 0, column: 0, width: width, role: .header)
     var column = canvas.put(" sftpidp ", row: 0, column: 0, role: .headerAccent)
-    column = canvas.put(" \(state.context.storeName)", row: 0, column: column, role: .header, maxWidth: max(0, width - column - 30))
     var right = "\(state.context.naming)"
     if let serverID = state.context.serverID { right += " · \(serverID)" }
     if state.context.readOnly { right += " · READ-ONLY" }
     let rightWidth = displayWidth(right)
-    if column + rightWidth + 2 < width {
+    // The naming scheme and server id matter more than the store's full path: the path gives way first, from its middle.
+    let storeWidth = width - column - rightWidth - 3
+    if storeWidth >= 12 {
+        canvas.put(" " + TextWidth.truncateMiddle(state.context.storeName, toColumns: storeWidth - 1), row: 0, column: column, role: .header)
         canvas.put(right, row: 0, column: width - rightWidth - 1, role: .header)
+    } else {
+        canvas.put(" \(state.context.storeName)", row: 0, column: column, role: .header, maxWidth: max(0, width - column - 1))
     }
     canvas.fill(row: 1, column: 0, width: width, role: .normal)
     let total = state.list.records.count

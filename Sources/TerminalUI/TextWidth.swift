@@ -50,6 +50,24 @@ public enum TextWidth {
         return result
     }
 
+    /// `text` cut to at most `maxColumns` columns by dropping its middle, so both ends (a path's file name) stay.
+    public static func truncateMiddle(_ text: String, toColumns maxColumns: Int, ellipsis: Character = "…") -> String {
+        guard maxColumns > 1 else { return truncate(text, toColumns: maxColumns, ellipsis: ellipsis) }
+        guard columns(of: text) > maxColumns else { return text }
+        var glyphs: [Glyph] = []
+        forEachGlyph(in: text) { glyphs.append($0) }
+        let tailBudget = maxColumns / 2
+        var tail: [Character] = []
+        var tailUsed = 0
+        for glyph in glyphs.reversed() {
+            guard tailUsed + glyph.width <= tailBudget else { break }
+            tail.append(glyph.character)
+            tailUsed += glyph.width
+        }
+        let head = truncate(String(glyphs.map(\.character)), toColumns: maxColumns - tailUsed, ellipsis: ellipsis)
+        return head + String(tail.reversed())
+    }
+
     /// `text` padded with spaces (or cut with an ellipsis) to exactly `width` columns.
     public static func pad(_ text: String, toColumns width: Int) -> String {
         let cut = truncate(text, toColumns: width)

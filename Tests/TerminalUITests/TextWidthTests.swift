@@ -30,6 +30,16 @@ struct TextWidthTests {
         #expect(TextWidth.columns(of: TextWidth.pad("日本語x", toColumns: 6)) == 6)
     }
 
+    @Test("truncateMiddle keeps both ends, so a path keeps its file name")
+    func truncateMiddle() {
+        #expect(TextWidth.truncateMiddle("short", toColumns: 10) == "short")
+        #expect(TextWidth.truncateMiddle("embedded /home/admin/.local/share/sftpidp/secrets.db", toColumns: 20) == "embedded …secrets.db")
+        #expect(TextWidth.truncateMiddle("日本語日本語", toColumns: 7) == "日本…語")
+        #expect(TextWidth.columns(of: TextWidth.truncateMiddle("日本語日本語x", toColumns: 6)) <= 6)
+        #expect(TextWidth.truncateMiddle("abcdef", toColumns: 1) == "…")
+        #expect(TextWidth.truncateMiddle("abcdef", toColumns: 0) == "")
+    }
+
     @Test("arbitrary scalars never crash and never leave control characters", arguments: 0..<8)
     func fuzz(seed: Int) {
         var generator = SplitMix(seed: UInt64(seed))
