@@ -23,10 +23,8 @@ struct UserSummary: Sendable, Hashable {
     }
 
     init(_ overview: UserOverview) {
-        var parts = [overview.passwordKind ?? "no password"]
-        if overview.publicKeyCount > 0 { parts.append(overview.publicKeyCount == 1 ? "1 key" : "\(overview.publicKeyCount) keys") }
         let unreadable = overview.flags.contains(.invalidSecret) && overview.home == .unknown
-        authentication = unreadable ? "?" : parts.joined(separator: ", ")
+        authentication = unreadable ? "?" : overview.authenticationSummary
         role = overview.roleShortName ?? (unreadable ? "" : "(no role)")
         home = unreadable ? (overview.problems.first ?? "") : overview.home.text
         flags = overview.flags

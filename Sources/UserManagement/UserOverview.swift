@@ -103,10 +103,11 @@ public struct UserOverview: Sendable, Hashable {
         return String(role[range.upperBound...])
     }
 
-    /// `argon2id + 2 keys`, `legacy plain text`, `1 key`, `none`.
+    /// How the user logs in, as the console and `users list` show it: `argon2id, 2 keys`, `legacy plain text`,
+    /// `no password, 1 key`, `no password`.
     public var authenticationSummary: String {
         let keys = publicKeyCount == 0 ? nil : "\(publicKeyCount) key\(publicKeyCount == 1 ? "" : "s")"
-        return [passwordKind, keys].compactMap { $0 }.joined(separator: " + ").nonEmpty ?? "none"
+        return [passwordKind ?? "no password", keys].compactMap { $0 }.joined(separator: ", ")
     }
 
     /// True when `text` occurs in the user name, role or home, ignoring case.
@@ -150,9 +151,4 @@ extension Array where Element: Hashable {
         var seen = Set<Element>()
         return filter { seen.insert($0).inserted }
     }
-}
-
-extension String {
-    /// The string, or nil when it is empty.
-    var nonEmpty: String? { isEmpty ? nil : self }
 }

@@ -83,6 +83,7 @@ import Testing
         #expect(byName["badrole"]?.problems.contains { $0.hasPrefix("Role:") } == true)
         #expect(byName["legacy"]?.flags == [.legacyPassword])
         #expect(byName["legacy"]?.authenticationSummary == "legacy plain text")
+        #expect(byName["gone"]?.authenticationSummary == "no password")
         #expect(byName["legacy"]?.roleShortName == "AWSTransferAccessRole")
         #expect(byName["legacy"]?.home.text == "/b/l")
         #expect(byName["gone"]?.flags == [.deleted])
