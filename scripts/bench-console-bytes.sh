@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Bytes the console writes to the terminal per cursor step (j), measured with tmux pipe-pane on the real binary.
 # Usage: scripts/bench-console-bytes.sh [users]   (needs tmux and a built .build/debug/sftpidp or SFTPIDP_BINARY)
+# Env:   BENCH_TERM: the TERM the console runs with (default tmux-256color; try xterm-256color, which has bce).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 users="${1:-200}"
@@ -20,7 +21,9 @@ wait_for() {
   done
   echo "timed out waiting for $1" >&2; exit 1
 }
-tmux -L "$socket" -f /dev/null new-session -d -x 100 -y 30 -e TERM=tmux-256color "$binary"
+term="${BENCH_TERM:-tmux-256color}"
+# tmux sets TERM in the pane itself, so the console is started through env to run with the TERM under test.
+tmux -L "$socket" -f /dev/null new-session -d -x 100 -y 30 "env TERM=$term '$binary'"
 wait_for "$users users"
 sleep 0.5
 tmux -L "$socket" pipe-pane -t 0 -o "cat >> '$work/bytes'"
@@ -37,5 +40,5 @@ done
 sleep 0.3
 tmux -L "$socket" pipe-pane -t 0
 total=$(stat -c %s "$work/bytes")
-echo "BENCH console.bytesPerStep users=$users steps=$steps totalBytes=$total bytesPerStep=$((total / steps))"
+echo "BENCH console.bytesPerStep term=$term users=$users steps=$steps totalBytes=$total bytesPerStep=$((total / steps))"
 tmux -L "$socket" send-keys -t 0 q

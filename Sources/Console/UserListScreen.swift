@@ -129,7 +129,7 @@ func isWideLayout(_ size: TerminalSize) -> Bool { size.columns >= 120 }
 func renderUserList(_ state: ConsoleState, into canvas: inout Canvas) {
     renderHeader(state, into: &canvas)
     let width = isWideLayout(state.size) ? state.size.columns * 11 / 20 : state.size.columns
-    let columns = ListColumns(width: width)
+    let columns = ListColumns(width: width, content: state.list.cellWidths)
     let top = 2
     canvas.fill(row: top, column: 0, width: width, role: .label)
     var column = 1
@@ -202,18 +202,28 @@ private func putHighlighted(_ text: String, match: String, row: Int, column: Int
     canvas.put(String(shown[range.upperBound...]), row: row, column: next, role: role, maxWidth: max(0, column + width - next))
 }
 
-/// Column widths of the list for a given width.
+/// Column widths of the list: each as wide as its widest cell (and its title), at most its share of `width`; the home
+/// column takes what is left. Rows are filled to `total`, the table's width, so a cursor step redraws no padding
+/// beyond the table.
 struct ListColumns {
     var name: Int, auth: Int, role: Int, home: Int, flags: Int, total: Int
 
-    init(width: Int) {
-        total = width
+    init(width: Int, content: CellWidths) {
         let usable = max(0, width - 2)
-        name = max(10, min(24, usable * 14 / 100))
-        auth = max(18, min(24, usable * 21 / 100))
-        role = max(10, min(22, usable * 16 / 100))
-        flags = max(10, min(22, usable * 19 / 100))
-        home = max(6, usable - name - auth - role - flags - 4)
+        name = min(max(10, min(24, usable * 14 / 100)), max(4, content.name))
+        auth = min(max(18, min(24, usable * 21 / 100)), max(14, content.authentication))
+        role = min(max(10, min(22, usable * 16 / 100)), max(4, content.role))
+        flags = min(max(10, min(22, usable * 19 / 100)), max(5, content.flags))
+        home = min(max(6, usable - name - auth - role - flags - 4), max(4, content.home))
+        total = width
+        // Room left on the line goes to the columns still cut short, flags first (they are short and matter).
+        var spare = usable - 4 - (name + auth + role + home + flags)
+        for (column, wanted) in [(\ListColumns.flags, content.flags), (\.home, content.home), (\.role, content.role), (\.name, content.name)] where spare > 0 {
+            let growth = min(spare, max(0, wanted - self[keyPath: column]))
+            self[keyPath: column] += growth
+            spare -= growth
+        }
+        total = min(width, name + auth + role + home + flags + 6)
     }
 }
 

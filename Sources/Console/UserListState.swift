@@ -14,6 +14,8 @@ struct UserListState: Sendable, Hashable {
     /// First visible row of the scrolled list.
     var top = 0
     private var appliedFilter = ""
+    /// The widest cell of each column over the users loaded so far, for columns no wider than their content.
+    private(set) var cellWidths = CellWidths()
 
     var selectedRecord: UserRecord? {
         visible.indices.contains(selection) ? records[visible[selection]] : nil
@@ -27,6 +29,7 @@ struct UserListState: Sendable, Hashable {
     mutating func add(_ newRecords: [UserRecord]) {
         let selectedName = selectedRecord?.username
         let fresh = newRecords.filter { indexByName[$0.username] == nil }
+        for record in fresh { cellWidths.include(record) }
         if let first = fresh.first, let last = records.last, first.username < last.username {
             records = (records + fresh).sorted { $0.username < $1.username }
         } else {
@@ -40,6 +43,7 @@ struct UserListState: Sendable, Hashable {
     mutating func update(_ record: UserRecord) {
         if let index = indexByName[record.username] {
             records[index] = record
+            cellWidths.include(record)
         } else {
             add([record])
         }
@@ -48,6 +52,7 @@ struct UserListState: Sendable, Hashable {
     mutating func updateRecord(named username: String, _ change: (inout UserRecord) -> Void) {
         guard let index = indexByName[username] else { return }
         change(&records[index])
+        cellWidths.include(records[index])
     }
 
     mutating func remove(named username: String) {
@@ -65,6 +70,7 @@ struct UserListState: Sendable, Hashable {
     mutating func removeAll() {
         records = []
         indexByName = [:]
+        cellWidths = CellWidths()
         visible = []
         selection = 0
         top = 0
@@ -114,5 +120,21 @@ struct UserListState: Sendable, Hashable {
     private mutating func rebuildIndex() {
         indexByName = Dictionary(records.enumerated().map { ($1.username, $0) }, uniquingKeysWith: { first, _ in first })
         appliedFilter = ""
+    }
+}
+
+/// The widest cell of each list column, counted in UTF-8 bytes: exact for ASCII and never narrower than the text
+/// for anything else, and cheap enough for 100,000 users. It only grows while users load or change, so a scroll
+/// never re-lays out the rows.
+struct CellWidths: Sendable, Hashable {
+    var name = 0, authentication = 0, role = 0, home = 0, flags = 0
+
+    mutating func include(_ record: UserRecord) {
+        let summary = record.summary
+        name = max(name, record.username.utf8.count)
+        authentication = max(authentication, summary.authentication.utf8.count)
+        role = max(role, summary.role.utf8.count)
+        if summary.authentication != "?" { home = max(home, summary.home.utf8.count) }
+        flags = max(flags, summary.flags.reduce(-1) { $0 + $1.badge.utf8.count + 1 })
     }
 }

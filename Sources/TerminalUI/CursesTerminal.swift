@@ -219,6 +219,8 @@ public final class CursesTerminal: Terminal {
     private func setCursorVisible(_ visible: Bool) {
         guard cursorVisible != visible else { return }
         _ = curs_set(visible ? 1 : 0)
+        // With the cursor hidden, curses need not park it after each update: fewer bytes per frame over ssh.
+        _ = leaveok(window, !visible)
         cursorVisible = visible
     }
 
