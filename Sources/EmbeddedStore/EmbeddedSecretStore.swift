@@ -174,8 +174,7 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
         let now = clock()
         let sealed = try await mapped {
             try await pool.read { db in
-                let secret = try StoreRows.liveSecret(db, name: name, now: now)
-                guard let row = try StoreRows.version(db, secret: secret, selector: version) else {
+                guard let row = try StoreRows.liveVersion(db, name: name, selector: version, now: now) else {
                     throw SecretStoreError(.notFound, secretName: name, message: "secret \(name) has no \(Self.describe(version))")
                 }
                 return row

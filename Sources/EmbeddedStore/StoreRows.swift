@@ -28,28 +28,38 @@ enum StoreRows {
     /// The secret, or ``SecretStoreError/Kind/notFound`` / ``SecretStoreError/Kind/markedForDeletion``.
     static func liveSecret(_ db: Database, name: String, now: Date) throws -> SecretRow {
         guard let secret = try secret(db, name: name, now: now) else { throw notFound(name) }
-        guard secret.deletedAt == nil else {
-            throw SecretStoreError(.markedForDeletion, secretName: name, message: "secret \(name) is scheduled for deletion; restore it first")
-        }
+        guard secret.deletedAt == nil else { throw markedForDeletion(name) }
         return secret
     }
 
-    static func version(_ db: Database, secret: SecretRow, selector: VersionSelector) throws -> SealedVersionRow? {
-        let columns = "v.seq, v.version_id, v.created_at, v.sealed_value"
-        let row: Row?
+    /// The live secret's version for `selector` in one statement (secret row, version and its labels together:
+    /// this is the read behind every login), or `nil` when the secret has no such version.
+    /// Throws ``SecretStoreError/Kind/notFound`` / ``SecretStoreError/Kind/markedForDeletion`` as ``liveSecret(_:name:now:)``.
+    static func liveVersion(_ db: Database, name: String, selector: VersionSelector, now: Date) throws -> SealedVersionRow? {
+        let versionJoin: String
+        let arguments: StatementArguments
         switch selector {
         case .current, .previous:
-            let label = selector == .current ? SecretVersionInfo.currentStage : SecretVersionInfo.previousStage
-            row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(columns) FROM stages s JOIN versions v ON v.seq = s.version_seq WHERE s.secret_id = ? AND s.label = ?"),
-                                   arguments: [secret.id, label])
+            versionJoin = "LEFT JOIN stages st ON st.secret_id = s.id AND st.label = ? LEFT JOIN versions v ON v.seq = st.version_seq"
+            arguments = [selector == .current ? SecretVersionInfo.currentStage : SecretVersionInfo.previousStage, name]
         case .id(let versionID):
-            row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(columns) FROM versions v WHERE v.secret_id = ? AND v.version_id = ?"),
-                                   arguments: [secret.id, versionID])
+            versionJoin = "LEFT JOIN versions v ON v.secret_id = s.id AND v.version_id = ?"
+            arguments = [versionID, name]
         }
-        guard let row else { return nil }
-        let seq: Int64 = row["seq"]
-        let labels = try String.fetchAll(db.cachedStatement(sql: "SELECT label FROM stages WHERE version_seq = ? ORDER BY label"), arguments: [seq])
-        let info = SecretVersionInfo(name: secret.name, versionID: row["version_id"], stages: labels,
+        // Labels are joined with the unit separator (char 31), which no stage label contains.
+        let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT s.deleted_at, s.purge_at, v.seq, v.version_id, v.created_at, v.sealed_value,
+                   (SELECT group_concat(label, char(31)) FROM stages WHERE version_seq = v.seq) AS labels
+            FROM secrets s \(versionJoin) WHERE s.name = ?
+            """), arguments: arguments)
+        guard let row else { throw notFound(name) }
+        if let purgeAt = row["purge_at"] as Double?, purgeAt <= now.timeIntervalSince1970 { throw notFound(name) }
+        guard row["deleted_at"] as Double? == nil else {
+            throw markedForDeletion(name)
+        }
+        guard let seq = row["seq"] as Int64? else { return nil }
+        let labels = ((row["labels"] as String?) ?? "").split(separator: "\u{1F}").map(String.init).sorted()
+        let info = SecretVersionInfo(name: name, versionID: row["version_id"], stages: labels,
                                      createdAt: Date(timeIntervalSince1970: row["created_at"]))
         return SealedVersionRow(seq: seq, info: info, sealedValue: row["sealed_value"])
     }
@@ -120,6 +130,10 @@ enum StoreRows {
         for name in expired {
             try recordAudit(db, context: WriteContext(action: "store.purge", actor: "sftpidp"), secretName: name, time: now)
         }
+    }
+
+    static func markedForDeletion(_ name: String) -> SecretStoreError {
+        SecretStoreError(.markedForDeletion, secretName: name, message: "secret \(name) is scheduled for deletion; restore it first")
     }
 
     static func notFound(_ name: String, versionID: String? = nil) -> SecretStoreError {

@@ -82,7 +82,7 @@ struct PublicKeyEntries {
         var lastSeparatorWasComma = false
         var current = ""
         func flush() {
-            let trimmed = current.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = current.trimmingWhitespace
             if trimmed.isEmpty { return }
             let startsWithType = SSHPublicKey.acceptedAlgorithms.contains { trimmed.hasPrefix($0 + " ") || trimmed.hasPrefix($0 + "\t") }
             if !startsWithType, lastSeparatorWasComma, let previous = keys.last, continuesComment(trimmed, of: previous) {

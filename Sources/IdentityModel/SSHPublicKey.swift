@@ -24,7 +24,7 @@ public struct SSHPublicKey: Sendable, Hashable {
     /// Parses one OpenSSH public key line. authorized_keys options, private keys, SSH2 and PEM formats are refused
     /// with a message that says what to paste instead.
     public init(parsing line: String) throws(SSHKeyError) {
-        let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = line.trimmingWhitespace
         try Self.rejectOtherFormats(text)
         guard text.count <= Self.maximumLineLength else {
             throw SSHKeyError(reason: "the key line is \(text.count) characters long; at most \(Self.maximumLineLength) are accepted")
@@ -51,7 +51,7 @@ public struct SSHPublicKey: Sendable, Hashable {
         self.algorithm = algorithm
         self.blob = blob
         self.bits = try Self.decodeBits(blob: blob, algorithm: algorithm)
-        let comment = fields.count > 2 ? fields[2].trimmingCharacters(in: .whitespaces) : ""
+        let comment = fields.count > 2 ? fields[2].trimmingWhitespace : ""
         self.comment = comment.isEmpty ? nil : comment
     }
 
@@ -91,16 +91,16 @@ public struct SSHPublicKey: Sendable, Hashable {
         if text.isEmpty {
             throw SSHKeyError(reason: "the key is empty")
         }
-        if text.contains("PRIVATE KEY-----") || text.contains("PRIVATE KEY ----") || text.hasPrefix("PuTTY-User-Key-File-") {
+        if text.includes("PRIVATE KEY-----") || text.includes("PRIVATE KEY ----") || text.hasPrefix("PuTTY-User-Key-File-") {
             throw SSHKeyError(reason: "this is a PRIVATE key: paste the .pub file instead (never share the private key)")
         }
-        if text.contains("BEGIN SSH2 PUBLIC KEY") {
+        if text.includes("BEGIN SSH2 PUBLIC KEY") {
             throw SSHKeyError(reason: "SSH2/RFC4716 format (---- BEGIN SSH2 PUBLIC KEY ----): convert with ssh-keygen -i -f FILE")
         }
-        if text.contains("BEGIN RSA PUBLIC KEY-----") {
+        if text.includes("BEGIN RSA PUBLIC KEY-----") {
             throw SSHKeyError(reason: "PEM format (-----BEGIN RSA PUBLIC KEY-----): convert with ssh-keygen -i -m PEM -f FILE")
         }
-        if text.contains("BEGIN PUBLIC KEY-----") {
+        if text.includes("BEGIN PUBLIC KEY-----") {
             throw SSHKeyError(reason: "PEM/PKCS8 format (-----BEGIN PUBLIC KEY-----): convert with ssh-keygen -i -m PKCS8 -f FILE")
         }
     }

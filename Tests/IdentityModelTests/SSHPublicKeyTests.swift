@@ -158,4 +158,18 @@ import Testing
         let pkcs8 = try ExternalTool.run("ssh-keygen", ["-e", "-m", "PKCS8", "-f", file + ".pub"])
         #expect(Self.reason(pkcs8)?.contains("ssh-keygen -i -m PKCS8 -f FILE") == true)
     }
+
+    @Test("the parser's text helpers: trimming Unicode white space and byte search")
+    func textHelpers() {
+        #expect(" \t ssh-ed25519 AAAA x\r\n".trimmingWhitespace == "ssh-ed25519 AAAA x")
+        #expect("\u{00A0}\u{2003}key\u{3000}".trimmingWhitespace == "key")
+        #expect(" \n\t ".trimmingWhitespace == "")
+        #expect("".trimmingWhitespace == "")
+        #expect("-----BEGIN OPENSSH PRIVATE KEY-----".includes("PRIVATE KEY-----"))
+        #expect("ключ ssh-rsa BEGIN PUBLIC KEY-----".includes("BEGIN PUBLIC KEY-----"))
+        #expect(!"BEGIN PUBLIC KEY----".includes("BEGIN PUBLIC KEY-----"))
+        #expect(!"short".includes("much longer needle"))
+        #expect("anything".includes(""))
+        #expect("aaab".includes("aab"))
+    }
 }
