@@ -183,7 +183,9 @@ let package = Package(
             dependencies: [
                 "Console", "TerminalUI", "SecretStoreTesting",
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
-            ]
+            ],
+            // Text snapshots are read from the source tree by SnapshotTesting, not bundled.
+            exclude: ["__Snapshots__"]
         ),
         // Runs the real `sftpidp` binary: CLI, curl against `serve`, tmux against the console.
         .testTarget(name: "EndToEndTests", dependencies: ["EmbeddedStore", "SecretStore", "PeerTesting"]),

@@ -120,8 +120,6 @@ final class EffectRunner: Sendable {
             }
         } catch let error as SecretStoreError {
             return .failed(id, error.message)
-        } catch {
-            return .failed(id, "\(error)")
         } catch let error as KeyFileError {
             return .failed(id, error.message)
         } catch is CancellationError {

@@ -20,6 +20,7 @@ func formatDate(_ date: Date) -> String {
 }
 
 /// Runs store work, turning store errors into CLI failures with hints.
+@discardableResult
 func withStoreErrors<T>(_ work: () async throws -> T) async throws -> T {
     do {
         return try await work()
