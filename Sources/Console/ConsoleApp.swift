@@ -27,6 +27,9 @@ public enum ConsoleApp {
     static let busyPoll: Duration = .milliseconds(50)
     /// How long it waits when idle: no busy loop, one wake-up a second for the clock.
     static let idlePoll: Duration = .seconds(1)
+    /// While work is in flight, how often it looks for results between keys: a result is drawn within this time
+    /// instead of waiting out `busyPoll` (a user list arrives page after page).
+    static let resultPoll: Duration = .milliseconds(4)
 
     /// Runs the console until the user quits. Store I/O and hashing run in tasks; results come back as events.
     ///
@@ -64,7 +67,7 @@ public enum ConsoleApp {
 
             let busy = state.hasWorkInFlight || !runner.isIdle
             var events: [ConsoleEvent] = []
-            if let first = terminal.nextEvent(timeout: busy ? busyPoll : idlePoll) {
+            if let first = nextEvent(from: terminal, busy: busy, inbox: inbox) {
                 events.append(event(from: first))
                 // Take what is already queued (typing bursts, pastes) before drawing again.
                 while events.count < 256, let next = terminal.nextEvent(timeout: .zero) {
@@ -79,6 +82,18 @@ public enum ConsoleApp {
         }
         let inFlight = state.operations.keys
         runner.run(inFlight.map(Effect.cancel))
+    }
+
+    /// The next key, resize or paste: waiting up to `idlePoll` when idle; when busy up to `busyPoll` (the spinner's
+    /// pace) in `resultPoll` slices that end early once a result is posted.
+    static func nextEvent(from terminal: any Terminal, busy: Bool, inbox: EventInbox) -> TerminalEvent? {
+        guard busy else { return terminal.nextEvent(timeout: idlePoll) }
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: busyPoll)
+        while true {
+            if let event = terminal.nextEvent(timeout: resultPoll) { return event }
+            if inbox.hasPending || clock.now >= deadline { return nil }
+        }
     }
 
     static func event(from terminalEvent: TerminalEvent) -> ConsoleEvent {

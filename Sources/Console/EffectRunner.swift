@@ -13,6 +13,10 @@ final class EventInbox: Sendable {
         events.withLock { $0.append(event) }
     }
 
+    var hasPending: Bool {
+        events.withLock { !$0.isEmpty }
+    }
+
     func drain() -> [ConsoleEvent] {
         events.withLock { pending in
             defer { pending.removeAll() }

@@ -210,15 +210,16 @@ struct ListColumns {
 
     init(width: Int, content: CellWidths) {
         let usable = max(0, width - 2)
-        name = min(max(10, min(24, usable * 14 / 100)), max(4, content.name))
-        auth = min(max(18, min(24, usable * 21 / 100)), max(14, content.authentication))
-        role = min(max(10, min(22, usable * 16 / 100)), max(4, content.role))
+        // One column of air after each cell (so two spaces between columns), none after the last.
+        name = min(max(10, min(24, usable * 14 / 100)), max(4, content.name) + 1)
+        auth = min(max(18, min(24, usable * 21 / 100)), max(14, content.authentication) + 1)
+        role = min(max(10, min(22, usable * 16 / 100)), max(4, content.role) + 1)
         flags = min(max(10, min(22, usable * 19 / 100)), max(5, content.flags))
-        home = min(max(6, usable - name - auth - role - flags - 4), max(4, content.home))
+        home = min(max(6, usable - name - auth - role - flags - 4), max(4, content.home) + 1)
         total = width
         // Room left on the line goes to the columns still cut short, flags first (they are short and matter).
         var spare = usable - 4 - (name + auth + role + home + flags)
-        for (column, wanted) in [(\ListColumns.flags, content.flags), (\.home, content.home), (\.role, content.role), (\.name, content.name)] where spare > 0 {
+        for (column, wanted) in [(\ListColumns.flags, content.flags), (\.home, content.home + 1), (\.role, content.role + 1), (\.auth, content.authentication + 1), (\.name, content.name + 1)] where spare > 0 {
             let growth = min(spare, max(0, wanted - self[keyPath: column]))
             self[keyPath: column] += growth
             spare -= growth

@@ -1,4 +1,5 @@
 import Foundation
+import IdentityModel
 import TerminalUI
 
 /// The users, sorted by name, the filter typed with `/`, the visible subset and the selection.
@@ -28,15 +29,22 @@ struct UserListState: Sendable, Hashable {
     /// Adds listed users (the store lists in name order, so this is usually an append).
     mutating func add(_ newRecords: [UserRecord]) {
         let selectedName = selectedRecord?.username
-        let fresh = newRecords.filter { indexByName[$0.username] == nil }
+        let fresh = newRecords.filter { indexByName[$0.username] == nil }.sorted { $0.username < $1.username }
         for record in fresh { cellWidths.include(record) }
-        if let first = fresh.first, let last = records.last, first.username < last.username {
+        let needle = filter.text.lowercased()
+        let appendsInOrder = fresh.first.map { first in records.last.map { $0.username < first.username } ?? true } ?? true
+        if !appendsInOrder || needle != appliedFilter {
             records = (records + fresh).sorted { $0.username < $1.username }
+            rebuildIndex()
+            refilter(keeping: selectedName)
         } else {
-            records += fresh.sorted { $0.username < $1.username }
+            // The usual case, a page after the last one: existing rows keep their place, so the index and the
+            // visible rows are extended instead of rebuilt (100,000 users arrive in 1,000 pages).
+            let base = records.count
+            records += fresh
+            for (offset, record) in fresh.enumerated() { indexByName[record.username] = base + offset }
+            visible += (base..<records.count).filter { needle.isEmpty || records[$0].searchKey.includes(needle) }
         }
-        rebuildIndex()
-        refilter(keeping: selectedName)
     }
 
     /// Replaces one record (after a fetch or a write), adding it when new.
@@ -83,9 +91,9 @@ struct UserListState: Sendable, Hashable {
         if needle.isEmpty {
             visible = Array(records.indices)
         } else if !appliedFilter.isEmpty, needle.hasPrefix(appliedFilter), visible.count <= records.count {
-            visible = visible.filter { records[$0].searchKey.contains(needle) }
+            visible = visible.filter { records[$0].searchKey.includes(needle) }
         } else {
-            visible = records.indices.filter { records[$0].searchKey.contains(needle) }
+            visible = records.indices.filter { records[$0].searchKey.includes(needle) }
         }
         appliedFilter = needle
         if let keep, let index = indexByName[keep], let position = visible.firstIndex(of: index) {

@@ -8,9 +8,10 @@ extension StringProtocol {
         return String(self[first...last])
     }
 
-    /// Whether the UTF-8 bytes of `text` occur in this string: a plain byte search for the ASCII markers the key
-    /// parser looks for, where Foundation's `contains` bridges through NSString and the generic search is slower still.
-    func includes(_ text: String) -> Bool {
+    /// Whether the UTF-8 bytes of `text` occur in this string: a plain byte search, where Foundation's `contains`
+    /// bridges through NSString on Linux and the generic search is slower still. Used by the key parser and by the
+    /// console's filter, which runs it over every user name on each keystroke.
+    public func includes(_ text: String) -> Bool {
         var haystack = String(self)
         var needle = text
         return haystack.withUTF8 { bytes in
