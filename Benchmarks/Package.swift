@@ -12,10 +12,20 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
-        // One executable target per area under Benchmarks/<Name>Benchmarks; add HandlerBenchmarks, ConsoleBenchmarks, ... alike.
+        // One executable target per area under Benchmarks/<Name>Benchmarks; shared fixtures in BenchmarkFixtures.
+        // What several benchmarks share: an embedded store seeded with realistic users.
+        .target(
+            name: "BenchmarkFixtures",
+            dependencies: [
+                .product(name: "SecretStore", package: "sftpidp"),
+                .product(name: "EmbeddedStore", package: "sftpidp"),
+            ],
+            path: "Benchmarks/BenchmarkFixtures"
+        ),
         .executableTarget(
             name: "StoreBenchmarks",
             dependencies: [
+                "BenchmarkFixtures",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "SecretStore", package: "sftpidp"),
                 .product(name: "EmbeddedStore", package: "sftpidp"),
@@ -31,6 +41,19 @@ let package = Package(
                 .product(name: "TerminalUI", package: "sftpidp"),
             ],
             path: "Benchmarks/TerminalBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "ConsoleBenchmarks",
+            dependencies: [
+                "BenchmarkFixtures",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Console", package: "sftpidp"),
+                .product(name: "TerminalUI", package: "sftpidp"),
+                .product(name: "IdentityProvider", package: "sftpidp"),
+                .product(name: "SecretStore", package: "sftpidp"),
+            ],
+            path: "Benchmarks/ConsoleBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(

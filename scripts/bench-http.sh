@@ -3,7 +3,8 @@
 # the same run (`--benchmark-baseline-route`: GET /benchmark/baseline answers {} behind the same middleware).
 #
 # Usage: scripts/bench-http.sh            (uses .build/release/sftpidp, else .build/debug/sftpidp)
-# Env:   SFTPIDP_BINARY, DURATION (10s), CONNECTIONS (16), THREADS (2)
+# Env:   SFTPIDP_BINARY, DURATION (10s), CONNECTIONS (16), THREADS (2),
+#        SERVE_ARGS: extra `serve` options, e.g. SERVE_ARGS="--cache-ttl 30" to measure with secret reads cached
 # Prints requests/s, p50 and p99 for: baseline, key authentication, password authentication (argon2id with the
 # default cost), and the ratio key-auth / baseline (aim: at least 0.7).
 set -euo pipefail
@@ -41,7 +42,7 @@ echo 'correct horse battery staple' | "$BINARY" users create jess --role "$ROLE"
 TOKEN=$(cat "$WORK/token")
 
 "$BINARY" serve --port 0 --auth-token-file "$WORK/token" --benchmark-baseline-route --log-level error \
-    --max-failures-per-user 0 --max-failures-per-ip 0 > "$WORK/serve.out" 2> "$WORK/serve.err" &
+    --max-failures-per-user 0 --max-failures-per-ip 0 ${SERVE_ARGS:-} > "$WORK/serve.out" 2> "$WORK/serve.err" &
 SERVER_PID=$!
 for _ in $(seq 1 300); do
     grep -q 'listening on' "$WORK/serve.out" && break
@@ -73,7 +74,7 @@ run() {
 }
 
 echo "binary: $BINARY"
-echo "wrk: $THREADS threads, $CONNECTIONS connections, $DURATION per route"
+echo "wrk: $THREADS threads, $CONNECTIONS connections, $DURATION per route; serve options: ${SERVE_ARGS:-none}"
 printf '%-16s %12s %10s %10s\n' route requests/s p50 p99
 RESULTS=()
 for spec in "baseline|$URL/benchmark/baseline|" "key-auth|$KEY_URL|" "password-auth|$PASSWORD_URL|Password: correct horse battery staple"; do

@@ -4,15 +4,15 @@ import SecretStore
 
 /// An embedded store in a temporary directory holding `userCount` user secrets of realistic size, and a
 /// cursor that walks the users in a scattered order. Used by one benchmark at a time.
-final class SeededStore {
-    let directory: String
-    let store: EmbeddedSecretStore
-    let userCount: Int
+public final class SeededStore {
+    public let directory: String
+    public let store: EmbeddedSecretStore
+    public let userCount: Int
     /// The current version id of each user, kept up to date by ``putNext()``.
     private var currentVersions: [String] = []
     private var cursor = 0
 
-    init(userCount: Int) async throws {
+    public init(userCount: Int) async throws {
         self.userCount = userCount
         directory = NSTemporaryDirectory() + "sftpidp-bench-" + UUID().uuidString
         store = try EmbeddedSecretStore.open(databasePath: directory + "/secrets.db", keyPath: directory + "/master.key", createIfMissing: true)
@@ -30,12 +30,12 @@ final class SeededStore {
     }
 
     /// Reads the current value of the next user.
-    func getNext() async throws -> SecretValue {
+    public func getNext() async throws -> SecretValue {
         try await store.getSecret(name: Self.name(of: nextUser()), version: .current)
     }
 
     /// Writes a new current version of the next user.
-    func putNext() async throws -> SecretVersionInfo {
+    public func putNext() async throws -> SecretVersionInfo {
         let user = nextUser()
         let info = try await store.putSecret(name: Self.name(of: user), value: Self.secretJSON(user: user, revision: cursor),
                                              replacing: currentVersions[user], context: Self.putContext)
@@ -50,12 +50,12 @@ final class SeededStore {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    static func name(of user: Int) -> String {
+    public static func name(of user: Int) -> String {
         String(format: "SFTP/user%06d", user)
     }
 
     /// A user secret as the CLI writes it: role, home mapping, an argon2id hash and one ssh key (about 500 bytes).
-    static func secretJSON(user: Int, revision: Int = 0) -> String {
+    public static func secretJSON(user: Int, revision: Int = 0) -> String {
         """
         {"Role":"arn:aws:iam::123456789012:role/sftp-user","HomeDirectoryType":"LOGICAL",\
         "HomeDirectoryDetails":"[{\\"Entry\\":\\"/\\",\\"Target\\":\\"/bucket/user\(user)\\"}]",\

@@ -1,4 +1,5 @@
 import Benchmark
+import BenchmarkFixtures
 import EmbeddedStore
 import Foundation
 import SecretStore
