@@ -49,7 +49,7 @@ struct PublicKeyEntries {
                 continue
             }
             do {
-                keys.append((index, try SSHPublicKey(parsing: line)))
+                keys.append((index, try StoredKeyCache.shared.key(parsing: line)))
             } catch {
                 issues.append(FieldError(field: field, rule: error.reason))
             }

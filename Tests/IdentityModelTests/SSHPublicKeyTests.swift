@@ -172,4 +172,23 @@ import Testing
         #expect("anything".includes(""))
         #expect("aaab".includes("aab"))
     }
+
+    @Test("the stored-key cache gives what a fresh parse gives, never keeps a failure, and stays within its capacity")
+    func storedKeyCache() throws {
+        let lines = try (0..<3).map { index in
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            let file = try Self.generate("ed25519", bits: nil, comment: "cache\(index)", in: directory)
+            return try String(contentsOfFile: file + ".pub", encoding: .utf8)
+        }
+        let cache = StoredKeyCache(capacity: 2)
+        for line in lines + lines {
+            #expect(try cache.key(parsing: line) == SSHPublicKey(parsing: line))
+            #expect(cache.count <= 2)
+        }
+        let broken = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDamaged"
+        for _ in 0..<2 {
+            #expect(throws: SSHKeyError.self) { try cache.key(parsing: broken) }
+        }
+    }
 }
