@@ -59,6 +59,7 @@ let package = Package(
         .executableTarget(
             name: "HandlerBenchmarks",
             dependencies: [
+                "BenchmarkFixtures",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "IdentityProvider", package: "sftpidp"),
                 .product(name: "IdentityModel", package: "sftpidp"),

@@ -1,4 +1,5 @@
 import Benchmark
+import BenchmarkFixtures
 import EmbeddedStore
 import Foundation
 import IdentityModel
@@ -91,11 +92,3 @@ final class HandlerFixture {
     }
 }
 
-/// A benchmark that could not measure what it should.
-struct BenchmarkFailure: Error, CustomStringConvertible {
-    let description: String
-
-    init(_ description: String) {
-        self.description = description
-    }
-}

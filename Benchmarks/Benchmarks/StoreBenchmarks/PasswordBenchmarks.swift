@@ -1,4 +1,5 @@
 import Benchmark
+import BenchmarkFixtures
 import IdentityModel
 
 /// argon2id verification with the default parameters (m=19456 KiB, t=2, p=1): the cost of every password login.

@@ -46,12 +46,3 @@ let benchmarks: @Sendable () -> Void = {
 
     passwordBenchmarks()
 }
-
-/// A benchmark that could not measure what it should.
-struct BenchmarkFailure: Error, CustomStringConvertible {
-    let description: String
-
-    init(_ description: String) {
-        self.description = description
-    }
-}
