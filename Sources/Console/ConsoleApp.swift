@@ -31,7 +31,14 @@ public enum ConsoleApp {
     /// instead of waiting out `busyPoll` (a user list arrives page after page).
     static let resultPoll: Duration = .milliseconds(4)
 
+    /// The name of the thread the loop runs on.
+    static let loopThreadName = "sftpidp console"
+
     /// Runs the console until the user quits. Store I/O and hashing run in tasks; results come back as events.
+    ///
+    /// The loop waits for keys in blocking calls, so it runs on a thread of its own: on the concurrency pool it
+    /// would hold one of its few threads (the only one on a single-CPU machine), and the tasks that load users
+    /// would wait behind it.
     ///
     /// - Parameter loadTheme: loads a theme by name when the theme key is pressed; a failure is shown, not fatal.
     public static func run(
@@ -41,47 +48,71 @@ public enum ConsoleApp {
         serverID: String?,
         handler: IdentityProviderHandler,
         options: ConsoleOptions,
-        loadTheme: (String) throws -> Theme
+        loadTheme: @escaping (String) throws -> Theme
     ) async {
-        let context = ConsoleContext(storeName: store.displayName, naming: naming, serverID: serverID, readOnly: options.readOnly, themeNames: options.themeNames)
-        var state = ConsoleState(context: context, size: terminal.size, now: Date())
-        let inbox = EventInbox()
-        let runner = EffectRunner(directory: UserDirectory(store: store, naming: naming, serverID: serverID), handler: handler, argon2: options.argon2, inbox: inbox)
+        await onOwnThread {
+            let context = ConsoleContext(storeName: store.displayName, naming: naming, serverID: serverID, readOnly: options.readOnly, themeNames: options.themeNames)
+            var state = ConsoleState(context: context, size: terminal.size, now: Date())
+            let inbox = EventInbox()
+            let runner = EffectRunner(directory: UserDirectory(store: store, naming: naming, serverID: serverID), handler: handler, argon2: options.argon2, inbox: inbox)
 
-        func perform(_ effects: [Effect]) {
-            for case .applyTheme(let name) in effects {
-                do {
-                    terminal.setTheme(try loadTheme(name))
-                } catch {
-                    state.show("Theme \(name) not loaded: \(error)", .error)
+            func perform(_ effects: [Effect]) {
+                for case .applyTheme(let name) in effects {
+                    do {
+                        terminal.setTheme(try loadTheme(name))
+                    } catch {
+                        state.show("Theme \(name) not loaded: \(error)", .error)
+                    }
+                }
+                runner.run(effects)
+            }
+
+            perform(reduce(state: &state, event: .started))
+            while !state.shouldQuit {
+                var canvas = Canvas(size: state.size)
+                render(state, into: &canvas)
+                terminal.present(canvas)
+
+                let busy = state.hasWorkInFlight || !runner.isIdle
+                var events: [ConsoleEvent] = []
+                if let first = nextEvent(from: terminal, busy: busy, inbox: inbox) {
+                    events.append(event(from: first))
+                    // Take what is already queued (typing bursts, pastes) before drawing again.
+                    while events.count < 256, let next = terminal.nextEvent(timeout: .zero) {
+                        events.append(event(from: next))
+                    }
+                }
+                events.append(.tick(Date()))
+                events += inbox.drain()
+                for event in events where !state.shouldQuit {
+                    perform(reduce(state: &state, event: event))
                 }
             }
-            runner.run(effects)
+            let inFlight = state.operations.keys
+            runner.run(inFlight.map(Effect.cancel))
         }
+    }
 
-        perform(reduce(state: &state, event: .started))
-        while !state.shouldQuit {
-            var canvas = Canvas(size: state.size)
-            render(state, into: &canvas)
-            terminal.present(canvas)
-
-            let busy = state.hasWorkInFlight || !runner.isIdle
-            var events: [ConsoleEvent] = []
-            if let first = nextEvent(from: terminal, busy: busy, inbox: inbox) {
-                events.append(event(from: first))
-                // Take what is already queued (typing bursts, pastes) before drawing again.
-                while events.count < 256, let next = terminal.nextEvent(timeout: .zero) {
-                    events.append(event(from: next))
-                }
+    /// Runs `body` on a new thread named ``loopThreadName`` and returns when it is done.
+    ///
+    /// The caller waits until `body` returns, so nothing else touches what `body` uses meanwhile.
+    private static func onOwnThread(_ body: @escaping () -> Void) async {
+        let body = ThreadBody(run: body)
+        await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
+            let thread = Thread {
+                // Named from inside: on Linux, Foundation only passes a name set on the running thread to the system.
+                Thread.current.name = loopThreadName
+                body.run()
+                finished.resume()
             }
-            events.append(.tick(Date()))
-            events += inbox.drain()
-            for event in events where !state.shouldQuit {
-                perform(reduce(state: &state, event: event))
-            }
+            thread.stackSize = 8 << 20
+            thread.start()
         }
-        let inFlight = state.operations.keys
-        runner.run(inFlight.map(Effect.cancel))
+    }
+
+    /// Work handed to another thread while its owner waits.
+    private struct ThreadBody: @unchecked Sendable {
+        let run: () -> Void
     }
 
     /// The next key, resize or paste: waiting up to `idlePoll` when idle; when busy up to `busyPoll` (the spinner's

@@ -16,6 +16,8 @@ final class ScriptedTerminal: Terminal {
     private let deadline = Date().addingTimeInterval(300)
     private(set) var timedOutWaitingFor: String?
     private(set) var longestTimeout: Duration = .zero
+    /// The names of the threads that asked for events.
+    private(set) var eventThreadNames: Set<String> = []
 
     init(size: TerminalSize, steps: [(waitFor: String, events: [TerminalEvent])]) {
         screen = VirtualTerminal(size: size)
@@ -31,6 +33,7 @@ final class ScriptedTerminal: Terminal {
 
     func nextEvent(timeout: Duration) -> TerminalEvent? {
         longestTimeout = max(longestTimeout, timeout)
+        eventThreadNames.insert(Thread.current.name ?? "unnamed")
         if !pending.isEmpty { return pending.removeFirst() }
         if let step = steps.first, screen.screenText.contains(step.waitFor) {
             steps.removeFirst()
@@ -52,7 +55,7 @@ final class ScriptedTerminal: Terminal {
 
 @Suite("The console loop")
 struct ConsoleAppLoopTests {
-    @Test("the real loop lists users from tasks, edits, tests a login and quits; it waits instead of spinning")
+    @Test("the real loop runs on its own thread, lists users from tasks, tests a login and quits; it waits instead of spinning")
     func loop() async throws {
         let store = try await Fixtures.store()
         let terminal = ScriptedTerminal(size: TerminalSize(rows: 24, columns: 80), steps: [
@@ -73,5 +76,7 @@ struct ConsoleAppLoopTests {
         #expect(terminal.timedOutWaitingFor == nil, "the screen never showed \(terminal.timedOutWaitingFor ?? ""):\n\(terminal.text)")
         #expect(themesLoaded == ["light"])
         #expect(terminal.longestTimeout == ConsoleApp.idlePoll)
+        // Waiting for keys blocks its thread: never one of the concurrency pool's, which load the users.
+        #expect(terminal.eventThreadNames == [ConsoleApp.loopThreadName])
     }
 }
