@@ -86,20 +86,22 @@ public enum JSONValue: Sendable, Hashable {
 extension JSONValue: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
+        // Every wrong guess throws (and builds an error), so the likeliest types in a secret go first: strings,
+        // then objects. The decoder never converts between types, so the order changes no result.
         if container.decodeNil() {
             self = .null
+        } else if let string = try? container.decode(String.self) {
+            self = .string(string)
+        } else if let object = try? container.decode([String: JSONValue].self) {
+            self = .object(object)
         } else if let bool = try? container.decode(Bool.self) {
             self = .bool(bool)
         } else if let integer = try? container.decode(Int64.self) {
             self = .integer(integer)
         } else if let double = try? container.decode(Double.self) {
             self = .double(double)
-        } else if let string = try? container.decode(String.self) {
-            self = .string(string)
-        } else if let array = try? container.decode([JSONValue].self) {
-            self = .array(array)
         } else {
-            self = .object(try container.decode([String: JSONValue].self))
+            self = .array(try container.decode([JSONValue].self))
         }
     }
 
