@@ -171,16 +171,63 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
     }
 
     public func getSecret(name: String, version: VersionSelector) async throws -> SecretValue {
+        let sealed = try readOnCallingThread { db in
+            try Self.liveVersion(db, name: name, selector: version, now: clock())
+        }
+        return try value(of: sealed, name: name)
+    }
+
+    /// Every current value in one read transaction (one consistent snapshot), decrypted afterwards; a missing,
+    /// deleted or undecryptable secret is a failure in its slot.
+    public func getSecrets(names: [String]) async throws -> [String: Result<SecretValue, SecretStoreError>] {
         let now = clock()
-        let sealed = try await mapped {
+        let rows = try await mapped {
             try await pool.read { db in
-                guard let row = try StoreRows.liveVersion(db, name: name, selector: version, now: now) else {
-                    throw SecretStoreError(.notFound, secretName: name, message: "secret \(name) has no \(Self.describe(version))")
+                try names.map { name -> (String, Result<SealedVersionRow, SecretStoreError>) in
+                    do {
+                        return (name, .success(try Self.liveVersion(db, name: name, selector: .current, now: now)))
+                    } catch let error as SecretStoreError {
+                        return (name, .failure(error))
+                    }
                 }
-                return row
             }
         }
-        return SecretValue(version: sealed.info, string: try cipher.open(sealed.sealedValue, name: name, versionID: sealed.info.versionID))
+        var values: [String: Result<SecretValue, SecretStoreError>] = [:]
+        for (name, row) in rows {
+            values[name] = row.flatMap { sealed in
+                do {
+                    return .success(try value(of: sealed, name: name))
+                } catch {
+                    return .failure(error as? SecretStoreError ?? SecretStoreError(.corrupt, secretName: name, message: "secret \(name) does not decrypt"))
+                }
+            }
+        }
+        return values
+    }
+
+    private func value(of sealed: SealedVersionRow, name: String) throws -> SecretValue {
+        SecretValue(version: sealed.info, string: try cipher.open(sealed.sealedValue, name: name, versionID: sealed.info.versionID))
+    }
+
+    /// The sealed value of `name`'s version, or a not-found error naming the version.
+    private static func liveVersion(_ db: Database, name: String, selector: VersionSelector, now: Date) throws -> SealedVersionRow {
+        guard let row = try StoreRows.liveVersion(db, name: name, selector: selector, now: now) else {
+            throw SecretStoreError(.notFound, secretName: name, message: "secret \(name) has no \(describe(selector))")
+        }
+        return row
+    }
+
+    /// One short read (a single indexed query) on the calling thread, with SQLite errors turned into store errors.
+    ///
+    /// A single statement needs no transaction to see one consistent state, and running it here instead of
+    /// hopping to a reader queue and back roughly halves a login's store read. Reads that run several queries,
+    /// and every write, stay asynchronous.
+    private func readOnCallingThread<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.unsafeRead(body)
+        } catch {
+            throw SecretStoreError.mapping(error, databasePath: databasePath)
+        }
     }
 
     public func listVersions(name: String) async throws -> [SecretVersionInfo] {
