@@ -53,22 +53,32 @@ public actor SecretCache {
     public var count: Int { entries.count }
 
     /// The current value of `name`, or `.notFound`; other store failures are thrown and never cached.
-    func lookup(name: String) async throws -> Lookup {
+    ///
+    /// With caching off this goes straight to the store, without a hop onto the cache's executor.
+    nonisolated func lookup(name: String) async throws -> Lookup {
+        guard isEnabled else { return try await Self.read(name, from: store) }
+        return try await cachedLookup(name: name)
+    }
+
+    private func cachedLookup(name: String) async throws -> Lookup {
         let time = now()
-        if isEnabled, let entry = entries[name], time.timeIntervalSince(entry.storedAt) < timeToLive.timeInterval {
+        if let entry = entries[name], time.timeIntervalSince(entry.storedAt) < timeToLive.timeInterval {
             return entry.lookup
         }
         let generationBefore = generation
-        let lookup: Lookup
-        do {
-            lookup = .found(try await store.getSecret(name: name, version: .current).string)
-        } catch let error as SecretStoreError where error.kind == .notFound || error.kind == .markedForDeletion {
-            lookup = .notFound
-        }
-        if isEnabled, generation == generationBefore {
+        let lookup = try await Self.read(name, from: store)
+        if generation == generationBefore {
             remember(lookup, for: name, at: time)
         }
         return lookup
+    }
+
+    private static func read(_ name: String, from store: any SecretStore) async throws -> Lookup {
+        do {
+            return .found(try await store.getSecret(name: name, version: .current).string)
+        } catch let error as SecretStoreError where error.kind == .notFound || error.kind == .markedForDeletion {
+            return .notFound
+        }
     }
 
     private func remember(_ lookup: Lookup, for name: String, at time: Date) {
