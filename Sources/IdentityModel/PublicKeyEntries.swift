@@ -80,27 +80,30 @@ struct PublicKeyEntries {
     static func splitKeys(_ text: String) -> [String] {
         var keys: [String] = []
         var lastSeparatorWasComma = false
-        var current = ""
-        func flush() {
-            let trimmed = current.trimmingWhitespace
+        func take(_ piece: Substring) {
+            let trimmed = piece.trimmingWhitespace
             if trimmed.isEmpty { return }
             let startsWithType = SSHPublicKey.acceptedAlgorithms.contains { trimmed.hasPrefix($0 + " ") || trimmed.hasPrefix($0 + "\t") }
             if !startsWithType, lastSeparatorWasComma, let previous = keys.last, continuesComment(trimmed, of: previous) {
-                keys[keys.count - 1] = previous + "," + current.trimmingCharacters(in: .newlines)
+                keys[keys.count - 1] = previous + "," + piece.trimmingCharacters(in: .newlines)
             } else {
                 keys.append(trimmed)
             }
         }
-        for character in text {
+        // Sliced at separators rather than rebuilt character by character: this runs on every key login.
+        var pieceStart = text.startIndex
+        var index = text.startIndex
+        while index < text.endIndex {
+            let character = text[index]
+            let next = text.index(after: index)
             if character == "," || character.isNewline {
-                flush()
+                take(text[pieceStart..<index])
                 lastSeparatorWasComma = character == ","
-                current = ""
-            } else {
-                current.append(character)
+                pieceStart = next
             }
+            index = next
         }
-        flush()
+        take(text[pieceStart...])
         return keys
     }
 
