@@ -13,7 +13,13 @@ public enum JSONValue: Sendable, Hashable {
     /// Parses JSON text. Throws ``JSONValueError`` with the parser's explanation when the text is not JSON.
     public init(parsing text: String) throws(JSONValueError) {
         do {
-            self = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+            let data = Data(text.utf8)
+            // The first character says what the document is: decoding straight to that type skips wrong guesses.
+            switch text.utf8.first(where: { !Self.isJSONWhitespace($0) }) {
+            case UInt8(ascii: "{"): self = .object(try JSONDecoder().decode([String: JSONValue].self, from: data))
+            case UInt8(ascii: "["): self = .array(try JSONDecoder().decode([JSONValue].self, from: data))
+            default: self = try JSONDecoder().decode(JSONValue.self, from: data)
+            }
         } catch let DecodingError.dataCorrupted(context) {
             throw JSONValueError(reason: Self.parserReason(context))
         } catch {
@@ -72,6 +78,11 @@ public enum JSONValue: Sendable, Hashable {
         case .array: "array"
         case .object: "object"
         }
+    }
+
+    /// Space, tab, line feed and carriage return: the only white space JSON allows between tokens.
+    private static func isJSONWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 
     private static func parserReason(_ context: DecodingError.Context) -> String {

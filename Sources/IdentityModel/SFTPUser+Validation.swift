@@ -3,7 +3,7 @@ extension SFTPUser {
     /// keys and every protocol override. Empty means the user can be saved.
     public func validate() -> [FieldError] {
         var errors = issues
-        let levels: [TransferProtocol?] = [nil] + TransferProtocol.allCases.filter { protocolOverrides[$0] != nil }
+        let levels = levels
         if levels.allSatisfy({ role(for: $0) == nil }) {
             errors.append(FieldError(field: SecretKey.role, rule: "is required: a user without a role cannot log in"))
         }

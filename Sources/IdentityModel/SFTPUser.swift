@@ -62,8 +62,7 @@ public struct SFTPUser: Sendable, Hashable {
     public var protocolOverrides: [TransferProtocol: [String]] {
         var overrides: [TransferProtocol: [String]] = [:]
         for name in secret.members.keys.sorted() {
-            for transferProtocol in TransferProtocol.allCases
-            where SecretKey.overridable.contains(where: { SecretKey.name($0, for: transferProtocol) == name }) {
+            if let transferProtocol = SecretKey.protocolOfOverride[name] {
                 overrides[transferProtocol, default: []].append(name)
             }
         }
@@ -72,10 +71,7 @@ public struct SFTPUser: Sendable, Hashable {
 
     /// Keys sftpidp does not interpret (kept unchanged on every edit), sorted.
     public var unknownKeys: [String] {
-        let known = Set(SecretKey.overridable + SecretKey.ownKeys + TransferProtocol.allCases.flatMap { transferProtocol in
-            SecretKey.overridable.map { SecretKey.name($0, for: transferProtocol) }
-        })
-        return secret.members.keys.filter { !known.contains($0) }.sorted()
+        secret.members.keys.filter { !SecretKey.known.contains($0) }.sorted()
     }
 
     /// What cannot be read for `transferProtocol` (keys with the wrong type, bad JSON, bad keys or networks, bad
@@ -90,10 +86,15 @@ public struct SFTPUser: Sendable, Hashable {
         return body(UserReading(secret: secret, transferProtocol: transferProtocol), &ignored)
     }
 
+    /// No protocol (`nil`) first, then each protocol that has per-protocol keys.
+    var levels: [TransferProtocol?] {
+        let overridden = protocolOverrides
+        return [nil] + TransferProtocol.allCases.filter { overridden[$0] != nil }
+    }
+
     /// What cannot be read, for the plain keys and every protocol that has overrides, without duplicates.
     public var issues: [FieldError] {
         var seen = Set<FieldError>()
-        let levels: [TransferProtocol?] = [nil] + TransferProtocol.allCases.filter { protocolOverrides[$0] != nil }
         return levels.flatMap { issues(for: $0) }.filter { seen.insert($0).inserted }
     }
 }

@@ -36,4 +36,13 @@ public enum SecretKey {
     public static func name(_ key: String, for transferProtocol: TransferProtocol?) -> String {
         (transferProtocol?.rawValue ?? "") + key
     }
+
+    /// Every per-protocol key (`SFTPRole`, `FTPSPassword`, ...) and its protocol: built once, since the list and
+    /// every login look keys up here.
+    static let protocolOfOverride: [String: TransferProtocol] = Dictionary(uniqueKeysWithValues: TransferProtocol.allCases.flatMap { transferProtocol in
+        overridable.map { (name($0, for: transferProtocol), transferProtocol) }
+    })
+
+    /// Every key sftpidp reads: the contract's keys, their per-protocol forms, and sftpidp's own keys.
+    static let known: Set<String> = Set(overridable + ownKeys).union(protocolOfOverride.keys)
 }

@@ -17,6 +17,8 @@ struct JSONValueTests {
         ("\"\"", .string("")),
         ("[]", .array([])),
         ("{}", .object([:])),
+        (" \n\t[1] ", .array([.integer(1)])),
+        ("\r\n {\"a\": 1}", .object(["a": .integer(1)])),
         ("[1, \"1\", true, null, 1.5, [], {}]", .array([.integer(1), .string("1"), .bool(true), .null, .double(1.5), .array([]), .object([:])])),
         ("{\"a\": {\"b\": [false, {\"c\": \"d\"}]}, \"n\": 7}", .object(["a": .object(["b": .array([.bool(false), .object(["c": .string("d")])])]), "n": .integer(7)])),
     ])
@@ -28,6 +30,8 @@ struct JSONValueTests {
     func refusesNonJSON() {
         #expect(throws: JSONValueError.self) { try JSONValue(parsing: "{\"a\": }") }
         #expect(throws: JSONValueError.self) { try JSONValue(parsing: "") }
+        #expect(throws: JSONValueError.self) { try JSONValue(parsing: "[1,") }
+        #expect(throws: JSONValueError.self) { try JSONValue(parsing: "{\"a\": 1} x") }
     }
 
     @Test("written back as compact JSON with sorted keys")
