@@ -12,7 +12,8 @@ public enum ConsoleEvent: Sendable {
     case resize(TerminalSize)
     case tick(Date)
     case usersListed(OperationID, SecretPage)
-    case usersFetched(OperationID, [String: Result<SecretValue, SecretStoreError>])
+    /// A batch of users read and summarised, by secret name.
+    case usersFetched(OperationID, [String: FetchedUser])
     /// A create, put or promote finished: the new current value.
     case written(OperationID, SecretValue)
     /// A put found another current version: `theirs` is that version, when it could be read.

@@ -78,7 +78,8 @@ final class EffectRunner: Sendable {
             case .listUsers(_, let prefix, let token, let includeDeleted):
                 return .usersListed(id, try await store.listSecrets(prefix: prefix, pageSize: 100, nextToken: token, includeDeleted: includeDeleted))
             case .fetchUsers(_, let names):
-                return .usersFetched(id, try await store.getSecrets(names: names))
+                let values = try await store.getSecrets(names: names)
+                return .usersFetched(id, FetchedUser.all(values, naming: directory.naming, serverID: directory.serverID, now: Date()))
             case .createSecret(_, let name, let value, let context):
                 let version = try await store.createSecret(name: name, value: value, context: context)
                 await handler.cache.invalidate(name: name)

@@ -12,18 +12,11 @@ func handleResult(_ event: ConsoleEvent, state: inout ConsoleState) -> [Effect] 
     case .usersListed(let id, let page):
         guard state.finishOperation(id) != nil else { return [] }
         return usersListed(page, state: &state)
-    case .usersFetched(let id, let results):
+    case .usersFetched(let id, let users):
         guard state.finishOperation(id) != nil else { return [] }
-        state.pendingFetches = max(0, state.pendingFetches - results.count)
-        let now = state.now
-        for (secretName, result) in results {
-            guard let username = state.context.naming.username(fromSecretName: secretName, serverID: state.context.serverID) else { continue }
-            state.list.updateRecord(named: username) { record in
-                switch result {
-                case .success(let value): record.apply(value, now: now)
-                case .failure(let error): record.fail(error)
-                }
-            }
+        state.pendingFetches = max(0, state.pendingFetches - users.count)
+        for user in users.values {
+            state.list.updateRecord(named: user.username) { $0.apply(user) }
         }
         if !state.isListing, state.pendingFetches == 0, state.message == nil {
             state.show("\(state.list.records.count) user\(state.list.records.count == 1 ? "" : "s") loaded", .info)

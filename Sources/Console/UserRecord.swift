@@ -40,6 +40,44 @@ struct UserRecord: Sendable, Hashable {
 
     /// Records the fetched value and recomputes the list columns.
     mutating func apply(_ value: SecretValue, now: Date) {
+        apply(FetchedUser(username: username, value: value, now: now))
+    }
+
+    /// Takes a value read and summarised elsewhere.
+    mutating func apply(_ fetched: FetchedUser) {
+        load = fetched.load
+        if let changed = fetched.lastChangedAt { lastChangedAt = changed }
+        secret = fetched.secret
+        problem = fetched.problem
+        summary = fetched.summary
+    }
+
+    /// The value as read, when loaded.
+    var value: SecretValue? {
+        if case .loaded(let value) = load { return value }
+        return nil
+    }
+
+    var isLoaded: Bool {
+        if case .pending = load { return false }
+        return true
+    }
+}
+
+/// One user's value as read, with everything the list derives from it (parsed secret, problem, columns).
+///
+/// Built in the fetch task while the list loads, so that parsing and summarising thousands of users runs on
+/// the concurrency pool, in parallel, and the loop only files the results.
+public struct FetchedUser: Sendable {
+    let username: String
+    let load: UserRecord.Load
+    let lastChangedAt: Date?
+    let secret: UserSecret?
+    let problem: String?
+    let summary: UserSummary
+
+    init(username: String, value: SecretValue, now: Date) {
+        self.username = username
         load = .loaded(value)
         lastChangedAt = value.version.createdAt
         let stored = StoredUser(username: username, value: value)
@@ -54,21 +92,25 @@ struct UserRecord: Sendable, Hashable {
         summary = UserSummary(UserOverview(stored: stored, now: now))
     }
 
-    mutating func fail(_ error: SecretStoreError) {
+    init(username: String, error: SecretStoreError) {
+        self.username = username
         load = .failed(error.message)
+        lastChangedAt = nil
         secret = nil
         problem = error.message
         summary = UserSummary(UserOverview(username: username, loadError: error))
     }
 
-    /// The value as read, when loaded.
-    var value: SecretValue? {
-        if case .loaded(let value) = load { return value }
-        return nil
-    }
-
-    var isLoaded: Bool {
-        if case .pending = load { return false }
-        return true
+    /// Every result of a batch read, by secret name; a name outside the naming scheme keeps its secret name.
+    static func all(_ results: [String: Result<SecretValue, SecretStoreError>], naming: NamingScheme, serverID: String?, now: Date) -> [String: FetchedUser] {
+        var fetched: [String: FetchedUser] = [:]
+        for (secretName, result) in results {
+            let username = naming.username(fromSecretName: secretName, serverID: serverID) ?? secretName
+            switch result {
+            case .success(let value): fetched[secretName] = FetchedUser(username: username, value: value, now: now)
+            case .failure(let error): fetched[secretName] = FetchedUser(username: username, error: error)
+            }
+        }
+        return fetched
     }
 }

@@ -69,7 +69,8 @@ public struct UserOverview: Sendable, Hashable {
             if user.isDisabled { flags.append(.disabled) }
             if let expiry = user.expiresAt, expiry <= now { flags.append(.expired) }
             if password?.isLegacy == true { flags.append(.legacyPassword) }
-            problems = (user.issues + user.validate()).map(\.description).uniqued()
+            // validate() starts with every reading issue, so the issues are not read twice.
+            problems = user.validate().map(\.description).uniqued()
             if !problems.isEmpty { flags.append(.invalidSecret) }
             self.flags = flags
         }

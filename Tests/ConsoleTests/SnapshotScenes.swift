@@ -56,7 +56,7 @@ enum SnapshotScenes {
             for (name, string) in users where names.contains("SFTP/\(name)") {
                 results["SFTP/\(name)"] = .success(value(name, string))
             }
-            _ = reduce(state: &state, event: .usersFetched(id, results))
+            _ = reduce(state: &state, event: .usersFetched(id, FetchedUser.all(results, naming: context.naming, serverID: context.serverID, now: now)))
         }
         state.message = nil
         return state
