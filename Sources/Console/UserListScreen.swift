@@ -126,9 +126,22 @@ func listHeight(_ state: ConsoleState) -> Int {
 /// True when the detail pane fits beside the list.
 func isWideLayout(_ size: TerminalSize) -> Bool { size.columns >= 120 }
 
+/// The fewest columns the detail pane keeps beside the list.
+let minimumDetailPaneWidth = 38
+
+/// The list's width: the whole screen, or on wide terminals what its columns need (at least 55% of the screen, so
+/// the pane never takes the larger part) as long as the detail pane keeps ``minimumDetailPaneWidth`` columns.
+func listWidth(_ state: ConsoleState) -> Int {
+    let screenWidth = state.size.columns
+    guard isWideLayout(state.size) else { return screenWidth }
+    // One blank column between the last list column and the pane's border.
+    let needed = ListColumns(width: screenWidth, content: state.list.cellWidths).total + 1
+    return max(screenWidth * 11 / 20, min(needed, screenWidth - minimumDetailPaneWidth))
+}
+
 func renderUserList(_ state: ConsoleState, into canvas: inout Canvas) {
     renderHeader(state, into: &canvas)
-    let width = isWideLayout(state.size) ? state.size.columns * 11 / 20 : state.size.columns
+    let width = listWidth(state)
     let columns = ListColumns(width: width, content: state.list.cellWidths)
     let top = 2
     canvas.fill(row: top, column: 0, width: width, role: .label)
