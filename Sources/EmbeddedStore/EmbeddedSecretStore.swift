@@ -153,16 +153,14 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
         // prefix. One lower bound only (the token's name when it is inside the range), so SQLite seeks the name index
         // to the page start instead of scanning from the prefix on every page.
         let (lowerBound, lowerOperator) = after.flatMap { $0 >= prefix ? ($0, ">") : nil } ?? (prefix, ">=")
-        let summaries = try await mapped {
-            try await pool.read { db in
-                try Row.fetchAll(db.cachedStatement(sql: """
-                    SELECT name, changed_at, deleted_at FROM secrets
-                    WHERE name \(lowerOperator) ? AND name < ? AND (purge_at IS NULL OR purge_at > ?) AND (? OR deleted_at IS NULL)
-                    ORDER BY name LIMIT ?
-                    """), arguments: [lowerBound, prefix + "\u{7F}", now, includeDeleted, pageSize + 1]).map { row in
-                    SecretSummary(name: row["name"], lastChangedAt: Date(timeIntervalSince1970: row["changed_at"]),
-                                  deletedAt: (row["deleted_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
-                }
+        let summaries = try readNow { db in
+            try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT name, changed_at, deleted_at FROM secrets
+                WHERE name \(lowerOperator) ? AND name < ? AND (purge_at IS NULL OR purge_at > ?) AND (? OR deleted_at IS NULL)
+                ORDER BY name LIMIT ?
+                """), arguments: [lowerBound, prefix + "\u{7F}", now, includeDeleted, pageSize + 1]).map { row in
+                SecretSummary(name: row["name"], lastChangedAt: Date(timeIntervalSince1970: row["changed_at"]),
+                              deletedAt: (row["deleted_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
             }
         }
         let page = Array(summaries.prefix(pageSize))
@@ -171,7 +169,7 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
     }
 
     public func getSecret(name: String, version: VersionSelector) async throws -> SecretValue {
-        let sealed = try readOnCallingThread { db in
+        let sealed = try readNow { db in
             try Self.liveVersion(db, name: name, selector: version, now: clock())
         }
         return try value(of: sealed, name: name)
@@ -181,14 +179,12 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
     /// deleted or undecryptable secret is a failure in its slot.
     public func getSecrets(names: [String]) async throws -> [String: Result<SecretValue, SecretStoreError>] {
         let now = clock()
-        let rows = try await mapped {
-            try await pool.read { db in
-                try names.map { name -> (String, Result<SealedVersionRow, SecretStoreError>) in
-                    do {
-                        return (name, .success(try Self.liveVersion(db, name: name, selector: .current, now: now)))
-                    } catch let error as SecretStoreError {
-                        return (name, .failure(error))
-                    }
+        let rows = try readNow(inTransaction: true) { db in
+            try names.map { name -> (String, Result<SealedVersionRow, SecretStoreError>) in
+                do {
+                    return (name, .success(try Self.liveVersion(db, name: name, selector: .current, now: now)))
+                } catch let error as SecretStoreError {
+                    return (name, .failure(error))
                 }
             }
         }
@@ -217,14 +213,17 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
         return row
     }
 
-    /// One short read (a single indexed query) on the calling thread, with SQLite errors turned into store errors.
+    /// Reads on the calling thread, with SQLite errors turned into store errors. `inTransaction` wraps several
+    /// statements in one read transaction (one consistent state); a single statement needs none.
     ///
-    /// A single statement needs no transaction to see one consistent state, and running it here instead of
-    /// hopping to a reader queue and back roughly halves a login's store read. Reads that run several queries,
-    /// and every write, stay asynchronous.
-    private func readOnCallingThread<T>(_ body: (Database) throws -> T) throws -> T {
+    /// Every read of this store is synchronous. An asynchronous GRDB read keeps its reader connection until its task
+    /// resumes, so mixing both kinds could leave every reader held by suspended tasks while the concurrency pool's
+    /// few threads wait in synchronous reads for one (the console did exactly that while loading). Synchronous
+    /// reads hold a reader only while they run, and they are short: one secret, one page of names, one batch. Not
+    /// hopping to a reader queue and back also cut a store read from about 220 to 80 µs (docs/benchmarks.md).
+    private func readNow<T>(inTransaction: Bool = false, _ body: (Database) throws -> T) throws -> T {
         do {
-            return try pool.unsafeRead(body)
+            return inTransaction ? try pool.read(body) : try pool.unsafeRead(body)
         } catch {
             throw SecretStoreError.mapping(error, databasePath: databasePath)
         }
@@ -232,25 +231,21 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
 
     public func listVersions(name: String) async throws -> [SecretVersionInfo] {
         let now = clock()
-        return try await mapped {
-            try await pool.read { db in
-                guard let secret = try StoreRows.secret(db, name: name, now: now) else { throw StoreRows.notFound(name) }
-                return try StoreRows.versions(db, secret: secret).map(\.info)
-            }
+        return try readNow(inTransaction: true) { db in
+            guard let secret = try StoreRows.secret(db, name: name, now: now) else { throw StoreRows.notFound(name) }
+            return try StoreRows.versions(db, secret: secret).map(\.info)
         }
     }
 
     public func auditTrail(secretName: String?, limit: Int) async throws -> [AuditEntry] {
-        try await mapped {
-            try await pool.read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT time, actor, client_address, action, secret_name, changed_fields FROM audit
-                    WHERE ? IS NULL OR secret_name = ? ORDER BY seq DESC LIMIT ?
-                    """, arguments: [secretName, secretName, max(0, limit)]).map { row in
-                    let fields = try JSONDecoder().decode([String].self, from: Data((row["changed_fields"] as String).utf8))
-                    return AuditEntry(time: Date(timeIntervalSince1970: row["time"]), actor: row["actor"], clientAddress: row["client_address"],
-                                      action: row["action"], secretName: row["secret_name"], changedFields: fields)
-                }
+        try readNow { db in
+            try Row.fetchAll(db, sql: """
+                SELECT time, actor, client_address, action, secret_name, changed_fields FROM audit
+                WHERE ? IS NULL OR secret_name = ? ORDER BY seq DESC LIMIT ?
+                """, arguments: [secretName, secretName, max(0, limit)]).map { row in
+                let fields = try JSONDecoder().decode([String].self, from: Data((row["changed_fields"] as String).utf8))
+                return AuditEntry(time: Date(timeIntervalSince1970: row["time"]), actor: row["actor"], clientAddress: row["client_address"],
+                                  action: row["action"], secretName: row["secret_name"], changedFields: fields)
             }
         }
     }
