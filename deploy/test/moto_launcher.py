@@ -3,9 +3,13 @@
 1. moto's CloudFormation does not model AWS::Transfer::Server. Here it is created through moto's own
    Transfer Family backend (the one `aws transfer create-server` uses), with CloudFormation's semantics:
    Ref gives the server's ARN, Fn::GetAtt gives Arn and ServerId.
-2. moto splits a CommaDelimitedList parameter only when it is passed, not its default: here the default
+2. Nor AWS::ApiGateway::Stage: here it is created through moto's API Gateway backend; Ref gives its name.
+3. moto splits a CommaDelimitedList parameter only when it is passed, not its default: here the default
    is split too.
-3. moto computes a stack's outputs when a change set is created, before its resources exist, so after
+4. moto creates a resource as soon as another one refers to it, even before the resources it DependsOn
+   (an API deployment before the API's method, which the real API Gateway refuses): here the DependsOn
+   resources are created first.
+5. moto computes a stack's outputs when a change set is created, before its resources exist, so after
    `aws cloudformation deploy` (create-change-set + execute-change-set) every output is empty. Here the
    outputs are computed again once the change set has run, as CloudFormation does.
 
@@ -21,6 +25,7 @@ from moto.cloudformation.models import CloudFormationBackend
 from moto.cloudformation.parsing import ResourceMap
 from moto.core.common_models import CloudFormationModel
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+from moto.apigateway.models import apigateway_backends
 from moto.transfer.models import transfer_backends
 
 
@@ -82,6 +87,52 @@ class TransferServerResource(CloudFormationModel):
             return self.server.server_id
         raise NotImplementedError(f"AWS::Transfer::Server has no attribute {attribute_name}")
 
+
+class ApiGatewayStageResource(CloudFormationModel):
+    """AWS::ApiGateway::Stage, backed by moto's API Gateway backend."""
+
+    __module__ = "moto.apigateway.deploy_test"
+
+    def __init__(self, name: str):
+        self.name = name
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::ApiGateway::Stage"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "StageName"
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: dict[str, Any],
+                                        account_id: str, region_name: str, **kwargs: Any) -> "ApiGatewayStageResource":
+        properties = cloudformation_json["Properties"]
+        # moto's Deployment has no physical id, so its Ref gives the Deployment itself.
+        deployment = properties["DeploymentId"]
+        apigateway_backends[account_id][region_name].create_stage(
+            function_id=properties["RestApiId"], stage_name=properties["StageName"],
+            deploymentId=deployment if isinstance(deployment, str) else deployment.id, variables=properties.get("Variables"),
+            description=properties.get("Description", ""), tracing_enabled=properties.get("TracingEnabled"))
+        return cls(properties["StageName"])
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.name
+
+
+_get_resource = ResourceMap.__getitem__
+
+
+def get_resource_after_its_dependencies(self: ResourceMap, logical_id: str) -> Any:
+    if logical_id not in self._parsed_resources:
+        depends_on = (self._resource_json_map.get(logical_id) or {}).get("DependsOn", [])
+        for dependency in [depends_on] if isinstance(depends_on, str) else depends_on:
+            self[dependency]
+    return _get_resource(self, logical_id)
+
+
+ResourceMap.__getitem__ = get_resource_after_its_dependencies
 
 _load_parameters = ResourceMap.load_parameters
 
