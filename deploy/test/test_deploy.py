@@ -570,7 +570,7 @@ def doc_commands_run_against_moto():
         (Path(os.environ.get("DEPLOY_TEST_LOG_DIR", work)) / "deploy-doc-run.log").write_text(log)
         if run.returncode != 0:
             raise AssertionError(f"the documented commands failed (exit {run.returncode}):\n{log[-3000:]}")
-        for secret in ("jess.password", "charlie.password", "jess.legacy-password"):
+        for secret in ("jess.password", "charlie.password", "jess.legacy-password", "jess.new-password"):
             value = (work / secret).read_text().strip() if (work / secret).exists() else ""
             if value and value in log:
                 raise AssertionError(f"the password in {secret} appeared in the output")
@@ -592,15 +592,20 @@ def doc_run_results(work):
     jess = current("SFTP/jess")
     if not jess.get("PasswordHash", "").startswith("$argon2id$"):
         raise AssertionError(f"SFTP/jess has no argon2id PasswordHash: keys {sorted(jess)}")
-    expect_equal(jess.get("Password"), (work / "jess.legacy-password").read_text().strip(),
-                 "jess's plain Password for the original function (rolling back)")
+    expect_equal("Password" in jess, False, "jess's plain Password, after a new password (switching forward)")
     charlie = current("SFTP/charlie")
     expect_equal(sorted(charlie), ["HomeDirectory", "Password", "Role"], "charlie's keys after the rollback")
     expect_equal(charlie["Password"], "mySup3rS3cr3tPa55w0rd", "charlie's legacy password after the rollback")
     log = DOC_RUN["log"]
-    for expected in ('\\"Role\\"', "legacy plain text", "legacy-password", "Rolled charlie back"):
+    for expected in ("legacy plain text", "legacy-password", "Rolled charlie back", "Updated jess (Password).",
+                     "Updated jess (Password, PasswordHash)."):
         if expected not in log:
             raise AssertionError(f"{expected!r} not in the output of the documented commands")
+    responses = re.findall(r'"Response": "(.*)",', log)
+    expect_equal(len(responses), 3, "test-login answers (jess, charlie, jess again)")
+    for response in responses:
+        if '\\"Role\\"' not in response:
+            raise AssertionError(f"a documented test-login was denied: {response}")
     stacks = client("cloudformation", DOC_REGION).describe_stacks()["Stacks"]
     expect_equal(sorted((s["StackName"], s["StackStatus"]) for s in stacks),
                  [("sftpidp-for-existing-server", "CREATE_COMPLETE"), ("sftpidp-idp", "CREATE_COMPLETE")],
