@@ -241,8 +241,7 @@ def execution_role_is_least_privilege(case):
     role = case.resources["IdentityProviderRole"]
     trust = client("iam").get_role(RoleName=role)["Role"]["AssumeRolePolicyDocument"]
     expect_equal(statements(trust), [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
-                                      "Action": "sts:AssumeRole",
-                                      "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}}], "trust")
+                                      "Action": "sts:AssumeRole"}], "trust")
     policies = inline_policies(role)
     has_kms = "SecretsKmsKeyArn" in case.parameters
     expected_names = {"sftpidp-identity-provider"} | ({"sftpidp-identity-provider-kms"} if has_kms else set())
@@ -319,8 +318,11 @@ def transfer_server(case):
     expect_equal(server["SecurityPolicyName"], "TransferSecurityPolicy-2024-01", "SecurityPolicyName")
     logging_role = client("iam").get_role(RoleName=case.resources["TransferLoggingRole"])["Role"]
     expect_equal(server["LoggingRole"], logging_role["Arn"], "LoggingRole")
-    trust = statements(logging_role["AssumeRolePolicyDocument"])
-    expect_equal([s["Principal"] for s in trust], [{"Service": "transfer.amazonaws.com"}], "logging role principal")
+    expect_equal(statements(logging_role["AssumeRolePolicyDocument"]), [
+        {"Effect": "Allow", "Principal": {"Service": "transfer.amazonaws.com"}, "Action": "sts:AssumeRole",
+         "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT},
+                       "ArnLike": {"aws:SourceArn": f"arn:aws:transfer:{REGION}:{ACCOUNT}:server/*"}}}],
+        "logging role trust")
     logging = [s for doc in inline_policies(logging_role["RoleName"]).values() for s in statements(doc)]
     expect_equal([(actions(s), s["Resource"]) for s in logging],
                  [(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
