@@ -15,11 +15,13 @@ fi
 
 work=$(mktemp -d -t sftpidp-deploy-test.XXXXXX)
 moto_pid=""
+test_pid=""
 cleanup() {
-  if [[ -n "$moto_pid" ]]; then kill "$moto_pid" 2>/dev/null || true; wait "$moto_pid" 2>/dev/null || true; fi
+  for pid in $test_pid $moto_pid; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   rm -rf "$work"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 # The function's zip: the real one when scripts/package-lambda.sh has built it; otherwise a stand-in holding a
 # 'bootstrap' file (moto stores the code, it never runs it).
@@ -44,5 +46,8 @@ for _ in $(seq 1 100); do
 done
 [[ -s "$work/port" ]] || { echo "test-deploy: moto did not report its port" >&2; exit 1; }
 
-REPO=$repo MOTO_URL="http://127.0.0.1:$(cat "$work/port")" SFTPIDP_BIN=$binary LAMBDA_ZIP=$zip \
-  DEPLOY_TEST_LOG_DIR=$work python3 -W ignore deploy/test/test_deploy.py
+# In the background so that an interrupt reaches the trap at once, not when the tests end.
+REPO=$repo MOTO_URL="http://127.0.0.1:$(cat "$work/port")" SFTPIDP_BIN=$binary LAMBDA_ZIP=$zip DEPLOY_TEST_WORK=$work \
+  python3 -W ignore deploy/test/test_deploy.py &
+test_pid=$!
+wait "$test_pid"

@@ -1,4 +1,4 @@
-"""Runs a moto server on 127.0.0.1 for the deploy tests, with two gaps of moto 5 filled.
+"""Runs a moto server on 127.0.0.1 for the deploy tests, with five gaps of moto 5.2 filled (written against 5.2.1).
 
 1. moto's CloudFormation does not model AWS::Transfer::Server. Here it is created through moto's own
    Transfer Family backend (the one `aws transfer create-server` uses), with CloudFormation's semantics:

@@ -8,6 +8,7 @@
    `# [build]`; every `aws` command in it exists in the AWS CLI with the options shown.
 
 Environment: MOTO_URL (http://127.0.0.1:PORT), SFTPIDP_BIN (the sftpidp binary), REPO (the repository),
+DEPLOY_TEST_WORK (where temporary files go; the script removes it, whatever happens),
 LAMBDA_ZIP (the function's zip: the real one when it was built, or a stand-in holding a `bootstrap` file:
 moto stores the code but never runs it).
 """
@@ -552,7 +553,7 @@ def doc_commands_run_against_moto():
     blocks = [b for b in doc_blocks() if block_kind(b) == "run"]
     if len(blocks) < 5:
         raise AssertionError(f"only {len(blocks)} runnable blocks in {DOC_PATH}")
-    with tempfile.TemporaryDirectory(prefix="sftpidp-deploy-doc-") as work:
+    with tempfile.TemporaryDirectory(prefix="doc-run-", dir=os.environ.get("DEPLOY_TEST_WORK")) as work:
         work = Path(work)
         (work / "deploy").symlink_to(REPO / "deploy")
         (work / ".build" / "lambda").mkdir(parents=True)
@@ -569,7 +570,6 @@ def doc_commands_run_against_moto():
         run = subprocess.run(["bash", "-c", script], cwd=work, env=environment, capture_output=True, text=True,
                              timeout=300)
         log = run.stdout + run.stderr
-        (Path(os.environ.get("DEPLOY_TEST_LOG_DIR", work)) / "deploy-doc-run.log").write_text(log)
         if run.returncode != 0:
             raise AssertionError(f"the documented commands failed (exit {run.returncode}):\n{log[-3000:]}")
         for secret in ("jess.password", "charlie.password", "jess.legacy-password", "jess.new-password"):
