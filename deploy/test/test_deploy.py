@@ -129,6 +129,37 @@ def cfn_lint_catches_a_broken_template():
         raise AssertionError(f"cfn-lint accepted an unknown runtime: {run.stdout}")
 
 
+PARAMETER_VALUES = {
+    "NamingScheme": (["SFTP/{username}", "{serverId}/{username}", "aws/transfer/{serverId}/{username}",
+                      "partners/{username}"],
+                     ["SFTP/{username}/x", "{username}{username}", "SFTP/{user}", "SFTP/{serverid}/{username}",
+                      "SFTP {username}", ""]),
+    "SecretNamePrefix": (["", "SFTP/", "aws/transfer/s-0123456789abcdef0/"], ["SFTP/*", "a b/"]),
+    "ExistingServerId": (["", "s-0123456789abcdef0"], ["s-0123", "S-0123456789ABCDEF0", "s-0123456789abcdef0 "]),
+    "SecretsKmsKeyArn": (["", KMS_KEY, "arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/abc-1"],
+                         ["alias/aws/secretsmanager", "arn:aws:kms:eu-west-1:123:key/x"]),
+    "CodeBucket": (["sftpidp-code-123456789012-eu-west-1"], ["Has_Capitals", "ab", "s3://bucket"]),
+    "VpcId": (["", "vpc-0123abcd", "vpc-0123456789abcdef0"], ["vpc-xyz", "0123abcd"]),
+    "ServerCertificateArn": (["", f"arn:aws:acm:{REGION}:{ACCOUNT}:certificate/12ab-34cd"], ["cert"]),
+    "SecurityPolicyName": (["TransferSecurityPolicy-2024-01"], ["Policy-2024"]),
+}
+
+
+def parameter_patterns():
+    # CloudFormation refuses a value that does not match AllowedPattern (moto does not check: checked here).
+    for name, (good, bad) in PARAMETER_VALUES.items():
+        parameter = TEMPLATE["Parameters"][name]
+        pattern = parameter["AllowedPattern"]
+        if "ConstraintDescription" not in parameter:
+            raise AssertionError(f"{name} has a pattern without a ConstraintDescription (the error users see)")
+        for value in good:
+            if not re.fullmatch(pattern, value):
+                raise AssertionError(f"{name} refuses {value!r}")
+        for value in bad:
+            if re.fullmatch(pattern, value):
+                raise AssertionError(f"{name} accepts {value!r}")
+
+
 # ---------------------------------------------------------------------------------------------- 2. moto stacks
 
 def upload_code():
@@ -635,6 +666,7 @@ def doc_policy_matches_the_stack(case):
 def main():
     check("cfn-lint: deploy/*.yaml has no error or warning", cfn_lint_is_clean)
     check("cfn-lint: reports a broken template", cfn_lint_catches_a_broken_template)
+    check("parameters: allowed patterns accept good values and refuse bad ones", parameter_patterns)
     reset_moto()
     upload_code()
     for case in CASES:
