@@ -36,7 +36,7 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
         let existing = (try? FileManager.default.attributesOfItem(atPath: databasePath)[.size] as? Int).map { $0 > 0 } ?? false
         let key: MasterKey
         if existing {
-            guard FileManager.default.fileExists(atPath: keyPath) else {
+            guard MasterKey.exists(path: keyPath) else {
                 throw SecretStoreError(.notFound, message: "the store \(databasePath) exists but its master key file \(keyPath) does not; restore the key from your backup or point SFTPIDP_MASTER_KEY_FILE at it")
             }
             key = try MasterKey.load(path: keyPath)
