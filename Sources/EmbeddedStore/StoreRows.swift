@@ -23,26 +23,49 @@ struct SealedVersionRow: Sendable {
 /// The SQL the store runs, one function per question; every function expects to run inside a read or write.
 enum StoreRows {
     /// The columns that make up a secret's authenticated state (see ``SecretState``) for the `secrets` row aliased
-    /// `s`, so that one statement reads a secret and its state from one snapshot. A stage row that points at a
-    /// missing version or at another secret's version reads as an empty version id.
+    /// `s`, so that one statement reads a secret and its state from one snapshot. Version ids and labels come
+    /// hex-encoded (`,` between entries, `:` between a label and its version id), so that no text in a row can pass
+    /// for a separator. A stage row that points at a missing version or at another secret's version reads as an
+    /// empty version id.
     static let stateColumns = """
         s.id, s.name, s.deleted_at, s.purge_at, s.stages_mac, s.deletion_mac,
-        (SELECT group_concat(version_id, char(31)) FROM versions WHERE secret_id = s.id) AS state_versions,
-        (SELECT group_concat(st.label || char(30) || CASE WHEN sv.secret_id = s.id THEN sv.version_id ELSE '' END, char(31))
+        (SELECT group_concat(hex(version_id), ',') FROM versions WHERE secret_id = s.id) AS state_versions,
+        (SELECT group_concat(hex(st.label) || ':' || CASE WHEN sv.secret_id = s.id THEN hex(sv.version_id) ELSE '' END, ',')
            FROM stages st LEFT JOIN versions sv ON sv.seq = st.version_seq WHERE st.secret_id = s.id) AS state_stages
         """
 
     /// The secret row read with ``stateColumns``.
     static func secretRow(_ row: Row) -> SecretRow {
-        let stages = ((row["state_stages"] as String?) ?? "").split(separator: "\u{1F}").map { entry in
-            let parts = entry.split(separator: "\u{1E}", maxSplits: 1, omittingEmptySubsequences: false)
-            let versionID = parts.count == 2 && !parts[1].isEmpty ? String(parts[1]) : nil
-            return SecretState.Stage(label: String(parts[0]), versionID: versionID)
+        let stages = entries(row["state_stages"]).map { entry in
+            let parts = entry.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+            let versionID = parts.count == 2 && !parts[1].isEmpty ? text(fromHex: parts[1]) : nil
+            return SecretState.Stage(label: text(fromHex: parts[0]), versionID: versionID)
         }
         let state = SecretState(
-            name: row["name"], versionIDs: ((row["state_versions"] as String?) ?? "").split(separator: "\u{1F}").map(String.init),
+            name: row["name"], versionIDs: entries(row["state_versions"]).map { text(fromHex: $0) },
             stages: stages, deletedAt: row["deleted_at"], purgeAt: row["purge_at"])
         return SecretRow(id: row["id"], state: state, stagesMAC: row["stages_mac"], deletionMAC: row["deletion_mac"])
+    }
+
+    private static func entries(_ list: String?) -> [Substring] {
+        (list ?? "").split(separator: ",")
+    }
+
+    /// The text whose UTF-8 bytes SQLite's `hex()` printed (invalid bytes become U+FFFD, which no sealed state holds).
+    private static func text(fromHex hex: Substring) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(hex.utf8.count / 2)
+        var high: UInt8?
+        for digit in hex.utf8 {
+            let value = digit <= 0x39 ? digit &- 0x30 : digit &- 0x37
+            if let first = high {
+                bytes.append(first << 4 | value)
+                high = nil
+            } else {
+                high = value
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The secret, unless it does not exist or its recovery window has passed; its state is not verified.
@@ -77,7 +100,7 @@ enum StoreRows {
 
     /// The live secret's version for `selector` in one statement (secret row, version and its labels together:
     /// this is the read behind every login), or `nil` when the secret has no such version.
-    /// Throws ``SecretStoreError/Kind/notFound`` / ``SecretStoreError/Kind/markedForDeletion`` as ``liveSecret(_:name:now:)``.
+    /// Throws ``SecretStoreError/Kind/notFound`` / ``SecretStoreError/Kind/markedForDeletion`` as ``liveSecret(_:name:now:authenticator:)``.
     static func liveVersion(_ db: Database, name: String, selector: VersionSelector, now: Date,
                             authenticator: SecretStateAuthenticator) throws -> SealedVersionRow? {
         let versionJoin: String
