@@ -19,7 +19,11 @@ struct ConsoleSignalTests {
     @Test("the terminal is restored and the console dies of the signal",
           arguments: [SIGQUIT, SIGABRT, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGTERM, SIGHUP, SIGINT])
     func restoredAfterSignal(_ signal: Int32) throws {
-        let sandbox = try ConsoleTmuxTests.seededSandbox()
+        let sandbox = try Sandbox()
+        for user in ["jess", "kim", "lee"] {
+            let created = try sandbox.run(["users", "create", user, "--role", "arn:aws:iam::012345678901:role/AWSTransferAccessRole"])
+            guard created.status == 0 else { throw SandboxError("setup `users create \(user)` failed: \(created)") }
+        }
         let session = try TmuxSession(sandbox: sandbox)
         defer { session.close() }
         let directory = sandbox.root.path
