@@ -48,11 +48,22 @@ import Testing
             """)
         let old = try Self.login(sandbox, user: "jess", password: Self.oldPassword)
         #expect(!old.response.contains("Role"), "the old password let jess in after the rollback: \(old.result)")
+        // A tampered secret is a store failure (status 500, the message says why), not an ordinary denial.
+        #expect(old.result.stdout.contains(#""StatusCode": 500"#), "\(old.result)")
+        #expect(old.result.stdout.contains("the stage labels of secret SFTP/jess"), "\(old.result)")
         #expect(!old.result.stdout.contains(Self.oldPassword) && !old.result.stderr.contains(Self.oldPassword))
         let check = try sandbox.run(["store", "check"])
         #expect(check.status == 1, "\(check)")
         #expect(check.stdout.contains("PROBLEM: the stage labels of secret SFTP/jess (which version is AWSCURRENT or AWSPREVIOUS"), "\(check)")
         #expect(!check.stdout.contains("SFTP/gone"), "\(check)")
+
+        // The documented repair: force deletion removes the tampered secret; the user can then be created again.
+        let removed = try sandbox.run(["users", "delete", "jess", "--force-delete-without-recovery"])
+        #expect(removed.status == 0, "\(removed)")
+        #expect(try sandbox.run(["users", "create", "jess", "--role", Self.role, "--password-stdin"], input: Self.newPassword + "\n").status == 0)
+        #expect(try Self.login(sandbox, user: "jess", password: Self.newPassword).response.contains(Self.role))
+        let repaired = try sandbox.run(["store", "check"])
+        #expect(repaired.status == 0, "\(repaired)")
     }
 
     @Test func undoneDeletionIsRefusedAndReported() throws {
