@@ -190,7 +190,10 @@ let package = Package(
         // Test support: a Lambda Runtime API server (the documented endpoints) that hands out events and collects answers.
         .target(
             name: "LambdaRuntimeTesting",
-            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/LambdaRuntimeTesting"
         ),
 

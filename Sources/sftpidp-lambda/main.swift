@@ -25,6 +25,8 @@ let handler: IdentityProviderHandler
 let settings: LambdaSettings
 do {
     settings = try LambdaSettings(environment: environment)
+    // Before anything that may log, so every line on standard output is JSON.
+    LoggingSystem.bootstrap { label in JSONLogHandler(label: label, logLevel: settings.logLevel) }
     let aws = try AWSConfiguration.resolve(profile: nil, region: settings.storeRegion, endpointURL: nil, environment: environment)
     handler = IdentityProviderHandler(configuration: .init(
         store: AWSSecretsManagerStore(configuration: aws),
@@ -41,7 +43,6 @@ do {
     fail(problem.message)
 }
 
-LoggingSystem.bootstrap { label in JSONLogHandler(label: label, logLevel: settings.logLevel) }
 let function = IdentityProviderFunction(handler: handler, logger: Logger(label: "sftpidp.lambda"))
 do {
     try await LambdaRuntime(client: client).run(function)

@@ -27,13 +27,14 @@ import Testing
     }
 
     /// `jess` written by the AWS CLI in the originals' format, `carol` by `sftpidp users create --store aws`.
-    static func populate(moto: MotoServer, sandbox: Sandbox, prefix: String, publicKey: String) throws {
+    /// `extra` is added to sftpidp's environment (e.g. `SFTPIDP_ARGON2`; the sandbox's own cost is cheap).
+    static func populate(moto: MotoServer, sandbox: Sandbox, prefix: String, publicKey: String, extra: [String: String] = [:]) throws {
         let original = ["Password": jessPassword, "Role": role, "HomeDirectory": "/bucket/home/jess", "PublicKey": publicKey]
         let secretString = String(decoding: try JSONSerialization.data(withJSONObject: original), as: UTF8.self)
         _ = try ExternalProcess.run("aws", ["secretsmanager", "create-secret", "--name", "\(prefix)jess", "--secret-string", secretString, "--output", "json"], environment: moto.cliEnvironment())
         let created = try sandbox.run(
             ["users", "create", "carol", "--role", role, "--home", "/bucket/carol", "--password-stdin", "--store", "aws", "--naming-scheme", "\(prefix){username}"],
-            input: carolPassword, environment: awsEnvironment(moto))
+            input: carolPassword, environment: awsEnvironment(moto).merging(extra) { $1 })
         guard created.status == 0 else { throw SandboxError("sftpidp users create failed: \(created)") }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 
 /// A Lambda Runtime API (version 2018-06-01) on a free loopback port, for tests: ``invoke(_:timeout:)`` queues an
 /// event that `GET /2018-06-01/runtime/invocation/next` hands out (with the request id, deadline, trace id and
@@ -90,13 +91,17 @@ public final class LambdaRuntimeServer: Sendable {
         }
 
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        // Stopping cancels the server, which Hummingbird logs as errors: only critical ones are worth showing.
+        var logger = Logger(label: "LambdaRuntimeServer")
+        logger.logLevel = .critical
         let app = Application(
             router: router,
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in
                 portContinuation.yield(channel.localAddress?.port ?? 0)
                 portContinuation.finish()
-            }
+            },
+            logger: logger
         )
         let task = Task { try await app.runService(gracefulShutdownSignals: []) }
         var port: Int?
