@@ -1,3 +1,4 @@
+import AWSCore
 import AsyncHTTPClient
 import Foundation
 import SecretStore

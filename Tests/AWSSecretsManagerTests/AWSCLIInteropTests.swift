@@ -2,6 +2,7 @@ import PeerTesting
 import Foundation
 import SecretStore
 import Testing
+@testable import AWSCore
 @testable import AWSSecretsManager
 
 /// The real AWS CLI and our store on the same moto server: what one writes, the other reads.

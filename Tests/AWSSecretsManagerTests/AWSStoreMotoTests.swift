@@ -2,6 +2,7 @@ import PeerTesting
 import Foundation
 import SecretStore
 import Testing
+@testable import AWSCore
 @testable import AWSSecretsManager
 
 /// The store against a real moto server with signature checking on.
@@ -169,7 +170,8 @@ import Testing
         #expect(wrong.callCount == 1)
 
         var unknownKey = try moto.configuration()
-        unknownKey.credentials = AWSCredentials(accessKeyID: "AKIAUNKNOWNKEY000000", secretAccessKey: "whatever")
+        unknownKey.credentialProvider = StaticCredentialProvider(
+            AWSCredentials(accessKeyID: "AKIAUNKNOWNKEY000000", secretAccessKey: "whatever"), source: "explicit")
         let unknown = await #expect(throws: SecretStoreError.self) {
             try await AWSSecretsManagerStore(configuration: unknownKey).getSecret(name: "SFTP/x", version: .current)
         }

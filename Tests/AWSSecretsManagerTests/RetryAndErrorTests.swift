@@ -2,6 +2,7 @@ import PeerTesting
 import Foundation
 import SecretStore
 import Testing
+@testable import AWSCore
 @testable import AWSSecretsManager
 
 /// Retries, timeouts, error parsing and fallbacks, against a scripted local HTTP server.
@@ -121,25 +122,25 @@ import Testing
     }
 
     @Test func errorParsing() {
-        let fromBody = SecretsManagerClient.parseError(operation: "X", status: 400, errorTypeHeader: nil,
+        let fromBody = AWSRequestSender.parseError(operation: "X", status: 400, errorTypeHeader: nil,
                                                        body: Data(#"{"__type":"InvalidRequestException","message":"You can't perform this operation on the secret because it was marked for deletion."}"#.utf8))
         #expect(fromBody.type == "InvalidRequestException")
         #expect(fromBody.kind == .markedForDeletion)
-        let html = SecretsManagerClient.parseError(operation: "X", status: 500, errorTypeHeader: nil, body: Data("<html/>".utf8))
+        let html = AWSRequestSender.parseError(operation: "X", status: 500, errorTypeHeader: nil, body: Data("<html/>".utf8))
         #expect(html.type == "HTTP 500")
         #expect(html.isRetryable)
         #expect(html.kind == .unavailable)
-        let denied = SecretsManagerClient.parseError(operation: "X", status: 403, errorTypeHeader: nil, body: Data("<Error/>".utf8))
+        let denied = AWSRequestSender.parseError(operation: "X", status: 403, errorTypeHeader: nil, body: Data("<Error/>".utf8))
         #expect(denied.kind == .accessDenied)
-        let xml = SecretsManagerClient.parseError(operation: "X", status: 403, errorTypeHeader: nil, body: Data(
+        let xml = AWSRequestSender.parseError(operation: "X", status: 403, errorTypeHeader: nil, body: Data(
             "<?xml version=\"1.0\"?><ErrorResponse><Errors><Error><Code>SignatureDoesNotMatch</Code><Message>Check your &quot;key&quot; &amp; method</Message></Error></Errors></ErrorResponse>".utf8))
         #expect(xml.type == "SignatureDoesNotMatch")
         #expect(xml.message == "Check your \"key\" & method")
         #expect(xml.kind == .accessDenied)
-        let signature = SecretsManagerClient.parseError(operation: "X", status: 400, errorTypeHeader: "InvalidSignatureException", body: Data())
+        let signature = AWSRequestSender.parseError(operation: "X", status: 400, errorTypeHeader: "InvalidSignatureException", body: Data())
         #expect(signature.kind == .accessDenied)
         #expect(!signature.isRetryable)
-        let invalid = SecretsManagerClient.parseError(operation: "X", status: 400, errorTypeHeader: nil, body: Data(#"{"__type":"InvalidParameterException","message":"bad name"}"#.utf8))
+        let invalid = AWSRequestSender.parseError(operation: "X", status: 400, errorTypeHeader: nil, body: Data(#"{"__type":"InvalidParameterException","message":"bad name"}"#.utf8))
         #expect(invalid.kind == .invalidRequest)
     }
 }
