@@ -45,16 +45,16 @@ public final class RefreshingCredentialProvider: AWSCredentialProvider, @uncheck
         let instant = now()
         let (ready, pending): (AWSCredentials?, Task<AWSCredentials, any Error>?) = lock.withLock {
             guard let cached else { return (nil, startRefreshLocked()) }
-            guard let expiration = cached.expiration, instant < expiration.addingTimeInterval(-advisoryRefresh) else {
-                if let expiration = cached.expiration, instant < expiration.addingTimeInterval(-mandatoryRefresh) {
-                    if refreshing == nil, lastFailure.map({ instant.timeIntervalSince($0) >= retryAfterFailure }) ?? true {
-                        _ = startRefreshLocked()
-                    }
-                    return (cached, nil)
-                }
-                return (nil, startRefreshLocked())
+            guard let expiration = cached.expiration, instant >= expiration.addingTimeInterval(-advisoryRefresh) else {
+                return (cached, nil)
             }
-            return (cached, nil)
+            guard instant >= expiration.addingTimeInterval(-mandatoryRefresh) else {
+                if refreshing == nil, lastFailure.map({ instant.timeIntervalSince($0) >= retryAfterFailure }) ?? true {
+                    _ = startRefreshLocked()
+                }
+                return (cached, nil)
+            }
+            return (nil, startRefreshLocked())
         }
         if let ready { return ready }
         guard let pending else { throw AWSCredentialError(source: source, message: "no refresh was started") }

@@ -67,7 +67,8 @@ import Testing
         let describe = ScriptedHTTPServer.Answer(status: 200, body: #"{"Name":"SFTP/jess","VersionIdsToStages":{"v1":["AWSCURRENT"]}}"#)
         let unavailable = ScriptedHTTPServer.Answer(status: 503, body: #"{"__type":"ServiceUnavailable","message":"try later"}"#)
         let put = ScriptedHTTPServer.Answer(status: 200, body: #"{"Name":"SFTP/jess","VersionId":"v2","VersionStages":["AWSCURRENT"]}"#)
-        let server = try await ScriptedHTTPServer(answers: [describe, unavailable, put])
+        let described = ScriptedHTTPServer.Answer(status: 200, body: #"{"Name":"SFTP/jess","VersionIdsToStages":{"v2":["AWSCURRENT"],"v1":["AWSPREVIOUS"]}}"#)
+        let server = try await ScriptedHTTPServer(answers: [describe, unavailable, put, described])
         defer { server.stop() }
         let store = try store(server)
         let version = try await store.putSecret(name: "SFTP/jess", value: "{}", replacing: "v1", context: testContext)
@@ -76,7 +77,7 @@ import Testing
         #expect(puts.count == 2)
         #expect(puts.first?.token != nil)
         #expect(puts.first?.token == puts.last?.token)
-        #expect(store.callCounts == ["DescribeSecret": 1, "PutSecretValue": 2])
+        #expect(store.callCounts == ["DescribeSecret": 2, "PutSecretValue": 2])
     }
 
     @Test func everyAttemptHasATimeout() async throws {
