@@ -32,8 +32,9 @@ public final class AWSSecretsManagerStore: SecretStore, @unchecked Sendable {
         snapshots = ListingSnapshots(lifetime: seconds)
     }
 
+    /// Region, endpoint and the kind of credential source (`env`, `assume-role`, `imds`...); never a secret.
     public var displayName: String {
-        "AWS Secrets Manager \(configuration.region) (\(configuration.endpoint.absoluteString))"
+        "AWS Secrets Manager \(configuration.region) (\(configuration.endpoint.absoluteString)) with \(configuration.credentialSource) credentials"
     }
 
     /// HTTP requests sent so far, per operation name (retries included).

@@ -171,6 +171,19 @@ import Testing
         }
     }
 
+    @Test func descriptionNamesTheCredentialSource() throws {
+        let home = try Home(config: Self.configFile + "\n[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = dev\nregion = us-east-2\n",
+                            credentials: Self.credentialsFile)
+        let role = try AWSConfiguration.resolve(profile: "admin", region: nil, endpointURL: nil, environment: home.environment)
+        #expect(role.credentialSource == "assume-role")
+        #expect(role.description == "AWS Secrets Manager us-east-2 at https://secretsmanager.us-east-2.amazonaws.com "
+                + "as assume-role arn:aws:iam::123456789012:role/admin via shared-credentials-file, profile admin")
+        let keys = try AWSConfiguration.resolve(profile: "dev", region: nil, endpointURL: nil, environment: home.environment)
+        #expect(keys.description == "AWS Secrets Manager eu-central-1 at http://localhost:5000 as AKIADEV (shared-credentials-file), profile dev")
+        #expect(AWSSecretsManagerStore(configuration: role).displayName
+                == "AWS Secrets Manager us-east-2 (https://secretsmanager.us-east-2.amazonaws.com) with assume-role credentials")
+    }
+
     @Test func iniParsing() throws {
         let file = try INIFile(parsing: "[a]\r\nk = v = w\r\n\n[b]\nnested =\n  x = 1\n\ty=2\nafter = 3\n[a]\nm=n\n", path: "f")
         #expect(file.section("a")?["k"] == .text("v = w"))

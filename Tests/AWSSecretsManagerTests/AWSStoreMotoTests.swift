@@ -178,6 +178,25 @@ import Testing
         #expect(unknown?.kind == .accessDenied)
     }
 
+    /// The whole path: a profile's `credential_process` (a real script) supplies the key that moto checks.
+    @Test func credentialProcessSignsStoreCalls() async throws {
+        let home = try AWSConfigurationTests.Home(config: "[profile tool]\nregion = us-east-1\ncredential_process = sh -c 'cat \"$0\"' KEYFILE\n")
+        let keyFile = home.url.appendingPathComponent("keys.json")
+        try #"{"Version": 1, "AccessKeyId": "\#(moto.accessKeyID)", "SecretAccessKey": "\#(moto.secretAccessKey)"}"#
+            .write(to: keyFile, atomically: true, encoding: .utf8)
+        let configPath = home.url.appendingPathComponent(".aws/config")
+        let config = try String(contentsOf: configPath, encoding: .utf8).replacingOccurrences(of: "KEYFILE", with: keyFile.path)
+        try config.write(to: configPath, atomically: true, encoding: .utf8)
+        let configuration = try AWSConfiguration.resolve(profile: "tool", region: nil, endpointURL: moto.endpoint, environment: home.environment)
+        #expect(configuration.credentialSource == "process")
+        let store = AWSSecretsManagerStore(configuration: configuration)
+        #expect(store.displayName == "AWS Secrets Manager us-east-1 (\(moto.endpoint)) with process credentials")
+        let name = uniquePrefix("process") + "jess"
+        _ = try await store.createSecret(name: name, value: "{}", context: testContext)
+        #expect(try await store.getSecret(name: name, version: .current).string == "{}")
+        #expect(!"\(configuration)".contains(moto.secretAccessKey))
+    }
+
     @Test func listingShowsOwnWritesThroughTheOverlay() async throws {
         let prefix = uniquePrefix("overlay")
         _ = try await store.createSecret(name: prefix + "a", value: "{}", context: testContext)
