@@ -122,6 +122,21 @@ import Testing
         #expect(error?.message.contains("test-secret") == false)
     }
 
+    @Test func credentialFailureIsAccessDeniedNamingTheSource() async throws {
+        let home = try AWSConfigurationTests.Home(config: "[profile broken]\ncredential_process = echo leaked-secret; exit 4\n")
+        let port = try freeLoopbackPort()
+        let configuration = try AWSConfiguration.resolve(profile: "broken", region: "us-east-1", endpointURL: "http://127.0.0.1:\(port)",
+                                                         environment: home.environment)
+        let store = AWSSecretsManagerStore(configuration: configuration)
+        let error = await #expect(throws: SecretStoreError.self) {
+            try await store.getSecret(name: "SFTP/jess", version: .current)
+        }
+        #expect(error?.kind == .accessDenied)
+        #expect(error?.message == "Secrets Manager GetSecretValue for SFTP/jess failed: CredentialsError: Could not get AWS credentials "
+                + "from process: the credential_process of profile broken exited with status 4")
+        #expect(store.callCount == 0)
+    }
+
     @Test func errorParsing() {
         let fromBody = AWSRequestSender.parseError(operation: "X", status: 400, errorTypeHeader: nil,
                                                        body: Data(#"{"__type":"InvalidRequestException","message":"You can't perform this operation on the secret because it was marked for deletion."}"#.utf8))
