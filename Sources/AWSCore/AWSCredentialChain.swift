@@ -59,8 +59,17 @@ public struct AWSCredentialChain: Sendable {
             return Resolved(provider: refreshing("ecs", detail: container.url, container.fetch), profile: nil)
         }
         if !InstanceMetadataFetcher.isDisabled(environment: env) {
+            // The last resort: off EC2 its failure means that nothing is configured anywhere.
             let imds = try InstanceMetadataFetcher(environment: env, httpClient: httpClient)
-            return Resolved(provider: refreshing("imds", detail: imds.endpoint, imds.fetch), profile: nil)
+            let provider = refreshing("imds", detail: imds.endpoint) { () async throws(AWSCredentialError) -> AWSCredentials in
+                do throws(AWSCredentialError) {
+                    return try await imds.fetch()
+                } catch {
+                    throw AWSCredentialError(source: "imds", message: "Unable to locate credentials: none are configured "
+                        + "(environment, web identity, profile, container) and instance metadata failed: \(error.message)")
+                }
+            }
+            return Resolved(provider: provider, profile: nil)
         }
         throw .noCredentials
     }

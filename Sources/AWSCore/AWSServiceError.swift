@@ -60,8 +60,7 @@ public struct AWSServiceError: Error, Sendable, Hashable, CustomStringConvertibl
 
     /// True for refused credentials or signatures and denied permissions.
     public var isAccessError: Bool {
-        if Self.accessTypes.contains(type) { return true }
-        return type.hasPrefix("HTTP ") && (httpStatus == 401 || httpStatus == 403)
+        Self.accessTypes.contains(type) || httpStatus == 401 || httpStatus == 403
     }
 
     /// The offset to add to `localNow` to sign with the server's time, when this is a signature-time error and the

@@ -43,6 +43,10 @@ import Testing
         role_arn = arn:aws:iam::123456789012:role/imds
         credential_source = Ec2InstanceMetadata
 
+        [profile ecssource]
+        role_arn = arn:aws:iam::123456789012:role/ecs
+        credential_source = EcsContainer
+
         [profile badsource]
         role_arn = arn:aws:iam::123456789012:role/x
         credential_source = Magic
@@ -112,6 +116,13 @@ import Testing
         #expect(try resolveChain(env, profile: "imdssource").provider.description.hasSuffix("via imds"))
         let envKeys = env.merging(["AWS_ACCESS_KEY_ID": "AKIAENV", "AWS_SECRET_ACCESS_KEY": "env-secret"]) { $1 }
         #expect(try resolveChain(envKeys, profile: "envsource", explicit: true).provider.description.hasSuffix("via env"))
+        #expect(try resolveChain(env.merging(["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/c"]) { $1 }, profile: "ecssource")
+            .provider.description == "assume-role arn:aws:iam::123456789012:role/ecs via ecs")
+        #expect(throws: AWSConfigurationError.invalidSetting(
+            name: "credential_source", source: "profile ecssource",
+            rule: "EcsContainer needs AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
+            try resolveChain(env, profile: "ecssource")
+        }
         #expect(try resolveChain(env, profile: "webid").provider.source == "web-identity")
         #expect(try resolveChain(env, profile: "proc").provider.description == "process of profile proc")
     }

@@ -169,6 +169,11 @@ import Testing
         let error = await #expect(throws: AWSCredentialError.self) { try await fetcher.fetch() }
         #expect(error?.source == "imds")
         #expect(error?.message.contains("127.0.0.1:\(port)/latest/api/token") == true)
+        // As the chain's last resort, the message says that nothing else was configured.
+        let lastResort = try resolveChain(["HOME": "/nonexistent", "AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:\(port)"]).provider
+        let unlocated = await #expect(throws: AWSCredentialError.self) { try await lastResort.credentials() }
+        #expect(unlocated?.message.hasPrefix("Unable to locate credentials: none are configured (environment, web identity, profile, "
+                                            + "container) and instance metadata failed: ") == true)
         #expect(throws: AWSConfigurationError.self) {
             try InstanceMetadataFetcher(environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": "169.254.169.254"])
         }
