@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "SecretStore", targets: ["SecretStore"]),
         .library(name: "UserManagement", targets: ["UserManagement"]),
         .library(name: "EmbeddedStore", targets: ["EmbeddedStore"]),
+        .library(name: "AWSCore", targets: ["AWSCore"]),
         .library(name: "AWSSecretsManager", targets: ["AWSSecretsManager"]),
         .library(name: "IdentityProvider", targets: ["IdentityProvider"]),
         .library(name: "IdPServer", targets: ["IdPServer"]),
@@ -78,16 +79,25 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // AWS Secrets Manager over awsJson1_1 with our own SigV4 signer.
+        // Shared by every AWS client: SigV4, the credential chain (env, web identity, profiles, process, ECS, IMDS),
+        // shared config files, STS, HTTP with retries, clock-skew correction and error mapping.
         .target(
-            name: "AWSSecretsManager",
+            name: "AWSCore",
             dependencies: [
-                "SecretStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // AWS Secrets Manager over awsJson1_1, on AWSCore.
+        .target(
+            name: "AWSSecretsManager",
+            dependencies: [
+                "AWSCore",
+                "SecretStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strictSettings
         ),
@@ -202,6 +212,7 @@ let package = Package(
         .testTarget(name: "UserManagementTests", dependencies: ["UserManagement", "SecretStoreTesting"]),
         .testTarget(name: "EmbeddedStoreTests", dependencies: ["EmbeddedStore", "SecretStore", "SecretStoreTesting"]),
         .testTarget(name: "AWSSecretsManagerTests", dependencies: ["AWSSecretsManager", "SecretStore", "SecretStoreTesting", "PeerTesting"]),
+        .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "PeerTesting"]),
         .testTarget(
             name: "IdentityProviderTests",
             dependencies: ["IdentityProvider", "IdentityModel", "SecretStore", "SecretStoreTesting"]

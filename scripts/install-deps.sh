@@ -3,7 +3,7 @@
 # and (with --test) the real peers its tests run against. Installs only what is missing.
 set -euo pipefail
 
-runtime_debs=(libncursesw5-dev libargon2-dev libcrypt-dev libsqlite3-dev)
+runtime_debs=(libncursesw5-dev libargon2-dev libcrypt-dev libsqlite3-dev libxml2-dev)
 test_debs=(openssh-client tmux sqlite3 curl wrk hyperfine ncurses-term)
 test_debs+=(debootstrap zip unzip binutils)  # the Lambda package: build, check, prove in an older Debian
 test_pips=("moto[server]" argon2-cffi bcrypt awscli boto3 cfn-lint)

@@ -1,3 +1,4 @@
+import AWSCore
 import AsyncHTTPClient
 import Foundation
 import SecretStore
@@ -19,6 +20,7 @@ public final class AWSSecretsManagerStore: SecretStore, @unchecked Sendable {
     private var overlay: ListingOverlay
     private var snapshots: ListingSnapshots
     private var batchUnsupported = false
+    private var versionCheckHook: (@Sendable (String) async -> Void)?
 
     public init(configuration: AWSConfiguration, options: AWSClientOptions = AWSClientOptions(), httpClient: HTTPClient = .shared) {
         self.configuration = configuration
@@ -30,8 +32,9 @@ public final class AWSSecretsManagerStore: SecretStore, @unchecked Sendable {
         snapshots = ListingSnapshots(lifetime: seconds)
     }
 
+    /// Region, endpoint and the kind of credential source (`env`, `assume-role`, `imds`...); never a secret.
     public var displayName: String {
-        "AWS Secrets Manager \(configuration.region) (\(configuration.endpoint.absoluteString))"
+        "AWS Secrets Manager \(configuration.region) (\(configuration.endpoint.absoluteString)) with \(configuration.credentialSource) credentials"
     }
 
     /// HTTP requests sent so far, per operation name (retries included).
@@ -221,18 +224,38 @@ public final class AWSSecretsManagerStore: SecretStore, @unchecked Sendable {
 
     /// Checks that `versionID` is still current (DescribeSecret), then writes with a fresh ClientRequestToken that every
     /// retry of this write reuses, so a retry never makes a second version.
+    ///
+    /// Secrets Manager has no conditional write, so another writer may slip in between the check and the write.
+    /// Afterwards DescribeSecret tells: when our version is current, the one it replaced (now `AWSPREVIOUS`) must be
+    /// `versionID`. If it is not, the write is reported as a conflict naming both versions; both stay in the history.
     public func putSecret(name: String, value: String, replacing versionID: String, context: WriteContext) async throws -> SecretVersionInfo {
         try SecretStoreRules.validateValue(value, secretName: name)
         let current = try await describeWritable(name).currentVersionID ?? ""
         guard current == versionID else {
             throw Self.conflict(name: name, expected: versionID, actual: current)
         }
+        if let hook = afterVersionCheck { await hook(name) }
         let token = UUID().uuidString.lowercased()
         let input = PutSecretValueInput(SecretId: name, SecretString: value, ClientRequestToken: token)
         let output = try await call("PutSecretValue", input, as: VersionOutput.self, secretName: name)
         lock.withLock { overlay.record(name, .present(changedAt: Date())) }
-        return SecretVersionInfo(name: name, versionID: output.VersionId ?? token,
-                                 stages: output.VersionStages ?? [SecretVersionInfo.currentStage], createdAt: Date())
+        let written = output.VersionId ?? token
+        let after = try await describe(name)
+        let stages = after.VersionIdsToStages?[written] ?? output.VersionStages ?? [SecretVersionInfo.currentStage]
+        if stages.contains(SecretVersionInfo.currentStage), let replaced = after.previousVersionID, replaced != versionID {
+            throw SecretStoreError(
+                .conflict(expectedVersionID: versionID, actualVersionID: replaced), secretName: name,
+                message: "\(name) was changed by someone else while this write was under way: version \(replaced) was written "
+                    + "after \(versionID), and this write (version \(written)) replaced it. Both are kept: \(replaced) is now "
+                    + "AWSPREVIOUS, \(written) is AWSCURRENT; check them and restore the right one")
+        }
+        return SecretVersionInfo(name: name, versionID: written, stages: stages, createdAt: Date())
+    }
+
+    /// Test seam: runs between a put's version check and its write, to interleave a second writer deterministically.
+    var afterVersionCheck: (@Sendable (String) async -> Void)? {
+        get { lock.withLock { versionCheckHook } }
+        set { lock.withLock { versionCheckHook = newValue } }
     }
 
     /// Moves `AWSCURRENT` to `versionID` (UpdateSecretVersionStage); the service moves `AWSPREVIOUS` to the old current.

@@ -82,6 +82,11 @@ struct DescribeSecretOutput: Decodable, Sendable {
     var currentVersionID: String? {
         VersionIdsToStages?.first { $0.value.contains("AWSCURRENT") }?.key
     }
+
+    /// The id of the version labelled `AWSPREVIOUS`.
+    var previousVersionID: String? {
+        VersionIdsToStages?.first { $0.value.contains("AWSPREVIOUS") }?.key
+    }
 }
 
 struct ListSecretVersionIdsInput: Encodable, Sendable {

@@ -2,6 +2,7 @@ import PeerTesting
 import Foundation
 import SecretStore
 import Testing
+@testable import AWSCore
 @testable import AWSSecretsManager
 
 /// The real AWS CLI and our store on the same moto server: what one writes, the other reads.
@@ -17,6 +18,35 @@ import Testing
     @discardableResult
     func aws(_ arguments: [String]) throws -> String {
         try ExternalProcess.run("aws", arguments + ["--output", "json"], environment: moto.cliEnvironment())
+    }
+
+    /// The AWS CLI writes between our version check and our write: the lost race is reported, both versions kept.
+    @Test func writeRacingTheCLIIsAConflictNamingBothVersions() async throws {
+        let name = "SFTP/" + uniquePrefix("race").replacingOccurrences(of: "/", with: "-") + "jess"
+        let first = try await store.createSecret(name: name, value: #"{"Role":"ours-before"}"#, context: testContext)
+        let racer = try moto.store()
+        racer.afterVersionCheck = { [moto] secretName in
+            _ = try? ExternalProcess.run("aws", ["secretsmanager", "put-secret-value", "--secret-id", secretName,
+                                                 "--secret-string", #"{"Role":"theirs"}"#, "--output", "json"],
+                                         environment: moto.cliEnvironment())
+        }
+        let error = await #expect(throws: SecretStoreError.self) {
+            try await racer.putSecret(name: name, value: #"{"Role":"ours-after"}"#, replacing: first.versionID, context: testContext)
+        }
+        let previous = try await store.getSecret(name: name, version: .previous)
+        #expect(previous.string == #"{"Role":"theirs"}"#)
+        #expect(error?.kind == .conflict(expectedVersionID: first.versionID, actualVersionID: previous.versionID))
+        #expect(error?.message.contains(first.versionID) == true)
+        #expect(error?.message.contains(previous.versionID) == true)
+        #expect(try await store.getSecret(name: name, version: .current).string == #"{"Role":"ours-after"}"#)
+        let versions = try await store.listVersions(name: name)
+        #expect(versions.count == 3)
+
+        // Without a racer the same store writes cleanly.
+        racer.afterVersionCheck = nil
+        let current = try await store.getSecret(name: name, version: .current)
+        let clean = try await racer.putSecret(name: name, value: #"{"Role":"settled"}"#, replacing: current.versionID, context: testContext)
+        #expect(clean.isCurrent)
     }
 
     @Test func secretCreatedByTheCLIListsAndReadsByteIdentical() async throws {

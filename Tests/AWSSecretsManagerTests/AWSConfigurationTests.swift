@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import AWSCore
 @testable import AWSSecretsManager
 
 /// Settings resolution as the AWS CLI does it, with config files in a fresh temporary directory.
@@ -15,7 +16,8 @@ import Testing
             if let credentials { try credentials.write(to: aws.appendingPathComponent("credentials"), atomically: true, encoding: .utf8) }
         }
         deinit { try? FileManager.default.removeItem(at: url) }
-        var environment: [String: String] { ["HOME": url.path] }
+        /// Instance metadata is off, so that no test ever reaches for 169.254.169.254.
+        var environment: [String: String] { ["HOME": url.path, "AWS_EC2_METADATA_DISABLED": "true"] }
     }
 
     static let credentialsFile = """
@@ -53,32 +55,32 @@ import Testing
           endpoint_url = http://localhost:9000
         """
 
-    @Test func environmentCredentialsComeFirst() throws {
+    @Test func environmentCredentialsComeFirst() async throws {
         let home = try Home(config: Self.configFile, credentials: Self.credentialsFile)
         let env = home.environment.merging(["AWS_ACCESS_KEY_ID": "AKIAENV", "AWS_SECRET_ACCESS_KEY": "env-secret",
                                             "AWS_SESSION_TOKEN": "env-token"]) { $1 }
         let configuration = try AWSConfiguration.resolve(profile: nil, region: nil, endpointURL: nil, environment: env)
-        #expect(configuration.credentials == AWSCredentials(accessKeyID: "AKIAENV", secretAccessKey: "env-secret", sessionToken: "env-token"))
+        #expect(try await configuration.credentialProvider.credentials() == AWSCredentials(accessKeyID: "AKIAENV", secretAccessKey: "env-secret", sessionToken: "env-token"))
         #expect(configuration.credentialSource == "env")
         #expect(configuration.region == "eu-west-1")
         #expect(configuration.endpoint.absoluteString == "https://secretsmanager.eu-west-1.amazonaws.com")
     }
 
-    @Test func explicitProfileSkipsEnvironmentCredentials() throws {
+    @Test func explicitProfileSkipsEnvironmentCredentials() async throws {
         let home = try Home(config: Self.configFile, credentials: Self.credentialsFile)
         let env = home.environment.merging(["AWS_ACCESS_KEY_ID": "AKIAENV", "AWS_SECRET_ACCESS_KEY": "env-secret"]) { $1 }
         let configuration = try AWSConfiguration.resolve(profile: "dev", region: nil, endpointURL: nil, environment: env)
-        #expect(configuration.credentials == AWSCredentials(accessKeyID: "AKIADEV", secretAccessKey: "dev-secret", sessionToken: "dev-token"))
+        #expect(try await configuration.credentialProvider.credentials() == AWSCredentials(accessKeyID: "AKIADEV", secretAccessKey: "dev-secret", sessionToken: "dev-token"))
         #expect(configuration.region == "eu-central-1")
         #expect(configuration.endpoint.absoluteString == "http://localhost:5000")
         #expect(configuration.profile == "dev")
     }
 
-    @Test func awsProfileVariableAndConfigFileCredentials() throws {
+    @Test func awsProfileVariableAndConfigFileCredentials() async throws {
         let home = try Home(config: Self.configFile, credentials: Self.credentialsFile)
         let env = home.environment.merging(["AWS_PROFILE": "cfgonly"]) { $1 }
         let configuration = try AWSConfiguration.resolve(profile: nil, region: nil, endpointURL: nil, environment: env)
-        #expect(configuration.credentials.accessKeyID == "AKIACFG")
+        #expect(try await configuration.credentialProvider.credentials().accessKeyID == "AKIACFG")
         #expect(configuration.credentialSource == "config-file")
         #expect(configuration.region == "us-west-2")
         #expect(configuration.endpoint.absoluteString == "http://127.0.0.1:4566")
@@ -113,7 +115,7 @@ import Testing
         }
     }
 
-    @Test func fileLocationsFromEnvironment() throws {
+    @Test func fileLocationsFromEnvironment() async throws {
         let home = try Home()
         let config = home.url.appendingPathComponent("elsewhere-config")
         let credentials = home.url.appendingPathComponent("elsewhere-credentials")
@@ -121,7 +123,7 @@ import Testing
         try "[x]\naws_access_key_id = AKIAX\naws_secret_access_key = x-secret\n".write(to: credentials, atomically: true, encoding: .utf8)
         let env = home.environment.merging(["AWS_CONFIG_FILE": config.path, "AWS_SHARED_CREDENTIALS_FILE": credentials.path]) { $1 }
         let configuration = try AWSConfiguration.resolve(profile: "x", region: nil, endpointURL: nil, environment: env)
-        #expect(configuration.credentials.accessKeyID == "AKIAX")
+        #expect(try await configuration.credentialProvider.credentials().accessKeyID == "AKIAX")
         #expect(configuration.region == "eu-north-1")
     }
 
@@ -130,6 +132,10 @@ import Testing
         #expect(throws: AWSConfigurationError.noCredentials) {
             try AWSConfiguration.resolve(profile: nil, region: nil, endpointURL: nil, environment: home.environment)
         }
+        var withMetadata = home.environment
+        withMetadata["AWS_EC2_METADATA_DISABLED"] = nil
+        let lastResort = try AWSConfiguration.resolve(profile: nil, region: nil, endpointURL: nil, environment: withMetadata)
+        #expect(lastResort.credentialSource == "imds")
         #expect(AWSConfigurationError.noCredentials.description == "Unable to locate credentials. You can configure credentials by running \"aws configure\".")
         let partialEnv = home.environment.merging(["AWS_ACCESS_KEY_ID": "AKIAENV"]) { $1 }
         #expect(throws: AWSConfigurationError.partialCredentials(source: "env", missing: "AWS_SECRET_ACCESS_KEY")) {
@@ -163,6 +169,19 @@ import Testing
             #expect(!text.contains("dev-secret"))
             #expect(!text.contains("dev-token"))
         }
+    }
+
+    @Test func descriptionNamesTheCredentialSource() throws {
+        let home = try Home(config: Self.configFile + "\n[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = dev\nregion = us-east-2\n",
+                            credentials: Self.credentialsFile)
+        let role = try AWSConfiguration.resolve(profile: "admin", region: nil, endpointURL: nil, environment: home.environment)
+        #expect(role.credentialSource == "assume-role")
+        #expect(role.description == "AWS Secrets Manager us-east-2 at https://secretsmanager.us-east-2.amazonaws.com "
+                + "as assume-role arn:aws:iam::123456789012:role/admin via shared-credentials-file, profile admin")
+        let keys = try AWSConfiguration.resolve(profile: "dev", region: nil, endpointURL: nil, environment: home.environment)
+        #expect(keys.description == "AWS Secrets Manager eu-central-1 at http://localhost:5000 as AKIADEV (shared-credentials-file), profile dev")
+        #expect(AWSSecretsManagerStore(configuration: role).displayName
+                == "AWS Secrets Manager us-east-2 (https://secretsmanager.us-east-2.amazonaws.com) with assume-role credentials")
     }
 
     @Test func iniParsing() throws {

@@ -2,6 +2,7 @@ import PeerTesting
 import SecretStore
 import SecretStoreTesting
 import Testing
+@testable import AWSCore
 @testable import AWSSecretsManager
 
 /// The shared SecretStore conformance checks, run against moto with signature checking on.

@@ -2,6 +2,7 @@ import PeerTesting
 import Foundation
 import SecretStore
 import Testing
+@testable import AWSCore
 @testable import AWSSecretsManager
 
 /// The store against a real moto server with signature checking on.
@@ -169,11 +170,31 @@ import Testing
         #expect(wrong.callCount == 1)
 
         var unknownKey = try moto.configuration()
-        unknownKey.credentials = AWSCredentials(accessKeyID: "AKIAUNKNOWNKEY000000", secretAccessKey: "whatever")
+        unknownKey.credentialProvider = StaticCredentialProvider(
+            AWSCredentials(accessKeyID: "AKIAUNKNOWNKEY000000", secretAccessKey: "whatever"), source: "explicit")
         let unknown = await #expect(throws: SecretStoreError.self) {
             try await AWSSecretsManagerStore(configuration: unknownKey).getSecret(name: "SFTP/x", version: .current)
         }
         #expect(unknown?.kind == .accessDenied)
+    }
+
+    /// The whole path: a profile's `credential_process` (a real script) supplies the key that moto checks.
+    @Test func credentialProcessSignsStoreCalls() async throws {
+        let home = try AWSConfigurationTests.Home(config: "[profile tool]\nregion = us-east-1\ncredential_process = sh -c 'cat \"$0\"' KEYFILE\n")
+        let keyFile = home.url.appendingPathComponent("keys.json")
+        try #"{"Version": 1, "AccessKeyId": "\#(moto.accessKeyID)", "SecretAccessKey": "\#(moto.secretAccessKey)"}"#
+            .write(to: keyFile, atomically: true, encoding: .utf8)
+        let configPath = home.url.appendingPathComponent(".aws/config")
+        let config = try String(contentsOf: configPath, encoding: .utf8).replacingOccurrences(of: "KEYFILE", with: keyFile.path)
+        try config.write(to: configPath, atomically: true, encoding: .utf8)
+        let configuration = try AWSConfiguration.resolve(profile: "tool", region: nil, endpointURL: moto.endpoint, environment: home.environment)
+        #expect(configuration.credentialSource == "process")
+        let store = AWSSecretsManagerStore(configuration: configuration)
+        #expect(store.displayName == "AWS Secrets Manager us-east-1 (\(moto.endpoint)) with process credentials")
+        let name = uniquePrefix("process") + "jess"
+        _ = try await store.createSecret(name: name, value: "{}", context: testContext)
+        #expect(try await store.getSecret(name: name, version: .current).string == "{}")
+        #expect(!"\(configuration)".contains(moto.secretAccessKey))
     }
 
     @Test func listingShowsOwnWritesThroughTheOverlay() async throws {

@@ -2,6 +2,7 @@ import PeerTesting
 import Foundation
 import SecretStore
 import Testing
+@testable import AWSCore
 @testable import AWSSecretsManager
 
 /// Not a test: a measurement, run only with `SFTPIDP_AWS_BENCHMARK=N` (number of users). It lists N users with their

@@ -1,6 +1,7 @@
 import Foundation
 import SecretStore
 import Testing
+@testable import AWSCore
 @testable import AWSSecretsManager
 
 /// The overlay that hides ListSecrets' eventual consistency from our own writes, and the name-sorted snapshots.

@@ -1,6 +1,7 @@
 import Foundation
 import PeerTesting
 import SecretStore
+@testable import AWSCore
 @testable import AWSSecretsManager
 
 extension MotoServer {

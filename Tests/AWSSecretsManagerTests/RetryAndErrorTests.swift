@@ -2,6 +2,7 @@ import PeerTesting
 import Foundation
 import SecretStore
 import Testing
+@testable import AWSCore
 @testable import AWSSecretsManager
 
 /// Retries, timeouts, error parsing and fallbacks, against a scripted local HTTP server.
@@ -66,7 +67,8 @@ import Testing
         let describe = ScriptedHTTPServer.Answer(status: 200, body: #"{"Name":"SFTP/jess","VersionIdsToStages":{"v1":["AWSCURRENT"]}}"#)
         let unavailable = ScriptedHTTPServer.Answer(status: 503, body: #"{"__type":"ServiceUnavailable","message":"try later"}"#)
         let put = ScriptedHTTPServer.Answer(status: 200, body: #"{"Name":"SFTP/jess","VersionId":"v2","VersionStages":["AWSCURRENT"]}"#)
-        let server = try await ScriptedHTTPServer(answers: [describe, unavailable, put])
+        let described = ScriptedHTTPServer.Answer(status: 200, body: #"{"Name":"SFTP/jess","VersionIdsToStages":{"v2":["AWSCURRENT"],"v1":["AWSPREVIOUS"]}}"#)
+        let server = try await ScriptedHTTPServer(answers: [describe, unavailable, put, described])
         defer { server.stop() }
         let store = try store(server)
         let version = try await store.putSecret(name: "SFTP/jess", value: "{}", replacing: "v1", context: testContext)
@@ -75,7 +77,7 @@ import Testing
         #expect(puts.count == 2)
         #expect(puts.first?.token != nil)
         #expect(puts.first?.token == puts.last?.token)
-        #expect(store.callCounts == ["DescribeSecret": 1, "PutSecretValue": 2])
+        #expect(store.callCounts == ["DescribeSecret": 2, "PutSecretValue": 2])
     }
 
     @Test func everyAttemptHasATimeout() async throws {
@@ -120,26 +122,41 @@ import Testing
         #expect(error?.message.contains("test-secret") == false)
     }
 
+    @Test func credentialFailureIsAccessDeniedNamingTheSource() async throws {
+        let home = try AWSConfigurationTests.Home(config: "[profile broken]\ncredential_process = echo leaked-secret; exit 4\n")
+        let port = try freeLoopbackPort()
+        let configuration = try AWSConfiguration.resolve(profile: "broken", region: "us-east-1", endpointURL: "http://127.0.0.1:\(port)",
+                                                         environment: home.environment)
+        let store = AWSSecretsManagerStore(configuration: configuration)
+        let error = await #expect(throws: SecretStoreError.self) {
+            try await store.getSecret(name: "SFTP/jess", version: .current)
+        }
+        #expect(error?.kind == .accessDenied)
+        #expect(error?.message == "Secrets Manager GetSecretValue for SFTP/jess failed: CredentialsError: Could not get AWS credentials "
+                + "from process: the credential_process of profile broken exited with status 4")
+        #expect(store.callCount == 0)
+    }
+
     @Test func errorParsing() {
-        let fromBody = SecretsManagerClient.parseError(operation: "X", status: 400, errorTypeHeader: nil,
+        let fromBody = AWSRequestSender.parseError(operation: "X", status: 400, errorTypeHeader: nil,
                                                        body: Data(#"{"__type":"InvalidRequestException","message":"You can't perform this operation on the secret because it was marked for deletion."}"#.utf8))
         #expect(fromBody.type == "InvalidRequestException")
         #expect(fromBody.kind == .markedForDeletion)
-        let html = SecretsManagerClient.parseError(operation: "X", status: 500, errorTypeHeader: nil, body: Data("<html/>".utf8))
+        let html = AWSRequestSender.parseError(operation: "X", status: 500, errorTypeHeader: nil, body: Data("<html/>".utf8))
         #expect(html.type == "HTTP 500")
         #expect(html.isRetryable)
         #expect(html.kind == .unavailable)
-        let denied = SecretsManagerClient.parseError(operation: "X", status: 403, errorTypeHeader: nil, body: Data("<Error/>".utf8))
+        let denied = AWSRequestSender.parseError(operation: "X", status: 403, errorTypeHeader: nil, body: Data("<Error/>".utf8))
         #expect(denied.kind == .accessDenied)
-        let xml = SecretsManagerClient.parseError(operation: "X", status: 403, errorTypeHeader: nil, body: Data(
+        let xml = AWSRequestSender.parseError(operation: "X", status: 403, errorTypeHeader: nil, body: Data(
             "<?xml version=\"1.0\"?><ErrorResponse><Errors><Error><Code>SignatureDoesNotMatch</Code><Message>Check your &quot;key&quot; &amp; method</Message></Error></Errors></ErrorResponse>".utf8))
         #expect(xml.type == "SignatureDoesNotMatch")
         #expect(xml.message == "Check your \"key\" & method")
         #expect(xml.kind == .accessDenied)
-        let signature = SecretsManagerClient.parseError(operation: "X", status: 400, errorTypeHeader: "InvalidSignatureException", body: Data())
+        let signature = AWSRequestSender.parseError(operation: "X", status: 400, errorTypeHeader: "InvalidSignatureException", body: Data())
         #expect(signature.kind == .accessDenied)
         #expect(!signature.isRetryable)
-        let invalid = SecretsManagerClient.parseError(operation: "X", status: 400, errorTypeHeader: nil, body: Data(#"{"__type":"InvalidParameterException","message":"bad name"}"#.utf8))
+        let invalid = AWSRequestSender.parseError(operation: "X", status: 400, errorTypeHeader: nil, body: Data(#"{"__type":"InvalidParameterException","message":"bad name"}"#.utf8))
         #expect(invalid.kind == .invalidRequest)
     }
 }

@@ -22,7 +22,8 @@ public final class MotoServer: @unchecked Sendable {
         iam.create_user(UserName="sftpidp-test")
         iam.put_user_policy(UserName="sftpidp-test", PolicyName="secrets", PolicyDocument=json.dumps({
             "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": "secretsmanager:*", "Resource": "*"}]}))
+            "Statement": [{"Effect": "Allow", "Action": ["secretsmanager:*", "sts:AssumeRole", "iam:CreateRole", "iam:PutRolePolicy"],
+                           "Resource": "*"}]}))
         key = iam.create_access_key(UserName="sftpidp-test")["AccessKey"]
         print(json.dumps({"id": key["AccessKeyId"], "secret": key["SecretAccessKey"]}))
         """
@@ -35,7 +36,9 @@ public final class MotoServer: @unchecked Sendable {
     }
 
     /// Starts moto on a free port and creates the signing key; fails clearly when moto is not installed.
-    public static func start() async throws -> MotoServer {
+    /// With `checkSignatures` false moto accepts unsigned calls too (it refuses unsigned `AssumeRoleWithWebIdentity`
+    /// once checking is on, unlike AWS).
+    public static func start(checkSignatures: Bool = true) async throws -> MotoServer {
         guard let motoPath = ExternalProcess.which("moto_server") else {
             throw ExternalProcess.Failure(description: "moto_server is not installed (pip install 'moto[server]'); the AWS store tests need it")
         }
@@ -44,7 +47,9 @@ public final class MotoServer: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: motoPath)
         process.arguments = ["-H", "127.0.0.1", "-p", String(port)]
         var environment = ProcessInfo.processInfo.environment
-        environment["INITIAL_NO_AUTH_ACTION_COUNT"] = "3"
+        if checkSignatures {
+            environment["INITIAL_NO_AUTH_ACTION_COUNT"] = "3"
+        }
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -87,10 +92,11 @@ public final class MotoServer: @unchecked Sendable {
 
 /// Runs a suite against its own moto server, stopped when the suite ends.
 public struct MotoServerTrait: SuiteTrait, TestScoping {
+    public var checkSignatures = true
     public var isRecursive: Bool { false }
 
     public func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
-        let server = try await MotoServer.start()
+        let server = try await MotoServer.start(checkSignatures: checkSignatures)
         defer { server.stop() }
         try await MotoServer.$current.withValue(server) { try await function() }
     }
@@ -99,5 +105,8 @@ public struct MotoServerTrait: SuiteTrait, TestScoping {
 extension Trait where Self == MotoServerTrait {
     /// Starts a moto server for the suite; tests read it from `MotoServer.current`.
     public static var motoServer: Self { Self() }
+
+    /// A moto server that accepts unsigned calls (for STS `AssumeRoleWithWebIdentity`, which AWS takes unsigned).
+    public static var motoServerWithoutSignatureChecks: Self { Self(checkSignatures: false) }
 }
 

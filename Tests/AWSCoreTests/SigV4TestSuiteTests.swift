@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import AWSSecretsManager
+@testable import AWSCore
 
 /// The published AWS SigV4 test suite (credentials AKIDEXAMPLE, service `service`, us-east-1, 2015-08-30T12:36:00Z).
 @Suite struct SigV4TestSuiteTests {

@@ -1,15 +1,22 @@
-import PeerTesting
 import Foundation
 
-/// A tiny HTTP server (python3, on a free loopback port) that answers POSTs from a script of canned answers,
-/// then repeats the last one; it records each request's X-Amz-Target, ClientRequestToken and Authorization.
-final class ScriptedHTTPServer: @unchecked Sendable {
-    struct Answer: Encodable {
-        var status: Int
-        var headers: [String: String] = [:]
-        var body: String
+/// A tiny HTTP server (python3, on a free loopback port) that answers GET, PUT and POST requests from a script of
+/// canned answers, then repeats the last one; it records each request's method, path, X-Amz-Target, X-Amz-Date,
+/// ClientRequestToken and Authorization. An answer with its own `Date` header is sent with that date only.
+public final class ScriptedHTTPServer: @unchecked Sendable {
+    public struct Answer: Encodable, Sendable {
+        public var status: Int
+        public var headers: [String: String]
+        public var body: String
         /// Seconds to wait before answering (to provoke client timeouts).
-        var delay: Double = 0
+        public var delay: Double
+
+        public init(status: Int, headers: [String: String] = [:], body: String, delay: Double = 0) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+            self.delay = delay
+        }
     }
 
     static let script = """
@@ -18,22 +25,27 @@ final class ScriptedHTTPServer: @unchecked Sendable {
         log = open(sys.argv[3], "a")
         state = {"n": 0}
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
+            def answer(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 try:
                     token = json.loads(body).get("ClientRequestToken")
-                except ValueError:
+                except (ValueError, AttributeError):
                     token = None
                 answer = answers[min(state["n"], len(answers) - 1)]
                 state["n"] += 1
-                log.write(json.dumps({"target": self.headers.get("X-Amz-Target"),
+                log.write(json.dumps({"method": self.command, "path": self.path,
+                                      "target": self.headers.get("X-Amz-Target"),
+                                      "amzDate": self.headers.get("X-Amz-Date"),
                                       "token": token,
                                       "authorization": self.headers.get("Authorization")}) + "\\n")
                 log.flush()
                 time.sleep(answer["delay"])
                 body = answer["body"].encode()
                 try:
-                    self.send_response(answer["status"])
+                    if "Date" in answer["headers"]:
+                        self.send_response_only(answer["status"])
+                    else:
+                        self.send_response(answer["status"])
                     for name, value in answer["headers"].items():
                         self.send_header(name, value)
                     self.send_header("Content-Length", str(len(body)))
@@ -41,21 +53,22 @@ final class ScriptedHTTPServer: @unchecked Sendable {
                     self.wfile.write(body)
                 except BrokenPipeError:
                     pass
+            do_GET = do_PUT = do_POST = answer
             def log_message(self, *args):
                 pass
         http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
         """
 
-    let port: Int
+    public let port: Int
     private let process: Process
     private let logURL: URL
 
-    init(answers: [Answer]) async throws {
+    public init(answers: [Answer]) async throws {
         port = try freeLoopbackPort()
         logURL = FileManager.default.temporaryDirectory.appendingPathComponent("scripted-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         guard let python = ExternalProcess.which("python3") else {
-            throw ExternalProcess.Failure(description: "python3 is not installed; the retry tests need it")
+            throw ExternalProcess.Failure(description: "python3 is not installed; the scripted HTTP tests need it")
         }
         process = Process()
         process.executableURL = URL(fileURLWithPath: python)
@@ -69,22 +82,25 @@ final class ScriptedHTTPServer: @unchecked Sendable {
         }
     }
 
-    var endpoint: String { "http://127.0.0.1:\(port)" }
+    public var endpoint: String { "http://127.0.0.1:\(port)" }
 
     /// One logged request.
-    struct Received: Decodable {
-        var target: String?
-        var token: String?
-        var authorization: String?
+    public struct Received: Decodable, Sendable {
+        public var method: String
+        public var path: String
+        public var target: String?
+        public var amzDate: String?
+        public var token: String?
+        public var authorization: String?
     }
 
     /// Every request received so far, in order.
-    var received: [Received] {
+    public var received: [Received] {
         let text = (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
         return text.split(separator: "\n").compactMap { try? JSONDecoder().decode(Received.self, from: Data($0.utf8)) }
     }
 
-    func stop() {
+    public func stop() {
         stopServer(process)
         try? FileManager.default.removeItem(at: logURL)
     }

@@ -15,6 +15,10 @@ public enum AWSConfigurationError: Error, Sendable, Hashable, CustomStringConver
     /// A config or credentials file that exists but cannot be read or parsed.
     case unreadableFile(path: String, reason: String)
     case malformedFile(path: String, line: Int, rule: String)
+    /// A credential setting (`name`, from `source`: `env` or `profile NAME`) that breaks `rule`.
+    case invalidSetting(name: String, source: String, rule: String)
+    /// Profiles whose `source_profile` settings lead back to one of them, in order.
+    case profileCycle([String])
 
     public var description: String {
         switch self {
@@ -34,6 +38,10 @@ public enum AWSConfigurationError: Error, Sendable, Hashable, CustomStringConver
             "Cannot read \(path): \(reason)"
         case .malformedFile(let path, let line, let rule):
             "\(path) line \(line): \(rule)"
+        case .invalidSetting(let name, let source, let rule):
+            "Invalid \(name) in \(source): it \(rule)"
+        case .profileCycle(let profiles):
+            "Infinite loop in profile configuration: source_profile goes \(profiles.joined(separator: " -> "))"
         }
     }
 }

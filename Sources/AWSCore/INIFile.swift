@@ -1,12 +1,12 @@
 /// The AWS shared `config` / `credentials` file format: `[section]` headers, `key = value` lines, `#`/`;` comments,
 /// and nested blocks (a key with an empty value followed by indented `key = value` lines, as in `services` sections).
-struct INIFile: Sendable, Hashable {
+public struct INIFile: Sendable, Hashable {
     /// A value: plain text, or a nested block of keys.
-    enum Value: Sendable, Hashable {
+    public enum Value: Sendable, Hashable {
         case text(String)
         case nested([String: String])
 
-        var text: String? {
+        public var text: String? {
             if case .text(let text) = self { return text }
             return nil
         }
@@ -15,7 +15,7 @@ struct INIFile: Sendable, Hashable {
     /// Section name (as written between the brackets, trimmed) to its keys.
     private(set) var sections: [String: [String: Value]] = [:]
 
-    init(parsing contents: String, path: String) throws(AWSConfigurationError) {
+    public init(parsing contents: String, path: String) throws(AWSConfigurationError) {
         var section: String?
         var nestedKey: String?
         // "\r\n" is one Character in Swift, so this splits on LF and CRLF alike.
@@ -59,11 +59,12 @@ struct INIFile: Sendable, Hashable {
     }
 
     /// The keys of `section`, or `nil` when the file has no such section.
-    func section(_ name: String) -> [String: Value]? { sections[name] }
+    public func section(_ name: String) -> [String: Value]? { sections[name] }
 }
 
 extension StringProtocol {
-    func trimmingWhitespace() -> String {
+    /// The text without leading and trailing spaces and tabs.
+    public func trimmingWhitespace() -> String {
         String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 }

@@ -1,4 +1,4 @@
-/// Timeouts, retries and caching of the AWS Secrets Manager client.
+/// Timeouts, retries and caching of an AWS client.
 public struct AWSClientOptions: Sendable, Hashable {
     /// The limit for one HTTP attempt, from sending to the last byte of the answer.
     public var timeout: Duration
@@ -24,7 +24,7 @@ public struct AWSClientOptions: Sendable, Hashable {
     }
 
     /// The wait before retry number `retry` (1 for the first retry), drawn with full jitter.
-    func retryDelay(retry: Int) -> Duration {
+    public func retryDelay(retry: Int) -> Duration {
         let exponent = min(retry - 1, 20)
         let ceiling = min(maxRetryDelay, baseRetryDelay * (1 << exponent))
         let ceilingSeconds = Double(ceiling.components.seconds) + Double(ceiling.components.attoseconds) / 1e18

@@ -1,7 +1,7 @@
 import PeerTesting
 import Foundation
 import Testing
-@testable import AWSSecretsManager
+@testable import AWSCore
 
 /// Differential tests: our signer and botocore's `SigV4Auth` (clock fixed) must produce the same Authorization header.
 @Suite struct SigV4BotocoreTests {

@@ -1,0 +1,55 @@
+import Foundation
+@testable import AWSCore
+
+/// A temporary directory for config files, token files and scripts, removed when the test ends.
+final class TemporaryDirectory {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("aws-core-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    /// Writes `contents` to `name` and returns its path; `executable` makes it a script.
+    @discardableResult
+    func write(_ name: String, _ contents: String, executable: Bool = false) throws -> String {
+        let file = url.appendingPathComponent(name)
+        try contents.write(to: file, atomically: true, encoding: .utf8)
+        if executable {
+            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: file.path)
+        }
+        return file.path
+    }
+
+    /// An environment with this directory as home, its `config`/`credentials` files, and instance metadata off.
+    var environment: [String: String] {
+        ["HOME": url.path, "AWS_CONFIG_FILE": url.appendingPathComponent("config").path,
+         "AWS_SHARED_CREDENTIALS_FILE": url.appendingPathComponent("credentials").path,
+         "AWS_EC2_METADATA_DISABLED": "true"]
+    }
+}
+
+/// A clock the test moves by hand.
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Date
+
+    init(_ start: Date = Date(timeIntervalSince1970: 1_800_000_000)) { current = start }
+
+    var now: Date { lock.withLock { current } }
+
+    func set(_ date: Date) { lock.withLock { current = date } }
+
+    func advance(_ seconds: TimeInterval) { lock.withLock { current = current.addingTimeInterval(seconds) } }
+
+    var closure: @Sendable () -> Date { { [self] in now } }
+}
+
+/// Resolves the chain for `profile` with `environment`.
+func resolveChain(_ environment: [String: String], profile: String = "default", explicit: Bool = false,
+                  region: String = "us-east-1", now: @escaping @Sendable () -> Date = { Date() }) throws(AWSConfigurationError) -> AWSCredentialChain.Resolved {
+    let config = try AWSSharedConfig(environment: environment)
+    return try AWSCredentialChain(config: config, region: region, now: now).resolve(profile: profile, explicitProfile: explicit)
+}
