@@ -63,7 +63,7 @@ let package = Package(
         // Users as secrets: list, load, save with conflict detection, history; shared by the CLI and the console.
         .target(
             name: "UserManagement",
-            dependencies: ["IdentityModel", "SecretStore"],
+            dependencies: ["IdentityModel", "SecretStore", "TerminalText"],
             swiftSettings: strictSettings
         ),
         // SQLite + AES-256-GCM store that needs no set-up.
@@ -118,11 +118,14 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The one rule for text printed to a terminal: control characters and bidi overrides neutralised.
+        .target(name: "TerminalText", swiftSettings: strictSettings),
         // Terminal abstraction: curses driver, virtual screen, themes.
         .target(
             name: "TerminalUI",
             dependencies: [
                 "CCurses",
+                "TerminalText",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: strictSettings
@@ -151,6 +154,7 @@ let package = Package(
                 "IdPServer",
                 "Console",
                 "TerminalUI",
+                "TerminalText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -163,7 +167,7 @@ let package = Package(
 
         .testTarget(name: "IdentityModelTests", dependencies: ["IdentityModel"]),
         .testTarget(name: "SecretStoreTests", dependencies: ["SecretStore", "SecretStoreTesting"]),
-        .testTarget(name: "UserManagementTests", dependencies: ["UserManagement", "SecretStoreTesting"]),
+        .testTarget(name: "UserManagementTests", dependencies: ["UserManagement", "SecretStoreTesting", "TerminalText"]),
         .testTarget(name: "EmbeddedStoreTests", dependencies: ["EmbeddedStore", "SecretStore", "SecretStoreTesting"]),
         .testTarget(name: "AWSSecretsManagerTests", dependencies: ["AWSSecretsManager", "SecretStore", "SecretStoreTesting", "PeerTesting"]),
         .testTarget(

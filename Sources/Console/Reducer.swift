@@ -121,11 +121,6 @@ extension ConsoleState {
     /// The user name of the selected user, if any.
     var selectedUsername: String? { list.selectedRecord?.username }
 
-    /// A write context for `action`, naming the changed keys, never their values.
-    func writeContext(_ action: String, changedFields: [String] = []) -> WriteContext {
-        WriteContext.current(action: action, changedFields: changedFields)
-    }
-
     /// True when writes are refused; shows why.
     mutating func refuseWriteIfReadOnly() -> Bool {
         guard context.readOnly else { return false }

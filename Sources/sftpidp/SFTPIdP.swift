@@ -23,12 +23,12 @@ struct SFTPIdP: AsyncParsableCommand {
                 try command.run()
             }
         } catch let failure as CLIFailure {
-            FileHandle.standardError.write(Data("sftpidp: \(failure.message)\n".utf8))
+            printToStandardError("sftpidp: \(failure.message)")
             Foundation.exit(1)
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                printToStandardError(fullMessage(for: error))
                 Foundation.exit(2)
             }
             exit(withError: error)
