@@ -192,6 +192,9 @@ let package = Package(
             exclude: ["__Snapshots__"]
         ),
         // Runs the real `sftpidp` binary: CLI, curl against `serve`, tmux against the console.
-        .testTarget(name: "EndToEndTests", dependencies: ["EmbeddedStore", "SecretStore", "PeerTesting"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["EmbeddedStore", "SecretStore", "PeerTesting", "Console", "TerminalUI", "IdentityModel", "IdentityProvider", "UserManagement"]
+        ),
     ]
 )

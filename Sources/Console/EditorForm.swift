@@ -67,15 +67,17 @@ struct EditorState: Sendable, Hashable {
         return (edits, errors)
     }
 
-    /// The edits and the user they make, or the errors that stop saving (each on its field).
+    /// The edits and the user they make, or the errors that stop saving (each on its field): the fields that
+    /// cannot be read, and every rule the rest breaks.
     func editedUser() -> Result<(user: SFTPUser, edits: [UserEdit]), EditorErrors> {
-        let (edits, errors) = formEdits()
-        guard errors.isEmpty else { return .failure(EditorErrors(fieldErrors: errors)) }
+        var (edits, errors) = formEdits()
         do {
-            return .success((try edits.applied(to: baseUser), edits))
+            let user = try edits.applied(to: baseUser)
+            if errors.isEmpty { return .success((user, edits)) }
         } catch {
-            return .failure(EditorErrors(fieldErrors: error.errors.map { (Self.formID(forField: $0.field), $0.description) }))
+            errors += error.errors.map { (Self.formID(forField: $0.field), $0.description) }
         }
+        return .failure(EditorErrors(fieldErrors: errors))
     }
 
     /// The form field that shows a model error about `field` (a secret key name), or "" for none.

@@ -119,7 +119,8 @@ public enum EditInput {
         guard var text = String(data: data, encoding: .utf8) else {
             throw FieldError(field: SecretKey.password, rule: "standard input is not UTF-8 text")
         }
-        if text.hasSuffix("\r\n") { text.removeLast(2) } else if text.hasSuffix("\n") { text.removeLast() }
+        // "\r\n" is one Character, so one removeLast drops either line ending.
+        if text.hasSuffix("\n") || text.hasSuffix("\r\n") { text.removeLast() }
         if text.contains(where: \.isNewline) {
             throw FieldError(field: SecretKey.password, rule: "standard input holds more than one line: give the password alone on one line")
         }

@@ -127,21 +127,26 @@ public struct UserDescription: Sendable, Hashable {
         }
     }
 
-    /// The password and keys a login over `level` uses; for a protocol, only where it has keys of its own.
+    /// The password and keys a login over `level` uses. For a protocol, only where it has keys of its own, as
+    /// continuation rows under its `SFTP only` row: `password: legacy plain text`, `keys: 2`.
     private mutating func describeCredentials(_ user: SFTPUser, level: TransferProtocol?, now: Date) {
-        let prefix = level.map { "\($0.rawValue) " } ?? ""
+        func label(_ name: String) -> (label: String, prefix: String) {
+            level == nil ? (name, "") : ("", name.lowercased() + ": ")
+        }
         let ownPassword = level == nil || [SecretKey.password, SecretKey.passwordHash].contains { user.secret[SecretKey.name($0, for: level)] != nil }
         if ownPassword {
+            let (name, prefix) = label("Password")
             if let password = user.storedPassword(for: level) {
-                rows.append(Row("\(prefix)Password", password.isLegacy ? "\(password.kindLabel): set a new password to store a hash" : password.kindLabel, password.isLegacy ? .warning : .normal))
+                rows.append(Row(name, prefix + (password.isLegacy ? "\(password.kindLabel): set a new password to store a hash" : password.kindLabel), password.isLegacy ? .warning : .normal))
             } else {
-                rows.append(Row("\(prefix)Password", "(none: key authentication only)", .dim))
+                rows.append(Row(name, prefix + "(none: key authentication only)", .dim))
             }
         }
         let ownKeys = level == nil || [SecretKey.publicKey, SecretKey.publicKeys].contains { user.secret[SecretKey.name($0, for: level)] != nil }
         guard ownKeys else { return }
         let keys = user.publicKeys(for: level)
-        rows.append(Row("\(prefix)Keys", keys.isEmpty ? "(none)" : "\(keys.count)", keys.isEmpty ? .dim : .normal))
+        let (name, prefix) = label("Keys")
+        rows.append(Row(name, prefix + (keys.isEmpty ? "(none)" : "\(keys.count)"), keys.isEmpty ? .dim : .normal))
         for key in keys {
             var text = "\(key.key.keyTypeLabel) \(key.key.bits) \(key.key.fingerprint)"
             if let comment = key.key.comment { text += " \(comment)" }

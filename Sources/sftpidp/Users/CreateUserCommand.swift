@@ -16,6 +16,11 @@ struct CreateUserCommand: AsyncParsableCommand {
     @Argument(help: "The user name: 3 to 100 of A-Za-z0-9_@.- starting with a letter, digit or _.")
     var username: String
 
+    func validate() throws {
+        if let error = Validation.userName(username) { throw ValidationError(error.description) }
+        guard edits.role != nil else { throw ValidationError("--role is required: a user without a Role cannot log in") }
+    }
+
     func run() async throws {
         let directory = try storeOptions.openDirectory()
         let (edits, generated) = try self.edits.edits(hashing: try storeOptions.argon2Parameters())

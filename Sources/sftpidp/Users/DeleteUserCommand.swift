@@ -20,6 +20,12 @@ struct DeleteUserCommand: AsyncParsableCommand {
     @Flag(help: "Remove the user and every version at once, without any way back.")
     var forceDeleteWithoutRecovery = false
 
+    func validate() throws {
+        if let days = recoveryWindowDays, !(7...30).contains(days) {
+            throw ValidationError("--recovery-window-days must be between 7 and 30")
+        }
+    }
+
     func run() async throws {
         let directory = try storeOptions.openDirectory(recoveryWindowDays: recoveryWindowDays)
         let deletionDate = try await withStoreErrors {
