@@ -70,7 +70,7 @@ struct TestLoginCommand: AsyncParsableCommand {
         }
         printJSON(report.jsonText(prettyPrinted: !json, includeExplanation: json))
         if !json, let explanation = report.explanationText {
-            FileHandle.standardError.write(Data((explanation + "\n").utf8))
+            printToStandardError(explanation)
         }
         if !report.isAllowed {
             throw ExitCode.failure

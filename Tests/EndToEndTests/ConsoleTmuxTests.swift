@@ -18,8 +18,13 @@ struct ConsoleTmuxTests {
     /// Opens the console in a fresh tmux session and waits for the list.
     static func open(_ sandbox: Sandbox, arguments: String = "", environment: [String: String] = [:], columns: Int = 100, rows: Int = 30, waitFor text: String = "users") throws -> TmuxSession {
         let session = try TmuxSession(sandbox: sandbox, columns: columns, rows: rows, environment: environment)
-        try session.shell("sftpidp \(arguments)".trimmingCharacters(in: .whitespaces))
-        try session.waitFor(text)
+        do {
+            try session.shell("sftpidp \(arguments)".trimmingCharacters(in: .whitespaces))
+            try session.waitFor(text)
+        } catch {
+            session.close()
+            throw error
+        }
         return session
     }
 
@@ -227,5 +232,21 @@ struct ConsoleTmuxTests {
         try session.waitFor("STTY-SAME-42")
         try session.shell("stty -a | tr ' ;' '\\n\\n' | grep -c -x -e echo -e icanon -e isig | sed 's/^/MODES-ON-/'")
         try session.waitFor("MODES-ON-3")
+    }
+
+    @Test("the config file's theme key picks the theme the console starts with")
+    func configFileTheme() throws {
+        let sandbox = try Self.seededSandbox()
+        let plain = try Self.open(sandbox, waitFor: "3 users loaded")
+        try plain.keys("T")
+        try plain.waitFor("Theme: light")
+        try plain.keys("q")
+        plain.close()
+        // Started with colorblind, the theme key moves on to the first other theme: default.
+        try sandbox.write("theme = \"colorblind\"\n", to: "config/sftpidp/config.toml")
+        let configured = try Self.open(sandbox, waitFor: "3 users loaded")
+        defer { configured.close() }
+        try configured.keys("T")
+        try configured.waitFor("Theme: default")
     }
 }

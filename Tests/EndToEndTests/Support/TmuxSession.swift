@@ -21,13 +21,23 @@ final class TmuxSession {
         environment.removeValue(forKey: "TMUX")
         try runTmux(["-f", "/dev/null", "new-session", "-d", "-x", String(columns), "-y", String(rows), "-e", "TERM=tmux-256color",
                      "bash --norc --noprofile"], environment: environment)
-        try runTmux(["set-option", "-g", "escape-time", "0"])
-        // bash ignores an inherited PS1 here, so the prompt is set by typing it.
-        try shell("PS1='\(Self.prompt)'")
-        try waitFor(Self.prompt)
+        do {
+            try runTmux(["set-option", "-g", "escape-time", "0"])
+            // bash ignores an inherited PS1 here, so the prompt is set by typing it.
+            try shell("PS1='\(Self.prompt)'")
+            try waitFor(Self.prompt)
+        } catch {
+            close()
+            throw error
+        }
     }
 
-    /// Kills the tmux server of this session.
+    /// The server ends with the session even when a test forgot `close()` or failed before reaching it.
+    deinit {
+        close()
+    }
+
+    /// Kills the tmux server of this session (again harmlessly when it is already gone).
     func close() {
         _ = try? runTmux(["kill-server"])
     }
