@@ -39,7 +39,8 @@ func renderStatusLine(_ state: ConsoleState, into canvas: inout Canvas) {
     canvas.fill(row: row, column: 0, width: state.size.columns, role: .normal)
     if let operation = state.foregroundOperation {
         let elapsed = state.now.timeIntervalSince(operation.startedAt)
-        canvas.put(" \(spinner(state)) \(operation.label)… \(String(format: "%.1f", max(0, elapsed))) s   Esc cancels", row: row, column: 0, role: .info, maxWidth: state.size.columns)
+        let hint = operation.isWrite ? "writing: wait for the store" : "Esc cancels"
+        canvas.put(" \(spinner(state)) \(operation.label)… \(String(format: "%.1f", max(0, elapsed))) s   \(hint)", row: row, column: 0, role: .info, maxWidth: state.size.columns)
     } else if let message = state.message {
         let role: StyleRole = switch message.kind {
         case .info: .info
