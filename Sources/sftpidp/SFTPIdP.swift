@@ -26,12 +26,13 @@ struct SFTPIdP: AsyncParsableCommand {
             printToStandardError("sftpidp: \(failure.message)")
             Foundation.exit(1)
         } catch {
+            // Every message, help and usage errors included, goes out neutralised: it may quote a value given.
             let code = exitCode(for: error)
-            if code == .validationFailure {
-                printToStandardError(fullMessage(for: error))
-                Foundation.exit(2)
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                if code == .success { printOutput(message) } else { printToStandardError(message) }
             }
-            exit(withError: error)
+            Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
         }
     }
 }
