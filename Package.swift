@@ -66,7 +66,7 @@ let package = Package(
         // Users as secrets: list, load, save with conflict detection, history; shared by the CLI and the console.
         .target(
             name: "UserManagement",
-            dependencies: ["IdentityModel", "SecretStore"],
+            dependencies: ["IdentityModel", "SecretStore", "TerminalText"],
             swiftSettings: strictSettings
         ),
         // SQLite + AES-256-GCM store that needs no set-up.
@@ -145,10 +145,14 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The one rule for text printed to a terminal: control characters and bidi overrides neutralised.
+        .target(name: "TerminalText", swiftSettings: strictSettings),
+        // Terminal abstraction: curses driver, virtual screen, themes.
         .target(
             name: "TerminalUI",
             dependencies: [
                 "CCurses",
+                "TerminalText",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: strictSettings
@@ -177,6 +181,7 @@ let package = Package(
                 "IdPServer",
                 "Console",
                 "TerminalUI",
+                "TerminalText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -209,7 +214,7 @@ let package = Package(
 
         .testTarget(name: "IdentityModelTests", dependencies: ["IdentityModel"]),
         .testTarget(name: "SecretStoreTests", dependencies: ["SecretStore", "SecretStoreTesting"]),
-        .testTarget(name: "UserManagementTests", dependencies: ["UserManagement", "SecretStoreTesting"]),
+        .testTarget(name: "UserManagementTests", dependencies: ["UserManagement", "SecretStoreTesting", "TerminalText"]),
         .testTarget(name: "EmbeddedStoreTests", dependencies: ["EmbeddedStore", "SecretStore", "SecretStoreTesting"]),
         .testTarget(name: "AWSSecretsManagerTests", dependencies: ["AWSSecretsManager", "SecretStore", "SecretStoreTesting", "PeerTesting"]),
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "PeerTesting"]),
@@ -239,6 +244,12 @@ let package = Package(
             exclude: ["__Snapshots__"]
         ),
         // Runs the real `sftpidp` binary: CLI, curl against `serve`, tmux against the console.
-        .testTarget(name: "EndToEndTests", dependencies: ["EmbeddedStore", "SecretStore", "PeerTesting", "LambdaRuntimeTesting"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "EmbeddedStore", "SecretStore", "PeerTesting", "LambdaRuntimeTesting",
+                "Console", "TerminalUI", "IdentityModel", "IdentityProvider", "UserManagement",
+            ]
+        ),
     ]
 )

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Copies the shipped theme files into Sources/TerminalUI/BuiltInThemeSources.swift, so that the
 # binary has them wherever it runs. Run after editing a shipped theme; a unit test
-# (BuiltInThemeTests) fails while the two differ.
+# (ThemeTests.builtInCopyMatchesFile in Tests/TerminalUITests/ThemeTests.swift) fails while the two differ.
 set -eu
 cd "$(dirname "$0")"
 out=../Sources/TerminalUI/BuiltInThemeSources.swift

@@ -39,7 +39,8 @@ func renderStatusLine(_ state: ConsoleState, into canvas: inout Canvas) {
     canvas.fill(row: row, column: 0, width: state.size.columns, role: .normal)
     if let operation = state.foregroundOperation {
         let elapsed = state.now.timeIntervalSince(operation.startedAt)
-        canvas.put(" \(spinner(state)) \(operation.label)… \(String(format: "%.1f", max(0, elapsed))) s   Esc cancels", row: row, column: 0, role: .info, maxWidth: state.size.columns)
+        let hint = operation.isWrite ? "writing: wait for the store" : "Esc cancels"
+        canvas.put(" \(spinner(state)) \(operation.label)… \(String(format: "%.1f", max(0, elapsed))) s   \(hint)", row: row, column: 0, role: .info, maxWidth: state.size.columns)
     } else if let message = state.message {
         let role: StyleRole = switch message.kind {
         case .info: .info
@@ -128,10 +129,3 @@ func wrapped(_ text: String, width: Int) -> [String] {
     return lines
 }
 
-/// A date as `2026-11-22 03:20 UTC`.
-func formatDate(_ date: Date) -> String {
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? .current
-    let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-    return String(format: "%04d-%02d-%02d %02d:%02d UTC", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0, parts.minute ?? 0)
-}

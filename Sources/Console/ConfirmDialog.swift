@@ -5,7 +5,7 @@ struct ConfirmState: Sendable, Hashable {
     /// What happens on yes.
     enum Action: Sendable, Hashable {
         case quit
-        case deleteUser(username: String, secretName: String)
+        case deleteUser(username: String)
         case removeKey(fingerprint: String)
         case clearPassword
         case discardEdit
@@ -56,9 +56,9 @@ private func confirmed(_ action: ConfirmState.Action, state: inout ConsoleState)
     case .quit:
         state.shouldQuit = true
         return []
-    case .deleteUser(let username, let secretName):
+    case .deleteUser(let username):
         let id = state.startOperation(.delete, label: "Deleting \(username)", subject: username)
-        return [.deleteSecret(id, name: secretName, context: state.writeContext("console.delete"))]
+        return [.deleteUser(id, username: username)]
     case .removeKey(let fingerprint):
         return removeKey(fingerprint: fingerprint, state: &state)
     case .clearPassword:

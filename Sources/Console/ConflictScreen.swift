@@ -2,6 +2,7 @@ import Foundation
 import IdentityModel
 import SecretStore
 import TerminalUI
+import UserManagement
 
 /// Someone saved the user while it was being edited: both versions side by side, field by field, and a choice.
 ///
@@ -27,7 +28,7 @@ struct ConflictState: Sendable, Hashable {
 }
 
 func openConflict(theirs: SecretValue, state: inout ConsoleState) {
-    guard case .editor(let editor)? = state.topModal, case .success(let mine) = editor.editedUser() else {
+    guard case .editor(let editor)? = state.topModal, case .success(let mine) = editor.editedUser().map(\.user) else {
         state.show("Someone else changed this user meanwhile; reloaded their version.", .error)
         return
     }
@@ -75,15 +76,9 @@ private func resolve(with secret: UserSecret, action: String, conflict: Conflict
         state.show("Nothing to write: their version already has your changes", .info)
         return []
     }
-    let id = state.startOperation(.resolveConflict, label: "Saving \(conflict.editor.username)")
-    return [.putSecret(id, name: conflict.theirs.name, value: secret.secretString, replacing: conflict.theirs.versionID, context: state.writeContext(action, changedFields: changed))]
-}
-
-/// A value for the diff table; passwords and hashes show only whether they are set.
-func diffText(_ value: JSONValue?, key: String) -> String {
-    guard let value else { return "(absent)" }
-    if key.lowercased().contains("password") { return "(set, hidden)" }
-    return value.stringValue ?? value.jsonText
+    let username = conflict.editor.username
+    let id = state.startOperation(.resolveConflict, label: "Saving \(username)", subject: username)
+    return [.updateUser(id, username: username, base: conflict.theirs, edits: [.copyValues(keys: changed, from: secret)], action: action)]
 }
 
 func renderConflict(_ conflict: ConflictState, state: ConsoleState, into canvas: inout Canvas) {
@@ -104,10 +99,10 @@ func renderConflict(_ conflict: ConflictState, state: ConsoleState, into canvas:
         let row = header + 1 + offset
         let clash = mine.contains(key) && theirs.contains(key) && conflict.mine[key] != conflict.theirsSecret[key]
         canvas.put(key, row: row, column: frame.left, role: clash ? .error : .value, maxWidth: keyWidth)
-        let values = [conflict.editor.baseUser.secret[key], conflict.mine[key], conflict.theirsSecret[key]]
-        for (index, value) in values.enumerated() {
+        let versions = [conflict.editor.baseUser.secret, conflict.mine, conflict.theirsSecret]
+        for (index, version) in versions.enumerated() {
             let changedHere = (index == 1 && mine.contains(key)) || (index == 2 && theirs.contains(key))
-            canvas.put(truncated(diffText(value, key: key), to: valueWidth), row: row, column: frame.left + keyWidth + 1 + index * (valueWidth + 1), role: changedHere ? .match : .dim, maxWidth: valueWidth)
+            canvas.put(truncated(SecretRedaction.displayValue(of: key, in: version), to: valueWidth), row: row, column: frame.left + keyWidth + 1 + index * (valueWidth + 1), role: changedHere ? .match : .dim, maxWidth: valueWidth)
         }
     }
     let choicesRow = frame.top + frame.height - 3

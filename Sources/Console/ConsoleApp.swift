@@ -13,11 +13,14 @@ public struct ConsoleOptions: Sendable {
     public var themeNames: [String]
     /// The argon2id cost of new password hashes.
     public var argon2: Argon2Parameters
+    /// How long a deleted user can be restored (the `recovery-window-days` setting).
+    public var recoveryWindowDays: Int
 
-    public init(readOnly: Bool = false, themeNames: [String] = ["default"], argon2: Argon2Parameters = .default) {
+    public init(readOnly: Bool = false, themeNames: [String] = ["default"], argon2: Argon2Parameters = .default, recoveryWindowDays: Int = UserDirectory.defaultRecoveryWindowDays) {
         self.readOnly = readOnly
         self.themeNames = themeNames
         self.argon2 = argon2
+        self.recoveryWindowDays = recoveryWindowDays
     }
 }
 
@@ -54,7 +57,7 @@ public enum ConsoleApp {
             let context = ConsoleContext(storeName: store.displayName, naming: naming, serverID: serverID, readOnly: options.readOnly, themeNames: options.themeNames)
             var state = ConsoleState(context: context, size: terminal.size, now: Date())
             let inbox = EventInbox()
-            let runner = EffectRunner(directory: UserDirectory(store: store, naming: naming, serverID: serverID), handler: handler, argon2: options.argon2, inbox: inbox)
+            let runner = EffectRunner(directory: UserDirectory(store: store, naming: naming, serverID: serverID, recoveryWindowDays: options.recoveryWindowDays), handler: handler, argon2: options.argon2, inbox: inbox)
 
             func perform(_ effects: [Effect]) {
                 for case .applyTheme(let name) in effects {

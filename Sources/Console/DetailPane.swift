@@ -1,6 +1,7 @@
 import Foundation
 import IdentityModel
 import TerminalUI
+import UserManagement
 
 /// One line of the detail view: a label column and a value in a role.
 struct DetailLine: Sendable, Hashable {
@@ -9,102 +10,35 @@ struct DetailLine: Sendable, Hashable {
     var role: StyleRole = .value
 }
 
-/// Every field of a user, in reading order; secret values (passwords, hashes, secret-looking unknown keys) are never shown.
+/// Every field of a user, in reading order, as ``UserDescription`` gives it to `users show` too; secret values
+/// (passwords, hashes, secret-looking keys) are never shown.
 func detailLines(for record: UserRecord, now: Date) -> [DetailLine] {
-    var lines = [DetailLine(label: "User", value: record.username, role: .title), DetailLine(label: "Secret", value: record.secretName)]
-    if let value = record.value {
-        lines.append(DetailLine(label: "Version", value: "\(value.versionID.prefix(12)) · changed \(formatDate(value.version.createdAt))", role: .dim))
-    } else if let changed = record.lastChangedAt {
-        lines.append(DetailLine(label: "Changed", value: formatDate(changed), role: .dim))
-    }
+    let content: UserDescription.Content
     if let deletedAt = record.deletedAt {
-        lines.append(DetailLine(label: "Deleted", value: "\(formatDate(deletedAt)) · press R to restore", role: .warning))
-        return lines
-    }
-    guard let secret = record.secret else {
-        if let problem = record.problem {
-            lines.append(DetailLine(label: "Problem", value: problem, role: .error))
-            lines.append(DetailLine(label: "", value: "This secret is not a usable user; logins are denied. Fix it with another tool or delete it.", role: .dim))
-        } else {
-            lines.append(DetailLine(label: "", value: "loading…", role: .dim))
-        }
-        return lines
-    }
-    let user = SFTPUser(secret: secret)
-    var status = "active"
-    var statusRole: StyleRole = .success
-    if user.isDisabled { status = "disabled: logins are denied"; statusRole = .warning }
-    if let expiresAt = user.expiresAt {
-        if expiresAt <= now { status = "expired \(formatDate(expiresAt))"; statusRole = .error }
-        else { status += " · expires \(formatDate(expiresAt))" }
-    }
-    lines.append(DetailLine(label: "Status", value: status, role: statusRole))
-    lines.append(DetailLine(label: "Role", value: user.role() ?? "(none: every login is denied)", role: user.role() == nil ? .error : .value))
-    lines.append(DetailLine(label: "Policy", value: user.policy().map { "\($0.count) characters of JSON" } ?? "(none)", role: user.policy() == nil ? .dim : .value))
-    switch user.home() {
-    case .path(let path):
-        lines.append(DetailLine(label: "Home", value: "PATH \((path ?? "").isEmpty ? "/ (bucket root)" : path ?? "")"))
-    case .logical(let mappings):
-        lines.append(DetailLine(label: "Home", value: "LOGICAL, \(mappings.count) \(mappings.count == 1 ? "entry" : "entries")"))
-        for mapping in mappings.prefix(20) {
-            lines.append(DetailLine(label: "", value: "\(mapping.entry) → \(mapping.target)\(mapping.type.map { " (\($0.rawValue))" } ?? "")"))
-        }
-        if mappings.count > 20 { lines.append(DetailLine(label: "", value: "… \(mappings.count - 20) more", role: .dim)) }
-    }
-    if let password = user.storedPassword() {
-        lines.append(DetailLine(label: "Password", value: password.isLegacy ? "\(password.kindLabel): set a new one (p) to store a hash" : password.kindLabel, role: password.isLegacy ? .warning : .value))
+        content = .deleted(deletedAt)
+    } else if let secret = record.secret {
+        content = .user(secret)
+    } else if let problem = record.problem {
+        content = .unreadable(problem)
     } else {
-        lines.append(DetailLine(label: "Password", value: "(none: key authentication only)", role: .dim))
+        content = .loading
     }
-    let keys = user.publicKeys()
-    lines.append(DetailLine(label: "Keys", value: keys.isEmpty ? "(none)" : "\(keys.count)", role: keys.isEmpty ? .dim : .value))
-    for key in keys {
-        var text = "\(key.key.keyTypeLabel) \(key.key.bits) \(key.key.fingerprint)"
-        if let comment = key.key.comment { text += " \(comment)" }
-        var role: StyleRole = .value
-        if let expiresAt = key.expiresAt {
-            text += key.isExpired(at: now) ? " · EXPIRED \(formatDate(expiresAt))" : " · expires \(formatDate(expiresAt))"
-            if key.isExpired(at: now) { role = .error }
-        }
-        lines.append(DetailLine(label: "", value: text, role: role))
-    }
-    let networks = user.acceptedNetworks()
-    lines.append(DetailLine(label: "Networks", value: networks.isEmpty ? (user.restrictsNetworks() ? "(unreadable: every login is denied)" : "any address") : networks.map(\.description).joined(separator: ", "), role: networks.isEmpty ? .dim : .value))
-    if let posix = user.posixProfile() {
-        let secondary = posix.secondaryGids.isEmpty ? "" : " · secondary \(posix.secondaryGids.map(String.init).joined(separator: ","))"
-        lines.append(DetailLine(label: "POSIX", value: "uid \(posix.uid) · gid \(posix.gid)\(secondary)"))
-    }
-    if let servers = user.allowedServerIDs {
-        lines.append(DetailLine(label: "Servers", value: servers.isEmpty ? "(none)" : servers.joined(separator: ", ")))
-    }
-    if let comment = user.comment {
-        lines.append(DetailLine(label: "Comment", value: comment))
-    }
-    for (transferProtocol, keys) in user.protocolOverrides.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-        lines.append(DetailLine(label: "\(transferProtocol.rawValue) only", value: keys.joined(separator: ", ")))
-    }
-    let unknown = user.unknownKeys
-    if !unknown.isEmpty {
-        lines.append(DetailLine(label: "Other keys", value: "kept unchanged on every edit", role: .dim))
-        for key in unknown {
-            lines.append(DetailLine(label: "", value: "\(key) = \(displayValue(ofUnknownKey: key, in: secret))"))
-        }
-    }
-    var seen = Set<FieldError>()
-    for issue in (user.issues + user.validate()) where seen.insert(issue).inserted {
-        lines.append(DetailLine(label: "Problem", value: "\(issue.field): \(issue.rule)", role: .error))
-    }
-    return lines
+    let description = UserDescription(username: record.username, secretName: record.secretName, version: record.value?.version, lastChangedAt: record.lastChangedAt, content: content, now: now)
+    return description.rows.map { DetailLine(label: $0.label, value: $0.value, role: $0.tone.styleRole) }
 }
 
-/// Shows an unknown key's value unless the key looks like it holds a secret.
-func displayValue(ofUnknownKey key: String, in secret: UserSecret) -> String {
-    let lowered = key.lowercased()
-    if ["password", "secret", "token", "hash", "private", "credential"].contains(where: lowered.contains) {
-        return "(hidden)"
+extension UserDescription.Tone {
+    /// The theme role a row of this tone is drawn in.
+    var styleRole: StyleRole {
+        switch self {
+        case .title: .title
+        case .normal: .value
+        case .dim: .dim
+        case .success: .success
+        case .warning: .warning
+        case .error: .error
+        }
     }
-    guard let value = secret[key] else { return "" }
-    return truncated(value.stringValue ?? value.jsonText, to: 60)
 }
 
 /// Draws detail lines in a rectangle, from `scroll` on.

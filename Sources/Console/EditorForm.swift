@@ -2,6 +2,7 @@ import Foundation
 import IdentityModel
 import SecretStore
 import TerminalUI
+import UserManagement
 
 /// The editing form of one user: role, home (path or logical rows), policy, networks, POSIX profile, status, expiry, comment.
 ///
@@ -45,52 +46,38 @@ struct EditorState: Sendable, Hashable {
 
     static let pathHint = "/bucket/prefix (empty: bucket root)"
 
-    /// The user with the form applied, or the errors that stop saving (each on its field).
-    func editedUser() -> Result<SFTPUser, EditorErrors> {
-        var user = baseUser
+    /// The form as edits, each field read by ``EditInput`` (the reading the CLI's options use); the errors of
+    /// fields that cannot be read, each on its field.
+    func formEdits() -> (edits: [UserEdit], errors: [(String, String)]) {
+        var edits: [UserEdit] = [
+            .setRole(form["role"].trimmingCharacters(in: .whitespaces)),
+            .setHome(form.homeDirectory),
+            .setPolicy(form["policy"].trimmingCharacters(in: .whitespaces)),
+        ]
         var errors: [(String, String)] = []
-        let role = form["role"].trimmingCharacters(in: .whitespaces)
-        user.setRole(role.isEmpty ? nil : role)
-        let policy = form["policy"].trimmingCharacters(in: .whitespaces)
-        user.setPolicy(policy.isEmpty ? nil : policy)
-        user.setHome(form.homeDirectory)
-        let networksText = form["networks"].trimmingCharacters(in: .whitespaces)
-        if networksText.isEmpty {
-            user.setNetworks([])
-        } else {
-            do { user.setNetworks(try IPNetwork.parseList(networksText)) } catch { errors.append(("networks", "\(error)")) }
+        do { edits.append(.setNetworks(try EditInput.networks(form["networks"]))) } catch { errors.append(("networks", error.description)) }
+        do {
+            edits.append(.setPosixProfile(try EditInput.posixProfile(uid: form["uid"], gid: form["gid"], secondaryGids: form["gids"])))
+        } catch {
+            errors.append(("uid", error.description))
         }
-        let uidText = form["uid"].trimmingCharacters(in: .whitespaces)
-        let gidText = form["gid"].trimmingCharacters(in: .whitespaces)
-        let gidsText = form["gids"].trimmingCharacters(in: .whitespaces)
-        if uidText.isEmpty && gidText.isEmpty && gidsText.isEmpty {
-            user.setPosixProfile(nil)
-        } else if let uid = UInt32(uidText), let gid = UInt32(gidText) {
-            let secondary = gidsText.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            let parsed = secondary.compactMap(UInt32.init)
-            if parsed.count == secondary.count {
-                user.setPosixProfile(PosixProfile(uid: uid, gid: gid, secondaryGids: parsed))
-            } else {
-                errors.append(("gids", "each secondary gid must be a whole number 0...4294967295"))
-            }
-        } else {
-            errors.append((UInt32(uidText) == nil ? "uid" : "gid", "uid and gid must both be whole numbers 0...4294967295 (or all three fields empty)"))
+        edits.append(.setDisabled(form["status"] == "disabled"))
+        do { edits.append(.setExpiry(try EditInput.expiry(form["expires"]))) } catch { errors.append(("expires", error.description)) }
+        edits.append(.setComment(form["comment"].trimmingCharacters(in: .whitespaces)))
+        return (edits, errors)
+    }
+
+    /// The edits and the user they make, or the errors that stop saving (each on its field): the fields that
+    /// cannot be read, and every rule the rest breaks.
+    func editedUser() -> Result<(user: SFTPUser, edits: [UserEdit]), EditorErrors> {
+        var (edits, errors) = formEdits()
+        do {
+            let user = try edits.applied(to: baseUser)
+            if errors.isEmpty { return .success((user, edits)) }
+        } catch {
+            errors += error.errors.map { (Self.formID(forField: $0.field), $0.description) }
         }
-        user.setDisabled(form["status"] == "disabled")
-        let expiresText = form["expires"].trimmingCharacters(in: .whitespaces)
-        if expiresText.isEmpty {
-            user.setExpiresAt(nil)
-        } else if let date = ISODate.parse(expiresText) {
-            user.setExpiresAt(date)
-        } else {
-            errors.append(("expires", "must be a date like 2026-12-31 or a date-time like 2026-12-31T18:00:00Z"))
-        }
-        let comment = form["comment"].trimmingCharacters(in: .whitespaces)
-        user.setComment(comment.isEmpty ? nil : comment)
-        for error in user.validate() {
-            errors.append((Self.formID(forField: error.field), "\(error)"))
-        }
-        return errors.isEmpty ? .success(user) : .failure(EditorErrors(fieldErrors: errors))
+        return .failure(EditorErrors(fieldErrors: errors))
     }
 
     /// The form field that shows a model error about `field` (a secret key name), or "" for none.
@@ -180,16 +167,15 @@ private func saveEditor(_ editor: inout EditorState, state: inout ConsoleState) 
         state.replaceTop(.editor(editor))
         state.show("Not saved: \(errors.fieldErrors.count) \(errors.fieldErrors.count == 1 ? "problem" : "problems") to fix", .error)
         return []
-    case .success(let user):
-        let changed = user.secret.changedKeys(comparedTo: editor.baseUser.secret)
-        guard !changed.isEmpty else {
+    case .success(let edited):
+        guard edited.user != editor.baseUser else {
             state.popModal()
             state.show("No changes to save", .info)
             return []
         }
         state.replaceTop(.editor(editor))
-        let id = state.startOperation(.saveEdit, label: "Saving \(editor.username)")
-        return [.putSecret(id, name: editor.base.name, value: user.secret.secretString, replacing: editor.base.versionID, context: state.writeContext("console.edit", changedFields: changed))]
+        let id = state.startOperation(.saveEdit, label: "Saving \(editor.username)", subject: editor.username)
+        return [.updateUser(id, username: editor.username, base: editor.base, edits: edited.edits, action: "console.edit")]
     }
 }
 

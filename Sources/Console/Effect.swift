@@ -1,14 +1,18 @@
 import IdentityProvider
 import SecretStore
+import UserManagement
 
 /// Work the reducer asks for; the effect runner does it off the UI loop and answers with a ``ConsoleEvent``.
 public enum Effect: Sendable, CustomStringConvertible {
     case listUsers(OperationID, prefix: String, nextToken: String?, includeDeleted: Bool)
     case fetchUsers(OperationID, names: [String])
-    case createSecret(OperationID, name: String, value: String, context: WriteContext)
-    case putSecret(OperationID, name: String, value: String, replacing: String, context: WriteContext)
-    case deleteSecret(OperationID, name: String, context: WriteContext)
-    case restoreSecret(OperationID, name: String, context: WriteContext)
+    /// Creates a user from these edits (``UserDirectory/create(_:edits:action:)``).
+    case createUser(OperationID, username: String, edits: [UserEdit], action: String)
+    /// Applies these edits to the version `base` and writes the next one; a change since `base` is a conflict.
+    case updateUser(OperationID, username: String, base: SecretValue, edits: [UserEdit], action: String)
+    /// Schedules a user for deletion, restorable for the directory's recovery window.
+    case deleteUser(OperationID, username: String)
+    case restoreUser(OperationID, username: String)
     case loadHistory(OperationID, username: String)
     /// Makes an older version current again (the store's promoteVersion), naming the fields it changes.
     case rollBack(OperationID, username: String, versionID: String, replacing: String)
@@ -24,10 +28,10 @@ public enum Effect: Sendable, CustomStringConvertible {
         switch self {
         case .listUsers(let id, let prefix, let token, let deleted): "listUsers(\(id), \(prefix), \(token ?? "first"), deleted: \(deleted))"
         case .fetchUsers(let id, let names): "fetchUsers(\(id), \(names.count) names)"
-        case .createSecret(let id, let name, _, let context): "createSecret(\(id), \(name), \(context.action))"
-        case .putSecret(let id, let name, _, let version, let context): "putSecret(\(id), \(name), replacing: \(version), \(context.action), \(context.changedFields))"
-        case .deleteSecret(let id, let name, _): "deleteSecret(\(id), \(name))"
-        case .restoreSecret(let id, let name, _): "restoreSecret(\(id), \(name))"
+        case .createUser(let id, let username, let edits, let action): "createUser(\(id), \(username), \(action), \(edits.map(\.name)))"
+        case .updateUser(let id, let username, let base, let edits, let action): "updateUser(\(id), \(username), replacing: \(base.versionID), \(action), \(edits.map(\.name)))"
+        case .deleteUser(let id, let username): "deleteUser(\(id), \(username))"
+        case .restoreUser(let id, let username): "restoreUser(\(id), \(username))"
         case .loadHistory(let id, let username): "loadHistory(\(id), \(username))"
         case .rollBack(let id, let username, let version, let replacing): "rollBack(\(id), \(username), \(version), replacing: \(replacing))"
         case .hashPassword(let id, _): "hashPassword(\(id))"

@@ -80,17 +80,15 @@ final class EffectRunner: Sendable {
             case .fetchUsers(_, let names):
                 let values = try await store.getSecrets(names: names)
                 return .usersFetched(id, FetchedUser.all(values, naming: directory.naming, serverID: directory.serverID, now: Date()))
-            case .createSecret(_, let name, let value, let context):
-                let version = try await store.createSecret(name: name, value: value, context: context)
-                await handler.cache.invalidate(name: name)
-                return .written(id, SecretValue(version: version, string: value))
-            case .putSecret(_, let name, let value, let replacing, let context):
+            case .createUser(_, let username, let edits, let action):
+                let result = try await directory.create(username, edits: edits, action: action)
+                return .written(id, try await written(result, username: username, base: nil))
+            case .updateUser(_, let username, let base, let edits, let action):
                 do {
-                    let version = try await store.putSecret(name: name, value: value, replacing: replacing, context: context)
-                    await handler.cache.invalidate(name: name)
-                    return .written(id, SecretValue(version: version, string: value))
+                    let result = try await directory.update(StoredUser(username: username, value: base), edits: edits, action: action)
+                    return .written(id, try await written(result, username: username, base: base))
                 } catch let error as SecretStoreError where error.isConflict {
-                    return .writeConflict(id, theirs: try? await store.getSecret(name: name, version: .current))
+                    return .writeConflict(id, theirs: try? await store.getSecret(name: base.name, version: .current))
                 }
             case .rollBack(_, let username, let versionID, let replacing):
                 let name = try directory.secretName(of: username)
@@ -101,14 +99,14 @@ final class EffectRunner: Sendable {
                 } catch let error as SecretStoreError where error.isConflict {
                     return .writeConflict(id, theirs: try? await store.getSecret(name: name, version: .current))
                 }
-            case .deleteSecret(_, let name, let context):
-                let date = try await store.deleteSecret(name: name, recoveryWindowDays: 30, forceWithoutRecovery: false, context: context)
-                await handler.cache.invalidate(name: name)
+            case .deleteUser(_, let username):
+                let date = try await directory.delete(username, action: "console.delete")
+                await handler.cache.invalidate(name: try directory.secretName(of: username))
                 return .deleted(id, removalDate: date)
-            case .restoreSecret(_, let name, let context):
-                try await store.restoreSecret(name: name, context: context)
-                await handler.cache.invalidate(name: name)
-                return .restored(id, try? await store.getSecret(name: name, version: .current))
+            case .restoreUser(_, let username):
+                try await directory.restore(username, action: "console.restore")
+                await handler.cache.invalidate(name: try directory.secretName(of: username))
+                return .restored(id, try? await directory.load(username).value)
             case .loadHistory(_, let username):
                 return .historyLoaded(id, try await directory.history(username))
             case .hashPassword(_, let password):
@@ -117,7 +115,7 @@ final class EffectRunner: Sendable {
                 let password = try PasswordGenerator.generate()
                 return .passwordGenerated(id, password: SecretText(password), hash: try PasswordHasher.hash(password, parameters: argon2))
             case .readKeyFile(_, let path):
-                return .keyFileRead(id, try readKeyFile(path))
+                return .keyFileRead(id, try EditInput.keyFileText(path))
             case .testLogin(_, let request):
                 return .loginDecided(id, await handler.decide(request))
             case .cancel, .applyTheme:
@@ -125,8 +123,10 @@ final class EffectRunner: Sendable {
             }
         } catch let error as SecretStoreError {
             return .failed(id, error.message)
-        } catch let error as KeyFileError {
-            return .failed(id, error.message)
+        } catch let error as UserEditError {
+            return .failed(id, error.description)
+        } catch let error as FieldError {
+            return .failed(id, error.description)
         } catch is CancellationError {
             return .failed(id, "cancelled")
         } catch {
@@ -135,34 +135,15 @@ final class EffectRunner: Sendable {
     }
 }
 
-/// A key file that cannot be read: the message names the path and the reason.
-struct KeyFileError: Error {
-    var message: String
-}
-
-/// Reads a public key file, `~` expanded; refuses private keys and files too large to be a key list.
-func readKeyFile(_ path: String, home: String? = ProcessInfo.processInfo.environment["HOME"]) throws -> String {
-    var expanded = path
-    if path == "~" || path.hasPrefix("~/"), let home {
-        expanded = home + path.dropFirst()
+extension EffectRunner {
+    /// The value a create or update left current, after dropping the handler's cached copy of it.
+    func written(_ result: UserEditResult, username: String, base: SecretValue?) async throws -> SecretValue {
+        let name = try directory.secretName(of: username)
+        await handler.cache.invalidate(name: name)
+        if let written = result.written { return written }
+        if let base { return base }
+        return try await store.getSecret(name: name, version: .current)
     }
-    let url = URL(fileURLWithPath: expanded)
-    let attributes: [FileAttributeKey: Any]
-    do {
-        attributes = try FileManager.default.attributesOfItem(atPath: url.path)
-    } catch {
-        throw KeyFileError(message: "\(path): no such file")
-    }
-    if let size = (attributes[.size] as? NSNumber)?.intValue, size > 256 * 1024 {
-        throw KeyFileError(message: "\(path): \(size) bytes is too large for a public key file")
-    }
-    guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
-        throw KeyFileError(message: "\(path): cannot be read as UTF-8 text")
-    }
-    if text.contains("PRIVATE KEY") {
-        throw KeyFileError(message: "\(path) is a PRIVATE key: give the .pub file, and never share the private key")
-    }
-    return text
 }
 
 extension Effect {
@@ -177,8 +158,8 @@ extension Effect {
     /// The operation an effect belongs to.
     var operationID: OperationID? {
         switch self {
-        case .listUsers(let id, _, _, _), .fetchUsers(let id, _), .createSecret(let id, _, _, _), .putSecret(let id, _, _, _, _),
-             .deleteSecret(let id, _, _), .restoreSecret(let id, _, _), .loadHistory(let id, _), .rollBack(let id, _, _, _),
+        case .listUsers(let id, _, _, _), .fetchUsers(let id, _), .createUser(let id, _, _, _), .updateUser(let id, _, _, _, _),
+             .deleteUser(let id, _), .restoreUser(let id, _), .loadHistory(let id, _), .rollBack(let id, _, _, _),
              .hashPassword(let id, _), .generatePassword(let id), .readKeyFile(let id, _), .testLogin(let id, _), .cancel(let id):
             id
         case .applyTheme:

@@ -38,8 +38,8 @@ func handleHistoryKey(_ key: Key, history: HistoryState, state: inout ConsoleSta
     case .character("R") where history.deletedAt != nil:
         guard !state.refuseWriteIfReadOnly() else { return [] }
         state.popModal()
-        let id = state.startOperation(.restore, label: "Restoring \(history.username)")
-        return [.restoreSecret(id, name: history.secretName, context: state.writeContext("console.restore"))]
+        let id = state.startOperation(.restore, label: "Restoring \(history.username)", subject: history.username)
+        return [.restoreUser(id, username: history.username)]
     case .enter, .character("r"):
         guard !state.refuseWriteIfReadOnly(), history.entries.indices.contains(history.selection) else { return [] }
         let entry = history.entries[history.selection]

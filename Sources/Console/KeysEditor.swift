@@ -2,6 +2,7 @@ import Foundation
 import IdentityModel
 import SecretStore
 import TerminalUI
+import UserManagement
 
 /// A user's public keys: list with fingerprints, add by pasting a key line or giving a file path, remove with confirmation.
 ///
@@ -92,21 +93,6 @@ func keyTextFailed(_ message: String, state: inout ConsoleState) {
     }
 }
 
-/// Parses one or more key lines; shows the parser's message for a bad one and writes nothing then.
-func parseKeyLines(_ text: String) -> Result<[SSHPublicKey], KeyLinesError> {
-    let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
-    guard !lines.isEmpty else { return .failure(KeyLinesError(message: "no key found: paste a line like ssh-ed25519 AAAA… comment, or give a .pub file path")) }
-    var keys: [SSHPublicKey] = []
-    for (index, line) in lines.enumerated() {
-        do {
-            keys.append(try SSHPublicKey(parsing: line))
-        } catch {
-            return .failure(KeyLinesError(message: lines.count == 1 ? "\(error)" : "line \(index + 1): \(error)"))
-        }
-    }
-    return .success(keys)
-}
-
 /// Key lines arrived (pasted, or read from a file): add each one, then write once.
 func addKeys(from text: String, state: inout ConsoleState) -> [Effect] {
     if case .wizard? = state.topModal {
@@ -114,40 +100,27 @@ func addKeys(from text: String, state: inout ConsoleState) -> [Effect] {
         return []
     }
     guard case .keys(var editor)? = state.topModal else { return [] }
-    switch parseKeyLines(text) {
-    case .failure(let failure):
-        editor.error = failure.message
+    let edits: [UserEdit]
+    do {
+        edits = [.addKeys(try EditInput.publicKeys(text))]
+        _ = try edits.applied(to: editor.user)
+    } catch {
+        editor.error = (error as? UserEditError)?.description ?? "\(error)"
         state.replaceTop(.keys(editor))
         return []
-    case .success(let keys):
-        var user = editor.user
-        for key in keys {
-            do { try user.addPublicKey(key) } catch {
-                editor.error = "\(error)"
-                state.replaceTop(.keys(editor))
-                return []
-            }
-        }
-        editor.isAdding = false
-        editor.input.text = ""
-        editor.error = nil
-        state.replaceTop(.keys(editor))
-        let id = state.startOperation(.saveKeys, label: "Adding \(keys.count == 1 ? "a key" : "\(keys.count) keys") to \(editor.username)")
-        return [.putSecret(id, name: editor.base.name, value: user.secret.secretString, replacing: editor.base.versionID, context: state.writeContext("console.keys.add", changedFields: user.secret.changedKeys(comparedTo: editor.user.secret)))]
     }
+    editor.isAdding = false
+    editor.input.text = ""
+    editor.error = nil
+    state.replaceTop(.keys(editor))
+    let id = state.startOperation(.saveKeys, label: "Adding keys to \(editor.username)", subject: editor.username)
+    return [.updateUser(id, username: editor.username, base: editor.base, edits: edits, action: "console.keys.add")]
 }
 
 func removeKey(fingerprint: String, state: inout ConsoleState) -> [Effect] {
     guard case .keys(let editor)? = state.topModal else { return [] }
-    var user = editor.user
-    do {
-        try user.removePublicKey(fingerprint: fingerprint)
-    } catch {
-        state.show("\(error)", .error)
-        return []
-    }
-    let id = state.startOperation(.saveKeys, label: "Removing a key from \(editor.username)")
-    return [.putSecret(id, name: editor.base.name, value: user.secret.secretString, replacing: editor.base.versionID, context: state.writeContext("console.keys.remove", changedFields: user.secret.changedKeys(comparedTo: editor.user.secret)))]
+    let id = state.startOperation(.saveKeys, label: "Removing a key from \(editor.username)", subject: editor.username)
+    return [.updateUser(id, username: editor.username, base: editor.base, edits: [.removeKey(fingerprint: fingerprint)], action: "console.keys.remove")]
 }
 
 func keysSaved(value: SecretValue, state: inout ConsoleState) {
@@ -190,9 +163,4 @@ func renderKeysEditor(_ editor: KeysEditorState, state: ConsoleState, into canva
         : state.context.readOnly ? [("↑↓", "move"), ("Esc", "back")]
         : [("↑↓", "move"), ("a", "add key"), ("d", "remove"), ("Esc", "back")]
     renderKeyBar(keysBar, state: state, into: &canvas)
-}
-
-/// Why pasted or read text holds no usable key: the parser's message, with the line number when there are several.
-struct KeyLinesError: Error, Sendable, Hashable {
-    var message: String
 }

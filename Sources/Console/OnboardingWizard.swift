@@ -3,6 +3,7 @@ import IdentityModel
 import IdentityProvider
 import SecretStore
 import TerminalUI
+import UserManagement
 
 /// The guided onboarding of a new SFTP user: name → authentication → role → home → networks → review → create,
 /// test the login, and a summary to read out or copy.
@@ -83,24 +84,23 @@ struct WizardState: Sendable, Hashable {
         }
     }
 
-    /// The new user as it will be written; password hash added at creation.
-    func user(passwordHash: String?) -> (user: SFTPUser, errors: [String]) {
-        var user = SFTPUser(secret: UserSecret())
-        var errors: [String] = []
-        user.setRole(role["role"].trimmingCharacters(in: .whitespaces))
-        user.setHome(home.homeDirectory)
-        for key in keys {
-            do { try user.addPublicKey(key) } catch { errors.append("\(error)") }
+    /// The edits that create the new user (the password hash is added at creation), or why they cannot be made.
+    func edits(passwordHash: String?) -> Result<[UserEdit], UserEditError> {
+        var edits: [UserEdit] = [.setRole(role["role"].trimmingCharacters(in: .whitespaces)), .setHome(home.homeDirectory)]
+        if !keys.isEmpty { edits.append(.addKeys(keys)) }
+        do { edits.append(.setNetworks(try EditInput.networks(networks["networks"]))) } catch { return .failure(UserEditError([error])) }
+        if let passwordHash { edits.append(.setPassword(hash: passwordHash)) }
+        return .success(edits)
+    }
+
+    /// What stops the user from being created, by the rules `users create` follows; empty when nothing does.
+    var problems: [String] {
+        do {
+            _ = try edits(passwordHash: nil).get().applied(to: SFTPUser(secret: UserSecret()))
+            return []
+        } catch {
+            return error.errors.map(\.description)
         }
-        let networkText = networks["networks"].trimmingCharacters(in: .whitespaces)
-        if !networkText.isEmpty {
-            do { user.setNetworks(try IPNetwork.parseList(networkText)) } catch { errors.append("\(error)") }
-        }
-        if let passwordHash {
-            do { try user.setPassword(hash: passwordHash) } catch { errors.append("\(error)") }
-        }
-        errors += user.validate().map { "\($0.field): \($0.rule)" }
-        return (user, errors)
     }
 }
 
@@ -172,10 +172,8 @@ func handleWizardKey(_ key: Key, wizard: WizardState, state: inout ConsoleState)
             let choice = wizard.passwordChoice
             if choice == "type one" {
                 let typed = wizard.authentication["typed"]
-                if let error = Validation.password(typed) {
-                    wizard.authentication.setError("typed", "\(error)")
-                } else if typed.isEmpty {
-                    wizard.authentication.setError("typed", "type the password, or choose generate")
+                if let error = passwordError(typed) {
+                    wizard.authentication.setError("typed", error)
                 } else if typed != wizard.authentication["repeat"] {
                     wizard.authentication.setError("repeat", "the two passwords differ")
                 }
@@ -220,16 +218,12 @@ func handleWizardKey(_ key: Key, wizard: WizardState, state: inout ConsoleState)
         }
     case .networks:
         if wizard.networks.handle(key) == .submit {
-            let text = wizard.networks["networks"].trimmingCharacters(in: .whitespaces)
-            if !text.isEmpty {
-                do { _ = try IPNetwork.parseList(text) } catch {
-                    wizard.networks.setError("networks", "\(error)")
-                    break
-                }
+            do { _ = try EditInput.networks(wizard.networks["networks"]) } catch {
+                wizard.networks.setError("networks", error.description)
+                break
             }
             wizard.step = .review
-            wizard.reviewErrors = []
-            wizard.reviewErrors = wizard.user(passwordHash: nil).errors.filter { !$0.hasPrefix("Password") }
+            wizard.reviewErrors = wizard.problems
         }
     case .review:
         if key == .enter || key == .control("s") || key == .function(2) {
@@ -273,15 +267,14 @@ func handleWizardKey(_ key: Key, wizard: WizardState, state: inout ConsoleState)
 
 func wizardKeysArrived(_ text: String, state: inout ConsoleState) {
     guard case .wizard(var wizard)? = state.topModal else { return }
-    switch parseKeyLines(text) {
-    case .failure(let failure):
-        wizard.keyError = failure.message
-    case .success(let keys):
-        for key in keys where !wizard.keys.contains(where: { $0.fingerprint == key.fingerprint }) {
+    do {
+        for key in try EditInput.publicKeys(text) where !wizard.keys.contains(where: { $0.fingerprint == key.fingerprint }) {
             wizard.keys.append(key)
         }
         wizard.keyError = nil
         wizard.authentication.set("key", "")
+    } catch {
+        wizard.keyError = error.description
     }
     state.replaceTop(.wizard(wizard))
 }
@@ -295,24 +288,17 @@ func wizardPasswordHashed(hash: String, generated: SecretText?, state: inout Con
 
 private func createWizardUser(hash: String?, state: inout ConsoleState) -> [Effect] {
     guard case .wizard(var wizard)? = state.topModal else { return [] }
-    let (user, errors) = wizard.user(passwordHash: hash)
-    guard errors.isEmpty else {
+    switch wizard.edits(passwordHash: hash) {
+    case .failure(let error):
         wizard.isCreating = false
-        wizard.reviewErrors = errors
+        wizard.reviewErrors = error.errors.map(\.description)
         state.replaceTop(.wizard(wizard))
         return []
-    }
-    do {
-        let name = try state.context.naming.secretName(forUser: wizard.username, serverID: state.context.serverID)
+    case .success(let edits):
         wizard.isCreating = true
         state.replaceTop(.wizard(wizard))
-        let id = state.startOperation(.createUser, label: "Creating \(wizard.username)")
-        return [.createSecret(id, name: name, value: user.secret.secretString, context: state.writeContext("console.onboard", changedFields: user.secret.members.keys.sorted()))]
-    } catch {
-        wizard.isCreating = false
-        wizard.reviewErrors = ["\(error)"]
-        state.replaceTop(.wizard(wizard))
-        return []
+        let id = state.startOperation(.createUser, label: "Creating \(wizard.username)", subject: wizard.username)
+        return [.createUser(id, username: wizard.username, edits: edits, action: "console.onboard")]
     }
 }
 

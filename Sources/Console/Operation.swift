@@ -36,6 +36,15 @@ struct Operation: Sendable, Hashable {
     var subject: String?
     /// Background work (listing, fetching) does not block the screen and is not cancelled by Esc.
     var isBackground: Bool { purpose == .listing || purpose == .fetching }
+
+    /// A write sent to the store: the store may commit it at any moment, so it is never cancelled or reported as
+    /// cancelled; the screen waits for its answer.
+    var isWrite: Bool {
+        switch purpose {
+        case .saveEdit, .savePassword, .saveKeys, .createUser, .resolveConflict, .delete, .restore, .rollback: true
+        case .listing, .fetching, .history, .hashPassword, .generatePassword, .readKeyFile, .testLogin: false
+        }
+    }
 }
 
 /// A password or other secret text: its description never shows the value.

@@ -2,6 +2,7 @@ import Foundation
 import IdentityModel
 import SecretStore
 import TerminalUI
+import UserManagement
 
 /// Set (typed twice, masked), generate (shown once) or clear a user's password. Hashing runs off the UI loop.
 struct PasswordDialogState: Sendable, Hashable {
@@ -54,7 +55,7 @@ func handlePasswordKey(_ key: Key, dialog: PasswordDialogState, state: inout Con
             let id = state.startOperation(.generatePassword, label: "Generating and hashing a password")
             return [.generatePassword(id)]
         case .character("c"):
-            guard dialog.user.storedPassword() != nil else {
+            guard SecretKey.passwordVariants.contains(where: { dialog.user.secret[$0] != nil }) else {
                 state.show("\(dialog.username) has no password to clear", .info)
                 return []
             }
@@ -74,10 +75,8 @@ func handlePasswordKey(_ key: Key, dialog: PasswordDialogState, state: inout Con
         case .submit:
             dialog.form.clearErrors()
             let password = dialog.form["password"]
-            if password.isEmpty {
-                dialog.form.setError("password", "Password: must not be empty (use c to clear the password instead)")
-            } else if let error = Validation.password(password) {
-                dialog.form.setError("password", "\(error)")
+            if let error = passwordError(password) {
+                dialog.form.setError("password", error)
             } else if password != dialog.form["repeat"] {
                 dialog.form.setError("repeat", "the two passwords differ; type the same one twice")
                 dialog.form.set("repeat", "")
@@ -105,23 +104,13 @@ func handlePasswordKey(_ key: Key, dialog: PasswordDialogState, state: inout Con
     return []
 }
 
-/// A hash is ready: store it in one new version (removing any legacy plain-text password).
+/// A hash is ready: store it in one new version, replacing every password key the user had (plain, hashed, per protocol).
 func passwordHashed(_ operation: Operation, hash: String, generated: SecretText?, state: inout ConsoleState) -> [Effect] {
     if operation.purpose == .hashPassword || operation.purpose == .generatePassword, case .password(var dialog)? = state.topModal {
-        var user = dialog.user
-        do {
-            try user.setPassword(hash: hash)
-        } catch {
-            state.show("Password not saved: \(error)", .error)
-            dialog.step = .choose
-            state.replaceTop(.password(dialog))
-            return []
-        }
         dialog.pendingGenerated = generated
         state.replaceTop(.password(dialog))
-        let changed = user.secret.changedKeys(comparedTo: dialog.user.secret)
-        let id = state.startOperation(.savePassword, label: "Saving the password of \(dialog.username)")
-        return [.putSecret(id, name: dialog.base.name, value: user.secret.secretString, replacing: dialog.base.versionID, context: state.writeContext("console.password", changedFields: changed))]
+        let id = state.startOperation(.savePassword, label: "Saving the password of \(dialog.username)", subject: dialog.username)
+        return [.updateUser(id, username: dialog.username, base: dialog.base, edits: [.setPassword(hash: hash)], action: "console.password")]
     }
     return wizardPasswordHashed(hash: hash, generated: generated, state: &state)
 }
@@ -144,12 +133,20 @@ func passwordSaved(state: inout ConsoleState) {
 
 func clearPassword(state: inout ConsoleState) -> [Effect] {
     guard case .password(var dialog)? = state.topModal else { return [] }
-    var user = dialog.user
-    user.clearPassword()
     dialog.step = .saving
     state.replaceTop(.password(dialog))
-    let id = state.startOperation(.savePassword, label: "Clearing the password of \(dialog.username)")
-    return [.putSecret(id, name: dialog.base.name, value: user.secret.secretString, replacing: dialog.base.versionID, context: state.writeContext("console.password", changedFields: user.secret.changedKeys(comparedTo: dialog.user.secret)))]
+    let id = state.startOperation(.savePassword, label: "Clearing the password of \(dialog.username)", subject: dialog.username)
+    return [.updateUser(id, username: dialog.username, base: dialog.base, edits: [.clearPassword], action: "console.password")]
+}
+
+/// Why a typed password cannot be used, by the rule `--password-stdin` follows too; nil when it can.
+func passwordError(_ password: String) -> String? {
+    do {
+        try EditInput.password(password)
+        return nil
+    } catch {
+        return error.description
+    }
 }
 
 func renderPasswordDialog(_ dialog: PasswordDialogState, state: ConsoleState, into canvas: inout Canvas) {

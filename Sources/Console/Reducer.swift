@@ -40,6 +40,10 @@ private func handleKey(_ key: Key, state: inout ConsoleState) -> [Effect] {
         if key == .character("q") || key == .character("Q") { state.shouldQuit = true }
         return []
     }
+    if key == .escape, let operation = state.foregroundOperation, operation.isWrite {
+        state.show("\(operation.label): the write was sent and cannot be taken back; waiting for the store's answer", .warning)
+        return []
+    }
     if key == .escape, let operation = state.foregroundOperation {
         _ = state.finishOperation(operation.id)
         state.show("Cancelled: \(operation.label)", .warning)
@@ -120,11 +124,6 @@ extension ConsoleState {
 
     /// The user name of the selected user, if any.
     var selectedUsername: String? { list.selectedRecord?.username }
-
-    /// A write context for `action`, naming the changed keys, never their values.
-    func writeContext(_ action: String, changedFields: [String] = []) -> WriteContext {
-        WriteContext.current(action: action, changedFields: changedFields)
-    }
 
     /// True when writes are refused; shows why.
     mutating func refuseWriteIfReadOnly() -> Bool {

@@ -60,8 +60,8 @@ func handleUserActionKey(_ key: Key, state: inout ConsoleState) -> [Effect] {
         if record.deletedAt != nil {
             if key == .character("R") {
                 guard !state.refuseWriteIfReadOnly() else { return [] }
-                let id = state.startOperation(.restore, label: "Restoring \(record.username)")
-                return [.restoreSecret(id, name: record.secretName, context: state.writeContext("console.restore"))]
+                let id = state.startOperation(.restore, label: "Restoring \(record.username)", subject: record.username)
+                return [.restoreUser(id, username: record.username)]
             }
             if [.character("e"), .character("p"), .character("K"), .character("d")].contains(key) {
                 state.show("\(record.username) is deleted: press R to restore it first", .warning)
@@ -80,7 +80,7 @@ func handleUserActionKey(_ key: Key, state: inout ConsoleState) -> [Effect] {
         case .character("d"), .delete:
             guard !state.refuseWriteIfReadOnly() else { return [] }
             state.push(.confirm(ConfirmState(
-                action: .deleteUser(username: record.username, secretName: record.secretName),
+                action: .deleteUser(username: record.username),
                 title: "Delete \(record.username)",
                 question: "The user can no longer log in. The secret stays restorable for 30 days (D shows deleted users, R restores).",
                 typedConfirmation: record.username)))

@@ -57,11 +57,6 @@ struct UserRecord: Sendable, Hashable {
         if case .loaded(let value) = load { return value }
         return nil
     }
-
-    var isLoaded: Bool {
-        if case .pending = load { return false }
-        return true
-    }
 }
 
 /// One user's value as read, with everything the list derives from it (parsed secret, problem, columns).

@@ -46,21 +46,26 @@ extension SFTPUser {
         }
     }
 
-    /// Stores a password hash under `PasswordHash` and REMOVES the legacy plain-text `Password` at the same level.
+    /// Stores a password hash under `PasswordHash` and REMOVES every other password key, at every level
+    /// (`Password`, `SFTPPassword`, `FTPSPasswordHash`, ...): after a password change no older password, plain or
+    /// per protocol, still logs in. Returns the keys removed besides `PasswordHash`.
     /// Throws when `hash` is not a supported hash string (so a plain password can never be stored here by mistake).
-    public mutating func setPassword(hash: String, for transferProtocol: TransferProtocol? = nil) throws(FieldError) {
-        let key = SecretKey.name(SecretKey.passwordHash, for: transferProtocol)
+    @discardableResult
+    public mutating func setPassword(hash: String) throws(FieldError) -> [String] {
         guard PasswordKind(hashString: hash) != .unsupported else {
-            throw FieldError(field: key, rule: "must be an argon2id, argon2i, bcrypt, yescrypt or sha512-crypt hash string")
+            throw FieldError(field: SecretKey.passwordHash, rule: "must be an argon2id, argon2i, bcrypt, yescrypt or sha512-crypt hash string")
         }
-        secret[key] = .string(hash)
-        secret[SecretKey.name(SecretKey.password, for: transferProtocol)] = nil
+        let removed = clearPassword().filter { $0 != SecretKey.passwordHash }
+        secret[SecretKey.passwordHash] = .string(hash)
+        return removed
     }
 
-    /// Removes both `PasswordHash` and `Password` at this level.
-    public mutating func clearPassword(for transferProtocol: TransferProtocol? = nil) {
-        secret[SecretKey.name(SecretKey.passwordHash, for: transferProtocol)] = nil
-        secret[SecretKey.name(SecretKey.password, for: transferProtocol)] = nil
+    /// Removes every password key at every level (`Password`, `PasswordHash`, `SFTPPassword`, ...); returns their names.
+    @discardableResult
+    public mutating func clearPassword() -> [String] {
+        let present = SecretKey.passwordVariants.filter { secret[$0] != nil }
+        for key in present { secret[key] = nil }
+        return present
     }
 
     /// Adds a key at this level, keeping the list's stored shape (string or array, `PublicKey` or `PublicKeys`).
@@ -76,17 +81,27 @@ extension SFTPUser {
         secret[entries.key] = entries.storedValue
     }
 
-    /// Removes the key with this fingerprint at this level (and its `sftpidp:KeyExpiry` entry). Throws when there is none.
-    public mutating func removePublicKey(fingerprint: String, for transferProtocol: TransferProtocol? = nil) throws(FieldError) {
-        var entries = try publicKeyEntriesForEditing(at: transferProtocol)
-        var ignored: [FieldError] = []
-        let matching = Set(entries.parsedKeys(issues: &ignored).filter { $0.key.fingerprint == fingerprint }.map(\.index))
-        guard !matching.isEmpty else {
-            throw FieldError(field: entries.key, rule: "no key with fingerprint \(fingerprint.prefix(80))")
+    /// Removes the key with this fingerprint from EVERY key list it is in (`PublicKey`, `PublicKeys`,
+    /// `SFTPPublicKey`, ...) and its `sftpidp:KeyExpiry` entry; returns the lists it was removed from.
+    /// Throws when no list holds it.
+    @discardableResult
+    public mutating func removePublicKey(fingerprint: String) throws(FieldError) -> [String] {
+        var removedFrom: [String] = []
+        for name in SecretKey.publicKeyVariants {
+            guard let value = secret[name] else { continue }
+            var ignored: [FieldError] = []
+            guard var entries = PublicKeyEntries(key: name, value: value, issues: &ignored) else { continue }
+            let matching = Set(entries.parsedKeys(issues: &ignored).filter { $0.key.fingerprint == fingerprint }.map(\.index))
+            guard !matching.isEmpty else { continue }
+            entries.entries = entries.entries.enumerated().filter { !matching.contains($0.offset) }.map(\.element)
+            secret[name] = entries.storedValue
+            removedFrom.append(name)
         }
-        entries.entries = entries.entries.enumerated().filter { !matching.contains($0.offset) }.map(\.element)
-        secret[entries.key] = entries.storedValue
+        guard !removedFrom.isEmpty else {
+            throw FieldError(field: SecretKey.publicKey, rule: "no key with fingerprint \(fingerprint.prefix(80))")
+        }
         setKeyExpiry(fingerprint: fingerprint, nil)
+        return removedFrom
     }
 
     /// Sets `AcceptedIpNetwork` (one CIDR, or several separated by commas); an empty list removes it.
@@ -135,12 +150,6 @@ extension SFTPUser {
     /// `sftpidp:Comment`; `nil` or empty removes it.
     public mutating func setComment(_ comment: String?) {
         secret[SecretKey.comment] = comment.flatMap { $0.isEmpty ? nil : JSONValue.string($0) }
-    }
-
-    /// Sets (or with `nil` removes) any key verbatim, for `--set KEY=VALUE` / `--unset KEY` style edits.
-    /// Run ``validate()`` afterwards: this bypasses the typed setters.
-    public mutating func setRawValue(_ value: JSONValue?, forKey key: String) {
-        secret[key] = value
     }
 
     /// The key list stored at exactly this level, or a new comma-separated `PublicKey` list. Throws when the

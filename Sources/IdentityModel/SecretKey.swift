@@ -18,6 +18,23 @@ public enum SecretKey {
         publicKey, publicKeys, acceptedIpNetwork, posixProfile,
     ]
 
+    /// Every key that holds a password, plain or hashed, at every level: `Password`, `PasswordHash`, `SFTPPassword`,
+    /// `FTPSPasswordHash`, ... A password edit replaces or removes all of them.
+    public static let passwordVariants: [String] = variants(of: [password, passwordHash])
+
+    /// Every key that holds a public-key list, at every level: `PublicKey`, `PublicKeys`, `SFTPPublicKey`, ...
+    public static let publicKeyVariants: [String] = variants(of: [publicKey, publicKeys])
+
+    /// True for `Password`, `PasswordHash` and their per-protocol forms.
+    public static func isPasswordVariant(_ key: String) -> Bool {
+        passwordVariants.contains(key)
+    }
+
+    /// `keys` plain, then for each protocol.
+    static func variants(of keys: [String]) -> [String] {
+        ([nil] + TransferProtocol.allCases).flatMap { level in keys.map { name($0, for: level) } }
+    }
+
     /// `sftpidp:Disabled`: JSON boolean, or "true"/"false". A disabled user is always denied.
     public static let disabled = "sftpidp:Disabled"
     /// `sftpidp:ExpiresAt`: ISO-8601 date (`2026-01-31`, meaning 00:00 UTC) or date-time; denied from then on.

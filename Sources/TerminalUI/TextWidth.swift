@@ -1,4 +1,5 @@
 import CCurses
+import TerminalText
 
 /// Display widths of text in terminal columns, and the safe form in which text reaches the screen.
 ///
@@ -95,7 +96,8 @@ public enum TextWidth {
         case 0x00..<0x20, 0x7F:
             // Controls never combine with what follows, but "\r\n" is one Character: show each scalar.
             return scalars.flatMap { controlPicture($0) }
-        case 0x80..<0xA0, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069:
+        case _ where TerminalText.isUnsafe(first):
+            // The rest of what the CLI escapes (C1, separators, bidi overrides and isolates): one `?` cell.
             return [Glyph(character: "?", width: 1)]
         default:
             let width = Int(ccurses_scalar_width(first.value))

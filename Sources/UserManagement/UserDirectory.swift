@@ -14,11 +14,17 @@ public struct UserDirectory: Sendable {
     public let naming: NamingScheme
     /// The server id used by naming schemes that contain `{serverId}`.
     public let serverID: String?
+    /// How long a deleted user can be restored (7...30 days; the `recovery-window-days` setting).
+    public let recoveryWindowDays: Int
 
-    public init(store: any SecretStore, naming: NamingScheme, serverID: String?) {
+    /// The recovery window when no setting names one.
+    public static let defaultRecoveryWindowDays = 30
+
+    public init(store: any SecretStore, naming: NamingScheme, serverID: String?, recoveryWindowDays: Int = UserDirectory.defaultRecoveryWindowDays) {
         self.store = store
         self.naming = naming
         self.serverID = serverID
+        self.recoveryWindowDays = recoveryWindowDays
     }
 
     /// The secret name of a user.
@@ -73,9 +79,9 @@ public struct UserDirectory: Sendable {
         return try await store.putSecret(name: user.value.name, value: secret.secretString, replacing: user.value.versionID, context: context)
     }
 
-    /// Schedules a user's secret for deletion (restorable for `recoveryWindowDays`), or removes it at once.
+    /// Schedules a user's secret for deletion (restorable for ``recoveryWindowDays``), or removes it at once.
     @discardableResult
-    public func delete(_ username: String, recoveryWindowDays: Int = 30, forceWithoutRecovery: Bool = false, action: String) async throws -> Date {
+    public func delete(_ username: String, forceWithoutRecovery: Bool = false, action: String) async throws -> Date {
         try await store.deleteSecret(
             name: try secretName(of: username),
             recoveryWindowDays: recoveryWindowDays,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import SecretStore
+import UserManagement
 
 /// `sftpidp audit`: the store's audit trail: who changed which keys of which secret, when; never a value.
 struct AuditCommand: AsyncParsableCommand {
@@ -31,13 +32,13 @@ struct AuditCommand: AsyncParsableCommand {
         let secretName = try user.map { try storeOptions.resolvedNamingScheme().secretName(forUser: $0, serverID: try storeOptions.resolvedServerID()) }
         let entries = try await withStoreErrors { try await audited.auditTrail(secretName: secretName, limit: limit) }
         if json {
-            print(try encodeJSON(entries))
+            printJSON(try encodeJSON(entries))
             return
         }
         for entry in entries {
             let origin = entry.clientAddress.map { "\(entry.actor)@\($0)" } ?? entry.actor
             let fields = entry.changedFields.isEmpty ? "" : "  [\(entry.changedFields.joined(separator: ", "))]"
-            print("\(formatDate(entry.time))  \(origin)  \(entry.action)  \(entry.secretName)\(fields)")
+            printOutput("\(formatDate(entry.time))  \(origin)  \(entry.action)  \(entry.secretName)\(fields)")
         }
     }
 }

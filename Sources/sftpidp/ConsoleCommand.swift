@@ -23,9 +23,10 @@ struct ConsoleCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let searchPaths = Theme.defaultSearchPaths(environment: environment)
+        let config = try ConfigFile.load(environment: environment)
         let startTheme: Theme
         do {
-            startTheme = try Theme.choose(option: theme, environment: environment, configured: nil, searchPaths: searchPaths)
+            startTheme = try Theme.choose(option: theme, environment: environment, configured: config["theme"], searchPaths: searchPaths)
         } catch {
             throw CLIFailure("\(error)")
         }
@@ -46,7 +47,7 @@ struct ConsoleCommand: AsyncParsableCommand {
             naming: directory.naming,
             serverID: directory.serverID,
             handler: handler,
-            options: ConsoleOptions(readOnly: readOnly, themeNames: themeNames, argon2: argon2),
+            options: ConsoleOptions(readOnly: readOnly, themeNames: themeNames, argon2: argon2, recoveryWindowDays: directory.recoveryWindowDays),
             loadTheme: { name in try Theme.load(name: name, searchPaths: searchPaths) }
         )
         terminal.close()

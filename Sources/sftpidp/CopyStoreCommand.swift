@@ -38,7 +38,7 @@ struct CopyStoreCommand: AsyncParsableCommand {
         let prefix = try storeOptions.resolvedNamingScheme().prefix(serverID: try storeOptions.resolvedServerID())
         printToStandardError("Copying users under \(prefix) from \(source.displayName) to \(destination.displayName)\(dryRun ? " (dry run)" : "")...")
         let summary = await SecretCopier(from: source, to: destination).copy(prefix: prefix, dryRun: dryRun, overwrite: overwrite)
-        print(summary.description)
+        printOutput(summary.description)
         if !summary.succeeded { throw ExitCode.failure }
     }
 }

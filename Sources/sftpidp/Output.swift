@@ -1,22 +1,32 @@
 import Foundation
 import SecretStore
+import TerminalText
+import UserManagement
 
-/// Writes a line to standard error: progress and confirmations, so that standard output stays scriptable.
-func printToStandardError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
+/// Writes text to standard output with every control character and bidi override neutralised
+/// (``TerminalText``): every report, table and listing of the CLI goes out here.
+func printOutput(_ text: String) {
+    FileHandle.standardOutput.write(Data((TerminalText.neutralised(text) + "\n").utf8))
 }
 
-/// Stable JSON for `--json` output: sorted keys, no escaped slashes.
+/// Writes a line to standard error, neutralised like ``printOutput(_:)``: progress and confirmations, so
+/// that standard output stays scriptable.
+func printToStandardError(_ line: String) {
+    FileHandle.standardError.write(Data((TerminalText.neutralised(line) + "\n").utf8))
+}
+
+/// Writes JSON text to standard output, every unsafe scalar inside its strings as a `\uXXXX` escape
+/// (``TerminalText``), so the JSON stays valid and the terminal safe.
+func printJSON(_ json: String) {
+    FileHandle.standardOutput.write(Data((TerminalText.neutralised(json, escape: .json) + "\n").utf8))
+}
+
+/// Stable JSON for `--json` output: sorted keys, no escaped slashes; print it with ``printJSON(_:)``.
 func encodeJSON(_ value: some Encodable) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
     encoder.dateEncodingStrategy = .iso8601
     return String(decoding: try encoder.encode(value), as: UTF8.self)
-}
-
-/// A date as people read it in this tool: ISO-8601 in UTC, to the second.
-func formatDate(_ date: Date) -> String {
-    ISO8601DateFormatter().string(from: date)
 }
 
 /// Runs store work, turning store errors into CLI failures with hints.
@@ -26,5 +36,7 @@ func withStoreErrors<T>(_ work: () async throws -> T) async throws -> T {
         return try await work()
     } catch let error as SecretStoreError {
         throw error.cliFailure
+    } catch let error as UserEditError {
+        throw CLIFailure(error.description)
     }
 }

@@ -23,15 +23,16 @@ struct SFTPIdP: AsyncParsableCommand {
                 try command.run()
             }
         } catch let failure as CLIFailure {
-            FileHandle.standardError.write(Data("sftpidp: \(failure.message)\n".utf8))
+            printToStandardError("sftpidp: \(failure.message)")
             Foundation.exit(1)
         } catch {
+            // Every message, help and usage errors included, goes out neutralised: it may quote a value given.
             let code = exitCode(for: error)
-            if code == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(2)
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                if code == .success { printOutput(message) } else { printToStandardError(message) }
             }
-            exit(withError: error)
+            Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
         }
     }
 }

@@ -6,7 +6,7 @@ import TOMLKit
 /// Command-line options win over environment variables, which win over this file.
 struct ConfigFile {
     /// The keys the file may hold, each a string.
-    static let knownKeys: Set<String> = ["store", "naming-scheme", "server-id", "theme", "profile", "region", "endpoint-url", "argon2"]
+    static let knownKeys: Set<String> = ["store", "naming-scheme", "server-id", "theme", "profile", "region", "endpoint-url", "argon2", "recovery-window-days"]
 
     private(set) var values: [String: String] = [:]
 
@@ -44,6 +44,13 @@ struct ConfigFile {
     }
 
     subscript(key: String) -> String? { values[key] }
+
+    /// `recovery-window-days`: how long a deleted user can be restored, a whole number of days as a string.
+    func recoveryWindowDays() throws -> Int? {
+        guard let text = values["recovery-window-days"] else { return nil }
+        guard let days = Int(text) else { throw CLIFailure("recovery-window-days: \"\(text)\" is not a whole number of days (7 to 30)") }
+        return days
+    }
 
     private static func line(of key: String, in text: String) -> Int {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)

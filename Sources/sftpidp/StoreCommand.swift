@@ -32,8 +32,8 @@ struct InitStoreCommand: AsyncParsableCommand {
         let location = EmbeddedStoreLocation.resolve(storePath: setting, environment: environment)
         let existed = FileManager.default.fileExists(atPath: location.databasePath)
         _ = try storeOptions.openStore(setting, config: try ConfigFile.load(environment: environment), createIfMissing: true)
-        print("store: \(location.databasePath)\(existed ? " (existing)" : " (created)")")
-        print("key:   \(location.keyPath)")
+        printOutput("store: \(location.databasePath)\(existed ? " (existing)" : " (created)")")
+        printOutput("key:   \(location.keyPath)")
         printToStandardError("Back up both files: the store cannot be read without its key.")
     }
 }
@@ -53,17 +53,17 @@ struct CheckStoreCommand: AsyncParsableCommand {
         var problems = 0
         if let embedded = store as? EmbeddedSecretStore {
             let report = try withStoreErrorsSync { try embedded.check() }
-            print("\(embedded.displayName): \(report.secretCount) secrets, \(report.versionCount) versions, \(report.scheduledDeletionCount) scheduled for deletion")
-            for problem in report.problems { print("PROBLEM: \(problem)") }
+            printOutput("\(embedded.displayName): \(report.secretCount) secrets, \(report.versionCount) versions, \(report.scheduledDeletionCount) scheduled for deletion")
+            for problem in report.problems { printOutput("PROBLEM: \(problem)") }
             problems += report.problems.count
         }
         let directory = UserDirectory(store: store, naming: try storeOptions.resolvedNamingScheme(), serverID: try storeOptions.resolvedServerID())
         let overviews = try await withStoreErrors { try await directory.overviews() }
         for overview in overviews where !overview.problems.isEmpty {
             problems += 1
-            print("\(overview.username): \(overview.problems.joined(separator: "; "))")
+            printOutput("\(overview.username): \(overview.problems.joined(separator: "; "))")
         }
-        print("\(overviews.count) users checked, \(problems) problem\(problems == 1 ? "" : "s").")
+        printOutput("\(overviews.count) users checked, \(problems) problem\(problems == 1 ? "" : "s").")
         if problems > 0 { throw ExitCode.failure }
     }
 }

@@ -74,8 +74,14 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// The users of the configured store under the configured naming scheme.
-    func openDirectory() throws -> UserDirectory {
-        UserDirectory(store: try openStore(), naming: try resolvedNamingScheme(), serverID: try resolvedServerID())
+    /// `recoveryWindowDays` (an option) wins over the config's `recovery-window-days`; both must be 7...30.
+    func openDirectory(recoveryWindowDays: Int? = nil) throws -> UserDirectory {
+        let config = try ConfigFile.load(environment: environment)
+        let window = try recoveryWindowDays ?? config.recoveryWindowDays() ?? UserDirectory.defaultRecoveryWindowDays
+        guard (7...30).contains(window) else {
+            throw CLIFailure("the recovery window must be between 7 and 30 days, not \(window) (--recovery-window-days or the config's recovery-window-days)")
+        }
+        return UserDirectory(store: try openStore(), naming: try resolvedNamingScheme(), serverID: try resolvedServerID(), recoveryWindowDays: window)
     }
 }
 

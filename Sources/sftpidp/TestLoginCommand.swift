@@ -55,7 +55,7 @@ struct TestLoginCommand: AsyncParsableCommand {
         guard let serverID = try storeOptions.resolvedServerID(), !serverID.isEmpty else {
             throw ValidationError("--server-id is required (or set SFTPIDP_SERVER_ID)")
         }
-        let password = passwordStdin ? try Self.readPasswordFromStandardInput() : userPassword
+        let password = passwordStdin ? try readPasswordFromStandardInput() : userPassword
         let namingScheme = try storeOptions.resolvedNamingScheme()
         let request = LoginRequest(serverID: serverID, username: userName, password: password, protocolName: serverProtocol, sourceIP: sourceIp)
         let report: TestLoginReport
@@ -68,9 +68,9 @@ struct TestLoginCommand: AsyncParsableCommand {
             let failure = LoginStoreFailure(message: String(describing: error), checks: [], duration: .zero)
             report = TestLoginReport(outcome: .storeFailure(failure), url: Self.url(for: request), store: storeOptions.store ?? "default store", explain: explain)
         }
-        print(report.jsonText(prettyPrinted: !json, includeExplanation: json))
+        printJSON(report.jsonText(prettyPrinted: !json, includeExplanation: json))
         if !json, let explanation = report.explanationText {
-            FileHandle.standardError.write(Data((explanation + "\n").utf8))
+            printToStandardError(explanation)
         }
         if !report.isAllowed {
             throw ExitCode.failure
@@ -92,20 +92,5 @@ struct TestLoginCommand: AsyncParsableCommand {
         }
         components.queryItems = query
         return components.string ?? "sftpidp://local"
-    }
-
-    /// One line from standard input without its line ending.
-    static func readPasswordFromStandardInput() throws -> String {
-        let data = FileHandle.standardInput.readDataToEndOfFile()
-        guard var text = String(data: data, encoding: .utf8) else {
-            throw ValidationError("the password on standard input is not UTF-8 text")
-        }
-        if text.hasSuffix("\r\n") || text.hasSuffix("\n") {
-            text.removeLast()
-        }
-        guard !text.contains("\n") else {
-            throw ValidationError("the password on standard input must be one line")
-        }
-        return text
     }
 }

@@ -394,4 +394,47 @@ struct ConsoleFlowTests {
         }
         #expect(onLogical.home.homeDirectory == .logical([HomeMapping(entry: "/", target: "/bucket/logical/gina")]))
     }
+
+    @Test("Esc during a save does not cancel it: the write completes and is reported, and the next save does not conflict with it")
+    func escapeDuringASaveWaitsForIt() async throws {
+        let store = try await Fixtures.store()
+        let driver = ConsoleDriver(store: store)
+        await driver.start()
+        await driver.press(.character("j"), .character("e"), .control("u"))
+        await driver.type("arn:aws:iam::123456789012:role/uploaders")
+        let base = try await store.getSecret(name: "SFTP/bob", version: .current)
+
+        // The save asks for exactly one write: bob's edits over the version the form was opened on.
+        let effects = reduce(state: &driver.state, event: .key(.control("s")))
+        #expect(effects.count == 1)
+        guard case .updateUser(let id, let username, let version, let edits, let action)? = effects.first else {
+            Issue.record("expected one updateUser effect, got \(effects)")
+            return
+        }
+        #expect(username == "bob" && version.versionID == base.versionID && action == "console.edit")
+        #expect(edits.contains(.setRole("arn:aws:iam::123456789012:role/uploaders")))
+
+        // Esc while the write is out: nothing is cancelled, the form stays and says it waits.
+        #expect(reduce(state: &driver.state, event: .key(.escape)).isEmpty)
+        #expect(driver.state.operations[id] != nil)
+        #expect(driver.state.message?.text.contains("cannot be taken back") == true)
+        guard case .editor? = driver.state.topModal else {
+            Issue.record("the editor closed while its save was out")
+            return
+        }
+
+        // The write lands and is reported as saved.
+        let result = try #require(await driver.runner.perform(effects[0]))
+        _ = reduce(state: &driver.state, event: result)
+        #expect(driver.state.topModal == nil)
+        #expect(driver.state.message?.text.hasPrefix("Saved") == true, "\(String(describing: driver.state.message))")
+        #expect(try await store.listVersions(name: "SFTP/bob").count == 2)
+
+        // The next edit starts from the version just written: no conflict with our own write.
+        await driver.press(.character("e"), .control("u"))
+        await driver.type("arn:aws:iam::123456789012:role/second")
+        await driver.press(.control("s"))
+        #expect(driver.state.topModal == nil)
+        #expect(try await store.listVersions(name: "SFTP/bob").count == 3)
+    }
 }

@@ -92,7 +92,7 @@ struct ConsoleSnapshotTests {
             _ = SnapshotScenes.press([.character("e"), .control("u")], &state)
             SnapshotScenes.typing("arn:aws:iam::123456789012:role/mine", &state)
             let effects = SnapshotScenes.press([.control("s")], &state)
-            if case .putSecret(let id, _, _, _, _)? = effects.first {
+            if case .updateUser(let id, _, _, _, _)? = effects.first {
                 let theirs = SnapshotScenes.users[0].1.replacingOccurrences(of: "Finance uploads", with: "Moved to the new bucket")
                 _ = reduce(state: &state, event: .writeConflict(id, theirs: SnapshotScenes.value("alice", theirs, version: "v2", at: SnapshotScenes.now)))
             }

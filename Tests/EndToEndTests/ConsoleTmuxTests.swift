@@ -18,8 +18,13 @@ struct ConsoleTmuxTests {
     /// Opens the console in a fresh tmux session and waits for the list.
     static func open(_ sandbox: Sandbox, arguments: String = "", environment: [String: String] = [:], columns: Int = 100, rows: Int = 30, waitFor text: String = "users") throws -> TmuxSession {
         let session = try TmuxSession(sandbox: sandbox, columns: columns, rows: rows, environment: environment)
-        try session.shell("sftpidp \(arguments)".trimmingCharacters(in: .whitespaces))
-        try session.waitFor(text)
+        do {
+            try session.shell("sftpidp \(arguments)".trimmingCharacters(in: .whitespaces))
+            try session.waitFor(text)
+        } catch {
+            session.close()
+            throw error
+        }
         return session
     }
 
@@ -209,7 +214,10 @@ struct ConsoleTmuxTests {
         let sandbox = try Self.seededSandbox()
         let session = try TmuxSession(sandbox: sandbox)
         defer { session.close() }
-        try session.shell("stty -g > before.stty")
+        // The settings go to files in the sandbox (a temporary directory), never into the working tree.
+        let before = sandbox.path("before.stty")
+        let after = sandbox.path("after.stty")
+        try session.shell("stty -g > \(before)")
         try session.waitFor(TmuxSession.prompt)
         try session.shell("sftpidp")
         try session.waitFor("3 users")
@@ -219,11 +227,26 @@ struct ConsoleTmuxTests {
         try session.waitUntil("the console to exit") { $0.components(separatedBy: TmuxSession.prompt).count >= 3 }
         let alternateAfter = try session.display("#{alternate_on}")
         #expect(alternateAfter == "0")
-        try session.shell("stty -g > after.stty; cmp before.stty after.stty && echo STTY-SAME")
-        try session.waitFor("STTY-SAME")
-        try session.shell("stty -a | tr ' ' '\\n' | grep -x -e echo -e icanon -e isig | tr '\\n' ' '; echo")
-        let pane = try session.waitFor("echo")
-        #expect(pane.contains("icanon"))
-        #expect(pane.contains("isig"))
+        // The markers are computed by the shell, so they cannot be found in the command line typed.
+        try session.shell("stty -g > \(after); cmp -s \(before) \(after) && echo STTY-SAME-$((6*7))")
+        try session.waitFor("STTY-SAME-42")
+        try session.shell("stty -a | tr ' ;' '\\n\\n' | grep -c -x -e echo -e icanon -e isig | sed 's/^/MODES-ON-/'")
+        try session.waitFor("MODES-ON-3")
+    }
+
+    @Test("the config file's theme key picks the theme the console starts with")
+    func configFileTheme() throws {
+        let sandbox = try Self.seededSandbox()
+        let plain = try Self.open(sandbox, waitFor: "3 users loaded")
+        try plain.keys("T")
+        try plain.waitFor("Theme: light")
+        try plain.keys("q")
+        plain.close()
+        // Started with colorblind, the theme key moves on to the first other theme: default.
+        try sandbox.write("theme = \"colorblind\"\n", to: "config/sftpidp/config.toml")
+        let configured = try Self.open(sandbox, waitFor: "3 users loaded")
+        defer { configured.close() }
+        try configured.keys("T")
+        try configured.waitFor("Theme: default")
     }
 }

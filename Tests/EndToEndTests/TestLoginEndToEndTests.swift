@@ -27,20 +27,14 @@ import Testing
         try run(["users", "create", "norole", "--role", role, "--password-stdin"], input: password + "\n")
         try await stripRole(of: "SFTP/norole", in: sandbox)
         try run(["users", "create", "legacy", "--role", role])
-        try run(["users", "update", "legacy", "--set", "Password=plain old"])
+        // sftpidp never writes a plain-text password (`--set Password=` is refused); the originals did: write it directly.
+        try await rewrite("SFTP/legacy", in: sandbox) { $0["Password"] = "plain old" }
         return sandbox
     }
 
     /// Rewrites a secret without its `Role` through the embedded store API, as another tool would.
     static func stripRole(of name: String, in sandbox: Sandbox) async throws {
-        let location = EmbeddedStoreLocation.resolve(storePath: nil, environment: sandbox.environment)
-        let store = try EmbeddedSecretStore.open(databasePath: location.databasePath, keyPath: location.keyPath, createIfMissing: false)
-        defer { try? store.close() }
-        let current = try await store.getSecret(name: name, version: .current)
-        var members = try #require(try JSONSerialization.jsonObject(with: Data(current.string.utf8)) as? [String: Any])
-        members["Role"] = nil
-        let value = String(decoding: try JSONSerialization.data(withJSONObject: members), as: UTF8.self)
-        _ = try await store.putSecret(name: name, value: value, replacing: current.versionID, context: WriteContext(action: "test.strip-role", actor: "e2e"))
+        try await rewrite(name, in: sandbox) { $0["Role"] = nil }
     }
 
     static func testLogin(_ sandbox: Sandbox, user: String, password: String? = Self.password, extra: [String] = []) throws -> (result: CommandResult, report: [String: Any]) {

@@ -28,21 +28,40 @@ import Testing
         #expect(reread == user)
     }
 
-    @Test func settingAHashRemovesThePlainPassword() throws {
-        var user = try Self.user(#"{"Password": "old", "SFTPPassword": "sftp-old"}"#)
+    @Test func settingAHashRemovesEveryOtherPassword() throws {
+        var user = try Self.user(#"{"Password": "old", "SFTPPassword": "sftp-old", "FTPSPasswordHash": "$2b$04$abcdefghijklmnopqrstuu5kP5N4Q9m3kLQb6VmZbYc0H1t9xYfC"}"#)
         let hash = try PasswordHasher.hash("new password", parameters: try Argon2Parameters(memoryKiB: 64, iterations: 1, parallelism: 1))
-        try user.setPassword(hash: hash)
+        let removed = try user.setPassword(hash: hash)
+        #expect(removed == ["Password", "SFTPPassword", "FTPSPasswordHash"])
         #expect(user.secret["Password"] == nil)
         let storedHash = user.secret["PasswordHash"] == .string(hash)
         #expect(storedHash, "PasswordHash does not hold the new hash")
-        #expect(user.secret["SFTPPassword"] == .string("sftp-old"), "another protocol's key is not touched")
-        let verifies = user.storedPassword(for: .ftp).map { PasswordVerifier.verify("new password", against: $0) == .match } ?? false
-        #expect(verifies, "the stored hash does not verify")
+        #expect(user.secret["SFTPPassword"] == nil, "a per-protocol password would still log in over SFTP")
+        for transferProtocol in [nil] + TransferProtocol.allCases {
+            let verifies = user.storedPassword(for: transferProtocol).map { PasswordVerifier.verify("new password", against: $0) == .match } ?? false
+            #expect(verifies, "the new password does not verify for \(transferProtocol?.rawValue ?? "no protocol")")
+        }
         #expect(throws: FieldError.self) { try user.setPassword(hash: "plain text by mistake") }
-        user.clearPassword()
-        #expect(user.secret["PasswordHash"] == nil)
-        user.clearPassword(for: .sftp)
-        #expect(user.storedPassword(for: .sftp) == nil)
+        var cleared = try Self.user(#"{"PasswordHash": "x", "SFTPPassword": "a", "FTPPasswordHash": "b", "Role": "r"}"#)
+        #expect(cleared.clearPassword() == ["PasswordHash", "SFTPPassword", "FTPPasswordHash"])
+        for transferProtocol in [nil] + TransferProtocol.allCases {
+            #expect(cleared.storedPassword(for: transferProtocol) == nil)
+        }
+        #expect(cleared.secret["Role"] == .string("r"))
+    }
+
+    @Test func removingAKeyRemovesItFromEveryList() throws {
+        let key = try TestKeys.ed25519(comment: "everywhere")
+        let other = try TestKeys.ed25519(comment: "stays")
+        var user = try Self.user(#"{"PublicKey": "\#(key.openSSHLine),\#(other.openSSHLine)", "PublicKeys": ["\#(key.openSSHLine)"], "SFTPPublicKey": "\#(key.openSSHLine)", "FTPSPublicKeys": ["\#(other.openSSHLine)"]}"#)
+        let lists = try user.removePublicKey(fingerprint: key.fingerprint)
+        #expect(lists == ["PublicKey", "PublicKeys", "SFTPPublicKey"])
+        for transferProtocol in [nil] + TransferProtocol.allCases {
+            #expect(!user.publicKeys(for: transferProtocol).contains { $0.key.fingerprint == key.fingerprint })
+        }
+        #expect(user.publicKeys(for: .ftps).map(\.key.fingerprint) == [other.fingerprint])
+        #expect(user.publicKeys().map(\.key.fingerprint) == [other.fingerprint])
+        #expect(throws: FieldError.self) { try user.removePublicKey(fingerprint: key.fingerprint) }
     }
 
     @Test func homeIsNeverBothPathAndLogical() throws {

@@ -23,25 +23,15 @@ struct CreateUserCommand: AsyncParsableCommand {
 
     func run() async throws {
         let directory = try storeOptions.openDirectory()
-        var user = SFTPUser(secret: UserSecret())
-        let generated = try edits.apply(to: &user, hashing: try storeOptions.argon2Parameters())
-        try checkValid(user)
+        let (edits, generated) = try self.edits.edits(hashing: try storeOptions.argon2Parameters())
         try await withStoreErrors {
-            try await directory.create(username, secret: user.secret, action: "users.create")
+            try await directory.create(username, edits: edits, action: "users.create")
         }
         if let generated {
-            print(generated)
+            printOutput(generated)
             printToStandardError("Created \(username). The password above is shown only once: pass it on over a safe channel.")
         } else {
             printToStandardError("Created \(username).")
         }
-    }
-}
-
-/// Refuses to write a user that breaks a rule, listing every broken rule.
-func checkValid(_ user: SFTPUser) throws {
-    let errors = user.validate()
-    guard errors.isEmpty else {
-        throw CLIFailure("not saved, the user breaks \(errors.count == 1 ? "a rule" : "\(errors.count) rules"):\n" + errors.map { "  \($0)" }.joined(separator: "\n"))
     }
 }

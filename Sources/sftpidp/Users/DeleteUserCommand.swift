@@ -14,24 +14,23 @@ struct DeleteUserCommand: AsyncParsableCommand {
     @Argument(help: "The user name.")
     var username: String
 
-    @Option(help: ArgumentHelp("Days the deleted user can still be restored (7 to 30).", valueName: "DAYS"))
-    var recoveryWindowDays = 30
+    @Option(help: ArgumentHelp("Days the deleted user can still be restored (7 to 30). [config: recovery-window-days; default 30]", valueName: "DAYS"))
+    var recoveryWindowDays: Int?
 
     @Flag(help: "Remove the user and every version at once, without any way back.")
     var forceDeleteWithoutRecovery = false
 
     func validate() throws {
-        guard (7...30).contains(recoveryWindowDays) else {
+        if let days = recoveryWindowDays, !(7...30).contains(days) {
             throw ValidationError("--recovery-window-days must be between 7 and 30")
         }
     }
 
     func run() async throws {
-        let directory = try storeOptions.openDirectory()
+        let directory = try storeOptions.openDirectory(recoveryWindowDays: recoveryWindowDays)
         let deletionDate = try await withStoreErrors {
             try await directory.delete(
                 username,
-                recoveryWindowDays: recoveryWindowDays,
                 forceWithoutRecovery: forceDeleteWithoutRecovery,
                 action: "users.delete"
             )

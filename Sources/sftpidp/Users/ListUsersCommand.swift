@@ -27,11 +27,11 @@ struct ListUsersCommand: AsyncParsableCommand {
         }
         let shown = overviews.filter { filter.map($0.matches) ?? true }
         if json {
-            print(try encodeJSON(shown.map(UserOverviewJSON.init)))
+            printJSON(try encodeJSON(shown.map(UserOverviewJSON.init)))
         } else if shown.isEmpty {
-            print(overviews.isEmpty ? "No users in \(directory.store.displayName) under \(directory.naming)." : "No user matches \"\(filter ?? "")\".")
+            printOutput(overviews.isEmpty ? "No users in \(directory.store.displayName) under \(directory.naming)." : "No user matches \"\(filter ?? "")\".")
         } else {
-            print(UserTable(overviews: shown).text)
+            printOutput(UserTable(overviews: shown).text)
         }
     }
 }

@@ -20,7 +20,10 @@ struct ShowUserCommand: AsyncParsableCommand {
     func run() async throws {
         let directory = try storeOptions.openDirectory()
         let stored = try await withStoreErrors { try await directory.load(username) }
-        let report = UserReport(stored: stored)
-        print(json ? try encodeJSON(report) : report.text)
+        if json {
+            printJSON(try encodeJSON(UserReport(stored: stored)))
+        } else {
+            printOutput(UserDescription(stored: stored).text)
+        }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import IdentityModel
 import UserManagement
+import Foundation
 
 /// `sftpidp users update USER ...`: changes some fields and writes one new version; other keys are kept.
 struct UpdateUserCommand: AsyncParsableCommand {
@@ -18,10 +19,10 @@ struct UpdateUserCommand: AsyncParsableCommand {
     @Option(name: .customLong("add-public-key"), help: ArgumentHelp("Add an OpenSSH public key line (repeatable).", valueName: "KEY"))
     var addedKeys: [String] = []
 
-    @Option(name: .customLong("remove-public-key"), help: ArgumentHelp("Remove the key with this SHA256:... fingerprint (repeatable).", valueName: "FINGERPRINT"))
+    @Option(name: .customLong("remove-public-key"), help: ArgumentHelp("Remove the key with this SHA256:... fingerprint from every key list (repeatable).", valueName: "FINGERPRINT"))
     var removedFingerprints: [String] = []
 
-    @Flag(help: "Remove the password (key authentication only afterwards).")
+    @Flag(help: "Remove every password key, per-protocol ones too (key authentication only afterwards).")
     var clearPassword = false
 
     @Flag(help: "Disable the user: every login is refused until --enable.")
@@ -30,65 +31,43 @@ struct UpdateUserCommand: AsyncParsableCommand {
     @Flag(help: "Enable a disabled user.")
     var enable = false
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Set any key of the secret to a string value (repeatable).", valueName: "KEY=VALUE"))
+    @Option(name: .customLong("set"), help: ArgumentHelp("Set any key of the secret to a string value (repeatable); refused for password keys: use --password-stdin.", valueName: "KEY=VALUE"))
     var assignments: [String] = []
 
     @Option(name: .customLong("unset"), help: ArgumentHelp("Remove a key from the secret (repeatable).", valueName: "KEY"))
     var removals: [String] = []
 
-    func validate() throws {
-        if disable, enable { throw ValidationError("--disable and --enable exclude each other") }
-        if clearPassword, edits.passwordStdin || edits.generatePassword {
-            throw ValidationError("--clear-password excludes --password-stdin and --generate-password")
-        }
-        let changes = edits.changesAnything || !addedKeys.isEmpty || !removedFingerprints.isEmpty || clearPassword
-            || disable || enable || !assignments.isEmpty || !removals.isEmpty
-        if !changes { throw ValidationError("nothing to change: give at least one option (see --help)") }
-        for assignment in assignments where !assignment.contains("=") {
-            throw ValidationError("--set \(assignment): must be KEY=VALUE")
-        }
-    }
-
     func run() async throws {
         let directory = try storeOptions.openDirectory()
-        let stored = try await withStoreErrors { try await directory.load(username) }
-        let secret: UserSecret
-        switch stored.secret {
-        case .success(let parsed): secret = parsed
-        case .failure(let error):
-            throw CLIFailure("\(stored.value.name) cannot be edited field by field: \(error.reason). Fix it with `--set`-free tools or delete and re-create it.")
-        }
-        var edited = secret
-        for assignment in assignments {
-            let parts = assignment.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            edited[String(parts[0])] = .string(String(parts[1]))
-        }
-        for key in removals { edited[key] = nil }
-        var user = SFTPUser(secret: edited)
-        let generated = try edits.apply(to: &user, hashing: try storeOptions.argon2Parameters())
-        if clearPassword { user.clearPassword() }
-        if disable { user.setDisabled(true) }
-        if enable { user.setDisabled(false) }
-        do {
-            for line in addedKeys { try user.addPublicKey(try parseKey(line)) }
-            for fingerprint in removedFingerprints { try user.removePublicKey(fingerprint: fingerprint) }
-        } catch let error as FieldError {
+        var (edits, generated) = try self.edits.edits(hashing: try storeOptions.argon2Parameters())
+        do throws(FieldError) {
+            if !addedKeys.isEmpty {
+                var keys: [SSHPublicKey] = []
+                for line in addedKeys { keys += try EditInput.publicKeys(line) }
+                edits.append(.addKeys(keys))
+            }
+            edits += removedFingerprints.map { .removeKey(fingerprint: $0) }
+            if clearPassword { edits.append(.clearPassword) }
+            if disable { edits.append(.setDisabled(true)) }
+            if enable { edits.append(.setDisabled(false)) }
+            for assignment in assignments { edits.append(try EditInput.assignment(assignment)) }
+            edits += removals.map { .removeRawKey($0) }
+        } catch {
             throw CLIFailure(error.description)
         }
-        try checkValid(user)
-        let changed = user.secret.changedKeys(comparedTo: secret)
-        guard !changed.isEmpty else {
+        guard !edits.isEmpty else { throw ValidationError("nothing to change: give at least one option (see --help)") }
+        let result = try await withStoreErrors {
+            try await directory.update(username, edits: edits, action: "users.update")
+        }
+        guard !result.changedKeys.isEmpty else {
             printToStandardError("\(username) already has these values: nothing written.")
             return
         }
-        try await withStoreErrors {
-            try await directory.save(user.secret, over: stored, action: "users.update")
-        }
         if let generated {
-            print(generated)
-            printToStandardError("Updated \(username) (\(changed.joined(separator: ", "))). The password above is shown only once: pass it on over a safe channel.")
+            printOutput(generated)
+            printToStandardError("Updated \(username) (\(result.changedKeys.joined(separator: ", "))). The password above is shown only once: pass it on over a safe channel.")
         } else {
-            printToStandardError("Updated \(username) (\(changed.joined(separator: ", "))).")
+            printToStandardError("Updated \(username) (\(result.changedKeys.joined(separator: ", "))).")
         }
     }
 }

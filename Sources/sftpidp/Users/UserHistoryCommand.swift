@@ -22,13 +22,13 @@ struct UserHistoryCommand: AsyncParsableCommand {
         let directory = try storeOptions.openDirectory()
         let versions = try await withStoreErrors { try await directory.history(username) }
         if json {
-            print(try encodeJSON(versions.map(UserVersionJSON.init)))
+            printJSON(try encodeJSON(versions.map(UserVersionJSON.init)))
             return
         }
         for entry in versions {
             let stages = entry.version.stages.isEmpty ? "" : " [\(entry.version.stages.joined(separator: ", "))]"
             let changed = entry.changedKeys.map { $0.isEmpty ? "no key changed" : $0.joined(separator: ", ") } ?? "unreadable"
-            print("\(formatDate(entry.version.createdAt))  \(entry.version.versionID)\(stages)  \(changed)")
+            printOutput("\(formatDate(entry.version.createdAt))  \(entry.version.versionID)\(stages)  \(changed)")
         }
     }
 }

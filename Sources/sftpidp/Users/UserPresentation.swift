@@ -3,7 +3,8 @@ import IdentityModel
 import SecretStore
 import UserManagement
 
-/// Everything `users show` tells about one user; passwords only as their kind.
+/// Everything `users show --json` tells about one user; passwords only as their kind, secret-looking keys hidden
+/// by ``SecretRedaction`` (the text form is ``UserDescription``).
 struct UserReport: Encodable {
     struct Key: Encodable {
         var type: String
@@ -69,7 +70,25 @@ struct UserReport: Encodable {
     var allowedServerIds: [String]
     var comment: String?
     var protocolOverrides: [String: [String]]
+    /// For each protocol with keys of its own: what a login over it checks (per-protocol keys first).
+    var protocolCredentials: [String: Credentials]
     var otherKeys: [String: String]
+
+    /// The password kind and key fingerprints a login over one protocol checks.
+    struct Credentials: Encodable {
+        var password: String?
+        var legacyPassword: Bool
+        var publicKeys: [String]
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(password, forKey: .password)
+            try container.encode(legacyPassword, forKey: .legacyPassword)
+            try container.encode(publicKeys, forKey: .publicKeys)
+        }
+
+        enum CodingKeys: String, CodingKey { case password, legacyPassword, publicKeys }
+    }
 
     // Absent values are written as null, so that every key is always present.
     func encode(to encoder: any Encoder) throws {
@@ -93,12 +112,13 @@ struct UserReport: Encodable {
         try container.encode(allowedServerIds, forKey: .allowedServerIds)
         try container.encode(comment, forKey: .comment)
         try container.encode(protocolOverrides, forKey: .protocolOverrides)
+        try container.encode(protocolCredentials, forKey: .protocolCredentials)
         try container.encode(otherKeys, forKey: .otherKeys)
     }
 
     enum CodingKeys: String, CodingKey {
         case username, secretName, versionId, lastChangedAt, valid, problems, role, policy, home, password, legacyPassword,
-             publicKeys, networks, posixProfile, disabled, expiresAt, allowedServerIds, comment, protocolOverrides, otherKeys
+             publicKeys, networks, posixProfile, disabled, expiresAt, allowedServerIds, comment, protocolOverrides, protocolCredentials, otherKeys
     }
 
     init(stored: StoredUser) {
@@ -143,56 +163,16 @@ struct UserReport: Encodable {
             (transferProtocol.rawValue, keys.map { String($0.dropFirst(transferProtocol.rawValue.count)) })
         })
         otherKeys = Dictionary(uniqueKeysWithValues: user.unknownKeys.map { key in
-            let looksSecret = ["password", "secret", "token", "hash", "private"].contains { key.lowercased().contains($0) }
-            let value = user.secret[key]
-            return (key, looksSecret ? "(hidden)" : (value?.stringValue ?? value?.jsonText ?? ""))
+            (key, SecretRedaction.displayValue(of: key, in: user.secret))
         })
-    }
-
-    /// The report as aligned text for people.
-    var text: String {
-        var lines: [(String, String)] = [
-            ("user", username),
-            ("secret", "\(secretName)  version \(versionId)  changed \(formatDate(lastChangedAt))"),
-        ]
-        if !problems.isEmpty { lines += problems.map { ("PROBLEM", $0) } }
-        lines.append(("role", role ?? "(none: logins are refused)"))
-        switch home {
-        case .some(let home) where home.type == "LOGICAL":
-            lines.append(("home", "LOGICAL, \(home.mappings?.count ?? 0) mapping(s)"))
-            lines += (home.mappings ?? []).map { ("", "\($0["Entry"] ?? "") -> \($0["Target"] ?? "")\($0["Type"].map { " (\($0))" } ?? "")") }
-        case .some(let home):
-            lines.append(("home", home.directory ?? "(bucket root)"))
-        case nil: break
-        }
-        if let policy { lines.append(("policy", policy)) }
-        lines.append(("password", password.map { legacyPassword ? "\($0) (legacy: set a new password to store it hashed)" : $0 } ?? "(none)"))
-        if publicKeys.isEmpty {
-            lines.append(("keys", "(none)"))
-        } else {
-            for (index, key) in publicKeys.enumerated() {
-                let expiry = key.expiresAt.map { "  expires \(formatDate($0))" } ?? ""
-                lines.append((index == 0 ? "keys" : "", "\(key.bits) \(key.fingerprint) \(key.comment ?? "(no comment)") (\(key.type))\(expiry)"))
-            }
-        }
-        lines.append(("networks", networks.isEmpty ? "(any source address)" : networks.joined(separator: ", ")))
-        if let posix = posixProfile {
-            let secondary = posix.secondaryGids.isEmpty ? "" : " secondary \(posix.secondaryGids.map(String.init).joined(separator: ","))"
-            lines.append(("posix", "uid \(posix.uid) gid \(posix.gid)\(secondary)"))
-        }
-        lines.append(("disabled", disabled ? "yes" : "no"))
-        if let expiresAt { lines.append(("expires", formatDate(expiresAt))) }
-        if !allowedServerIds.isEmpty { lines.append(("servers", allowedServerIds.joined(separator: ", "))) }
-        if let comment { lines.append(("comment", comment)) }
-        for (protocolName, keys) in protocolOverrides.sorted(by: { $0.key < $1.key }) {
-            lines.append(("\(protocolName) only", keys.joined(separator: ", ")))
-        }
-        for (key, value) in otherKeys.sorted(by: { $0.key < $1.key }) {
-            lines.append(("other", "\(key) = \(value)"))
-        }
-        let width = lines.map(\.0.count).max() ?? 0
-        return lines.map { label, value in label.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value }
-            .joined(separator: "\n")
+        protocolCredentials = Dictionary(uniqueKeysWithValues: user.protocolOverrides.keys.map { transferProtocol in
+            let password = user.storedPassword(for: transferProtocol)
+            return (transferProtocol.rawValue, Credentials(
+                password: password?.kindLabel,
+                legacyPassword: password?.isLegacy ?? false,
+                publicKeys: user.publicKeys(for: transferProtocol).map(\.key.fingerprint)
+            ))
+        })
     }
 }
 

@@ -1,5 +1,7 @@
+import EmbeddedStore
 import Foundation
 import PeerTesting
+import SecretStore
 import Testing
 
 /// A temporary home for one end-to-end test: its own HOME, XDG directories and store, removed at the end.
@@ -134,4 +136,17 @@ struct CommandResult: CustomStringConvertible {
 struct SandboxError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// Changes a stored secret's members through the embedded store API, as another tool writing the same secrets
+/// would (for values sftpidp itself refuses to write, such as plain-text passwords).
+func rewrite(_ name: String, in sandbox: Sandbox, _ change: (inout [String: Any]) -> Void) async throws {
+    let location = EmbeddedStoreLocation.resolve(storePath: nil, environment: sandbox.environment)
+    let store = try EmbeddedSecretStore.open(databasePath: location.databasePath, keyPath: location.keyPath, createIfMissing: false)
+    defer { try? store.close() }
+    let current = try await store.getSecret(name: name, version: .current)
+    var members = try #require(try JSONSerialization.jsonObject(with: Data(current.string.utf8)) as? [String: Any])
+    change(&members)
+    let value = String(decoding: try JSONSerialization.data(withJSONObject: members), as: UTF8.self)
+    _ = try await store.putSecret(name: name, value: value, replacing: current.versionID, context: WriteContext(action: "test.rewrite", actor: "other-tool"))
 }

@@ -9,6 +9,8 @@ final class TmuxSession {
     let sandbox: Sandbox
     let socket: String
     let tmux: String
+    /// The tmux server and the shell in its pane: ended by `close()` even when `kill-server` leaves them running.
+    private var processIDs: [pid_t] = []
     static let prompt = "E2E-PROMPT$ "
 
     init(sandbox: Sandbox, columns: Int = 100, rows: Int = 30, environment extra: [String: String] = [:]) throws {
@@ -21,21 +23,32 @@ final class TmuxSession {
         environment.removeValue(forKey: "TMUX")
         try runTmux(["-f", "/dev/null", "new-session", "-d", "-x", String(columns), "-y", String(rows), "-e", "TERM=tmux-256color",
                      "bash --norc --noprofile"], environment: environment)
-        try runTmux(["set-option", "-g", "escape-time", "0"])
-        // bash ignores an inherited PS1 here, so the prompt is set by typing it.
-        try shell("PS1='\(Self.prompt)'")
-        try waitFor(Self.prompt)
+        do {
+            processIDs = try runTmux(["display-message", "-p", "-t", "0", "#{pid} #{pane_pid}"])
+                .split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            try runTmux(["set-option", "-g", "escape-time", "0"])
+            // bash ignores an inherited PS1 here, so the prompt is set by typing it.
+            try shell("PS1='\(Self.prompt)'")
+            try waitFor(Self.prompt)
+        } catch {
+            close()
+            throw error
+        }
     }
 
-    /// Kills the tmux server of this session; a server still running 5 s later (a pane that ignores SIGHUP) gets SIGKILL.
+    /// The server ends with the session even when a test forgot `close()` or failed before reaching it.
+    deinit {
+        close()
+    }
+
+    /// Kills the tmux server of this session and the shell in its pane (again harmlessly when they are gone).
+    /// `kill-server` alone was seen to answer 0 and leave the server running, so both are then killed by id.
     func close() {
-        let serverPID = (try? display("#{pid}")).flatMap { pid_t($0) }
         _ = try? runTmux(["kill-server"])
-        guard let serverPID else { return }
-        for _ in 0..<50 where kill(serverPID, 0) == 0 {
-            Thread.sleep(forTimeInterval: 0.1)
+        for id in processIDs where id > 1 {
+            kill(id, SIGKILL)
         }
-        if kill(serverPID, 0) == 0 { kill(serverPID, SIGKILL) }
+        processIDs = []
     }
 
     /// Types a command line into the shell and presses Enter.
