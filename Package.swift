@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "IdPServer", targets: ["IdPServer"]),
         .library(name: "TerminalUI", targets: ["TerminalUI"]),
         .library(name: "Console", targets: ["Console"]),
+        .library(name: "AccessAnalysis", targets: ["AccessAnalysis"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -118,6 +119,11 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // What an allowed login can do: IAM-style evaluation of the role and session policies per directory.
+        .target(
+            name: "AccessAnalysis",
+            swiftSettings: strictSettings
+        ),
         // Terminal abstraction: curses driver, virtual screen, themes.
         .target(
             name: "TerminalUI",
@@ -187,6 +193,7 @@ let package = Package(
             // Text snapshots are read from the source tree by SnapshotTesting, not bundled.
             exclude: ["__Snapshots__"]
         ),
+        .testTarget(name: "AccessAnalysisTests", dependencies: ["AccessAnalysis", "PeerTesting"]),
         // Runs the real `sftpidp` binary: CLI, curl against `serve`, tmux against the console.
         .testTarget(name: "EndToEndTests", dependencies: ["EmbeddedStore", "SecretStore", "PeerTesting"]),
     ]

@@ -1,0 +1,106 @@
+/// Text in a policy after variable substitution: the policy's own characters, where `*` and `?` are wildcards
+/// in patterns, and substituted values, which always match literally.
+public struct PolicyText: Sendable, Hashable {
+    /// One run of characters and where it came from.
+    public enum Segment: Sendable, Hashable {
+        /// Written in the policy.
+        case written(String)
+        /// A variable's value.
+        case substituted(String)
+    }
+
+    public var segments: [Segment]
+
+    public init(segments: [Segment]) {
+        self.segments = segments
+    }
+
+    /// Text written in the policy, with no variables.
+    public init(written text: String) {
+        segments = [.written(text)]
+    }
+
+    /// The characters, as an equality operator compares them (wildcards are plain characters there).
+    public var text: String {
+        segments.map { switch $0 { case .written(let text), .substituted(let text): text } }.joined()
+    }
+}
+
+/// IAM's glob: `*` matches any run of characters (also none, also `/` and `:`), `?` exactly one character.
+public struct WildcardPattern: Sendable, Hashable {
+    enum Token: Sendable, Hashable {
+        case literal(Character)
+        case anySequence
+        case anyCharacter
+    }
+
+    let tokens: [Token]
+
+    /// The pattern written as plain text.
+    public init(_ pattern: String) {
+        self.init(PolicyText(written: pattern))
+    }
+
+    /// The pattern of substituted policy text: wildcards only where the policy wrote them.
+    public init(_ text: PolicyText) {
+        var tokens: [Token] = []
+        for segment in text.segments {
+            switch segment {
+            case .substituted(let value):
+                tokens += value.map(Token.literal)
+            case .written(let written):
+                for character in written {
+                    switch character {
+                    case "*": tokens.append(.anySequence)
+                    case "?": tokens.append(.anyCharacter)
+                    default: tokens.append(.literal(character))
+                    }
+                }
+            }
+        }
+        self.tokens = tokens
+    }
+
+    /// Whether `value` matches; action names compare `ignoringCase`, resources and condition values do not.
+    public func matches(_ value: String, ignoringCase: Bool = false) -> Bool {
+        let characters = Array(ignoringCase ? value.lowercased() : value)
+        let tokens = ignoringCase ? self.tokens.map { token in
+            if case .literal(let character) = token { return Token.literal(Character(character.lowercased())) }
+            return token
+        } : self.tokens
+        // Greedy matching that backtracks only to the last `*`: linear in practice, never exponential.
+        var textIndex = 0, tokenIndex = 0
+        var starToken: Int?, starText = 0
+        while textIndex < characters.count {
+            if tokenIndex < tokens.count {
+                switch tokens[tokenIndex] {
+                case .anySequence:
+                    starToken = tokenIndex
+                    starText = textIndex
+                    tokenIndex += 1
+                    continue
+                case .anyCharacter:
+                    textIndex += 1
+                    tokenIndex += 1
+                    continue
+                case .literal(let character) where character == characters[textIndex]:
+                    textIndex += 1
+                    tokenIndex += 1
+                    continue
+                case .literal:
+                    break
+                }
+            }
+            guard let star = starToken else { return false }
+            tokenIndex = star + 1
+            starText += 1
+            textIndex = starText
+        }
+        return tokens[tokenIndex...].allSatisfy { $0 == .anySequence }
+    }
+
+    /// True when the pattern has no wildcard.
+    public var isLiteral: Bool {
+        tokens.allSatisfy { if case .literal = $0 { true } else { false } }
+    }
+}
