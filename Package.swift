@@ -157,6 +157,7 @@ let package = Package(
                 "IdPServer",
                 "Console",
                 "TerminalUI",
+                "AccessAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),

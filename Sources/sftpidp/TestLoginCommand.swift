@@ -42,6 +42,8 @@ struct TestLoginCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the result as one line of JSON; with --explain the explanation goes into an \"Explanation\" key.")
     var json = false
 
+    @OptionGroup var access: AccessOptions
+
     func validate() throws {
         if userPassword != nil && passwordStdin {
             throw ValidationError("give either --user-password or --password-stdin, not both")
@@ -57,6 +59,7 @@ struct TestLoginCommand: AsyncParsableCommand {
         }
         let password = passwordStdin ? try Self.readPasswordFromStandardInput() : userPassword
         let namingScheme = try storeOptions.resolvedNamingScheme()
+        let rolePolicies = try access.loadRolePolicies()
         let request = LoginRequest(serverID: serverID, username: userName, password: password, protocolName: serverProtocol, sourceIP: sourceIp)
         let report: TestLoginReport
         do {
@@ -68,9 +71,14 @@ struct TestLoginCommand: AsyncParsableCommand {
             let failure = LoginStoreFailure(message: String(describing: error), checks: [], duration: .zero)
             report = TestLoginReport(outcome: .storeFailure(failure), url: Self.url(for: request), store: storeOptions.store ?? "default store", explain: explain)
         }
-        print(report.jsonText(prettyPrinted: !json, includeExplanation: json))
+        let accessExplanation = access.explainAccess ? AccessExplanation(login: report, userName: userName, rolePolicies: rolePolicies) : nil
+        let accessMember = json ? accessExplanation.map { [("AccessExplanation", $0.jsonText)] } : nil
+        print(report.jsonText(prettyPrinted: !json, includeExplanation: json, extraMembers: accessMember ?? []))
         if !json, let explanation = report.explanationText {
             FileHandle.standardError.write(Data((explanation + "\n").utf8))
+        }
+        if !json, let accessExplanation {
+            FileHandle.standardError.write(Data((accessExplanation.text(roleGiven: rolePolicies != nil) + "\n").utf8))
         }
         if !report.isAllowed {
             throw ExitCode.failure
