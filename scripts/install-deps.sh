@@ -5,7 +5,7 @@ set -euo pipefail
 
 runtime_debs=(libncursesw5-dev libargon2-dev libcrypt-dev libsqlite3-dev)
 test_debs=(openssh-client tmux sqlite3 curl wrk hyperfine ncurses-term)
-test_pips=("moto[server]" argon2-cffi bcrypt awscli boto3)
+test_pips=("moto[server]" argon2-cffi bcrypt awscli boto3 principalmapper)
 
 debs=("${runtime_debs[@]}")
 if [[ "${1:-}" == "--test" ]]; then debs+=("${test_debs[@]}"); fi
@@ -23,7 +23,7 @@ fi
 if [[ "${1:-}" == "--test" ]]; then
   python3 - <<'PY' || python3 -m pip install -q "${test_pips[@]}"
 import importlib.util, shutil, sys
-needed = ["moto", "argon2", "bcrypt", "boto3"]
+needed = ["moto", "argon2", "bcrypt", "boto3", "principalmapper"]
 sys.exit(0 if all(importlib.util.find_spec(m) for m in needed) and shutil.which("aws") and shutil.which("moto_server") else 1)
 PY
 fi
