@@ -41,7 +41,7 @@ public struct AccessExplainer: Sendable {
             return evaluator.evaluate(request)
         }
         let places = answer.visiblePlaces.map { place(for: $0, decide: decide) }
-        findings += FindingRules(answer: answer, evaluator: evaluator, userName: userName).findings(places: places)
+        findings += FindingRules(answer: answer, evaluator: evaluator).findings(places: places)
 
         var summaries = (rolePolicies ?? []).map { PolicySummary(name: $0.name, origin: .role, characters: $0.text.count) }
         if let text = answer.policy {

@@ -2,7 +2,6 @@
 struct FindingRules {
     var answer: TransferAnswer
     var evaluator: PolicyEvaluator
-    var userName: String
 
     /// The service's limit on the session policy, from the CreateUser API reference.
     static let sessionPolicyLimit = 2048

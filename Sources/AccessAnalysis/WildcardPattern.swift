@@ -1,31 +1,3 @@
-/// Text in a policy after variable substitution: the policy's own characters, where `*` and `?` are wildcards
-/// in patterns, and substituted values, which always match literally.
-public struct PolicyText: Sendable, Hashable {
-    /// One run of characters and where it came from.
-    public enum Segment: Sendable, Hashable {
-        /// Written in the policy.
-        case written(String)
-        /// A variable's value.
-        case substituted(String)
-    }
-
-    public var segments: [Segment]
-
-    public init(segments: [Segment]) {
-        self.segments = segments
-    }
-
-    /// Text written in the policy, with no variables.
-    public init(written text: String) {
-        segments = [.written(text)]
-    }
-
-    /// The characters, as an equality operator compares them (wildcards are plain characters there).
-    public var text: String {
-        segments.map { switch $0 { case .written(let text), .substituted(let text): text } }.joined()
-    }
-}
-
 /// IAM's glob: `*` matches any run of characters (also none, also `/` and `:`), `?` exactly one character.
 public struct WildcardPattern: Sendable, Hashable {
     enum Token: Sendable, Hashable {
@@ -97,10 +69,5 @@ public struct WildcardPattern: Sendable, Hashable {
             textIndex = starText
         }
         return tokens[tokenIndex...].allSatisfy { $0 == .anySequence }
-    }
-
-    /// True when the pattern has no wildcard.
-    public var isLiteral: Bool {
-        tokens.allSatisfy { if case .literal = $0 { true } else { false } }
     }
 }
