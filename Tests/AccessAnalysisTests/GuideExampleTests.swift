@@ -118,4 +118,22 @@ import Testing
         #expect(Self.decisions(report) == Self.everything)
         #expect(report.findings.isEmpty)
     }
+
+    /// https://docs.aws.amazon.com/transfer/latest/userguide/logical-dir-example.html: marymajor sees `pics` and
+    /// `doc` ("within pics and doc, she can add subdirectories"), mapped to two buckets. The guide does not print
+    /// marymajor-role's policy: here it is the read/write policy for both buckets, and then for the first only,
+    /// where `/doc`'s Target is in a bucket the role does not cover.
+    @Test func logicalDirectoriesInTwoBuckets() throws {
+        let answer = try TransferAnswer(json: #"{"Role": "arn:aws:iam::123456789012:role/marymajor-role", "HomeDirectoryType": "LOGICAL", "HomeDirectoryDetails": "[{\"Entry\":\"/pics\", \"Target\":\"/amzn-s3-demo-bucket1/pics\"}, {\"Entry\":\"/doc\", \"Target\":\"/amzn-s3-demo-bucket2/test/mydocs\"}]"}"#)
+        func bucketPolicy(_ bucket: String) -> String { Self.readWriteRole.replacingOccurrences(of: "amzn-s3-demo-bucket", with: bucket) }
+        let both = AccessExplainer(answer: answer, userName: "marymajor",
+                                   rolePolicies: [try Fixture.role(bucketPolicy("amzn-s3-demo-bucket1")), try Fixture.role(bucketPolicy("amzn-s3-demo-bucket2"))]).report()
+        #expect(both.places.map(\.entry) == ["/pics", "/doc"])
+        #expect(both.places.allSatisfy { $0.operations.allSatisfy { $0.decision == .allowed } })
+        #expect(both.findings.isEmpty)
+        let one = AccessExplainer(answer: answer, userName: "marymajor", rolePolicies: [try Fixture.role(bucketPolicy("amzn-s3-demo-bucket1"))]).report()
+        #expect(one.places[0].operations.allSatisfy { $0.decision == .allowed })
+        #expect(one.places[1].operations.allSatisfy { $0.decision == .denied })
+        #expect(one.findings.map(\.message) == ["Target /amzn-s3-demo-bucket2/test/mydocs (Entry /doc) is outside every Resource that the role's policies allow"])
+    }
 }
