@@ -17,18 +17,21 @@ struct AccessOptions: ParsableArguments {
         }
     }
 
-    /// The role's policies from the files given, nil when none were; a file that cannot be read or parsed is a
+    /// The role's policies: from the `--role-policy` files when given, else from the config file's
+    /// `[role-policies]` entry for `role`; nil when neither names any. A file that cannot be read or parsed is a
     /// usage error naming the file and the rule.
-    func loadRolePolicies() throws -> [NamedPolicy]? {
-        guard !rolePolicy.isEmpty else { return nil }
-        return try rolePolicy.map { path in
+    func rolePolicies(for role: String?, config: ConfigFile) throws -> [NamedPolicy]? {
+        let paths = rolePolicy.isEmpty ? role.flatMap { config.rolePolicyFiles[$0] } ?? [] : rolePolicy
+        let origin = rolePolicy.isEmpty ? "role-policies in the config file" : "--role-policy"
+        guard !paths.isEmpty else { return nil }
+        return try paths.map { path in
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw ValidationError("--role-policy \(path): the file cannot be read as UTF-8 text")
+                throw ValidationError("\(origin): \(path): the file cannot be read as UTF-8 text")
             }
             do {
                 return try NamedPolicy(name: path, origin: .role, parsing: text)
             } catch let error as PolicyDocumentError {
-                throw ValidationError("--role-policy \(error.description)")
+                throw ValidationError("\(origin): \(error.description)")
             }
         }
     }
@@ -39,17 +42,20 @@ enum AccessExplanation {
     case explained(AccessReport)
     case notExplained(String)
 
-    init(login: TestLoginReport, userName: String, rolePolicies: [NamedPolicy]?) {
+    /// Explains `login`, reading the role's policies with `rolePolicies` once the answer names the role.
+    init(login: TestLoginReport, userName: String, rolePolicies: (String) throws -> [NamedPolicy]?) throws {
         guard login.isAllowed else {
             self = .notExplained("the login was not allowed")
             return
         }
+        let answer: TransferAnswer
         do {
-            let answer = try TransferAnswer(json: login.response)
-            self = .explained(AccessExplainer(answer: answer, userName: userName, rolePolicies: rolePolicies).report())
+            answer = try TransferAnswer(json: login.response)
         } catch {
             self = .notExplained(error.description)
+            return
         }
+        self = .explained(AccessExplainer(answer: answer, userName: userName, rolePolicies: try rolePolicies(answer.role)).report())
     }
 
     /// The member added to `--json` output: the report, or `{"NotExplained": reason}`.
@@ -64,10 +70,10 @@ enum AccessExplanation {
     }
 
     /// The lines for people, with a hint when the role's policies were not given.
-    func text(roleGiven: Bool) -> String {
+    var text: String {
         switch self {
         case .explained(let report):
-            report.text + (roleGiven ? "" : "\nhint: give the role's policies with --role-policy FILE to decide what depends on them")
+            report.text + (report.policies.contains { $0.origin == .role } ? "" : "\nhint: give the role's policies with --role-policy FILE (or [role-policies] in the config file) to decide what depends on them")
         case .notExplained(let reason):
             "access not explained: \(reason)"
         }

@@ -59,7 +59,6 @@ struct TestLoginCommand: AsyncParsableCommand {
         }
         let password = passwordStdin ? try Self.readPasswordFromStandardInput() : userPassword
         let namingScheme = try storeOptions.resolvedNamingScheme()
-        let rolePolicies = try access.loadRolePolicies()
         let request = LoginRequest(serverID: serverID, username: userName, password: password, protocolName: serverProtocol, sourceIP: sourceIp)
         let report: TestLoginReport
         do {
@@ -71,14 +70,16 @@ struct TestLoginCommand: AsyncParsableCommand {
             let failure = LoginStoreFailure(message: String(describing: error), checks: [], duration: .zero)
             report = TestLoginReport(outcome: .storeFailure(failure), url: Self.url(for: request), store: storeOptions.store ?? "default store", explain: explain)
         }
-        let accessExplanation = access.explainAccess ? AccessExplanation(login: report, userName: userName, rolePolicies: rolePolicies) : nil
+        let accessExplanation = try access.explainAccess ? AccessExplanation(login: report, userName: userName) { role in
+            try access.rolePolicies(for: role, config: ConfigFile.load(environment: storeOptions.environment))
+        } : nil
         let accessMember = json ? accessExplanation.map { [("AccessExplanation", $0.jsonText)] } : nil
         print(report.jsonText(prettyPrinted: !json, includeExplanation: json, extraMembers: accessMember ?? []))
         if !json, let explanation = report.explanationText {
             FileHandle.standardError.write(Data((explanation + "\n").utf8))
         }
         if !json, let accessExplanation {
-            FileHandle.standardError.write(Data((accessExplanation.text(roleGiven: rolePolicies != nil) + "\n").utf8))
+            FileHandle.standardError.write(Data((accessExplanation.text + "\n").utf8))
         }
         if !report.isAllowed {
             throw ExitCode.failure

@@ -89,12 +89,35 @@ import Testing
         let broken = try sandbox.write(#"{"Statement": [{"Effect": "allow", "Action": "*", "Resource": "*"}]}"#, to: "broken.json")
         let result = try Self.testLogin(sandbox, ["--explain-access", "--role-policy", broken])
         #expect(result.status == 2, "\(result)")
-        #expect(result.stderr.contains(#"--role-policy \#(broken), statement 1: Effect must be "Allow" or "Deny" (case-sensitive), not "allow""#), "\(result)")
+        #expect(result.stderr.contains(#"--role-policy: \#(broken), statement 1: Effect must be "Allow" or "Deny" (case-sensitive), not "allow""#), "\(result)")
         let missing = try Self.testLogin(sandbox, ["--explain-access", "--role-policy", sandbox.path("nope.json")])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("the file cannot be read as UTF-8 text"))
         let withoutFlag = try Self.testLogin(sandbox, ["--role-policy", broken])
         #expect(withoutFlag.status == 2)
         #expect(withoutFlag.stderr.contains("--role-policy is only used with --explain-access"))
+    }
+
+    @Test func rolePoliciesFromTheConfigFile() throws {
+        let sandbox = try Self.sandbox()
+        try sandbox.write("""
+        [role-policies]
+        "\(Self.role)" = ["\(sandbox.path("role.json"))"]
+        "arn:aws:iam::012345678901:role/Other" = "\(sandbox.path("missing.json"))"
+        """, to: "config/sftpidp/config.toml")
+        let result = try Self.testLogin(sandbox, ["--explain-access"])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stderr.contains("policies: \(sandbox.path("role.json")) (role, "), "\(result)")
+        #expect(result.stderr.contains("  upload              allowed\n"))
+        #expect(!result.stderr.contains("hint:"))
+        // --role-policy wins over the config file.
+        let other = try sandbox.write(#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::acme-sftp"}}"#, to: "list-only.json")
+        let overridden = try Self.testLogin(sandbox, ["--explain-access", "--role-policy", other])
+        #expect(overridden.stderr.contains("  upload              denied\n"), "\(overridden)")
+
+        try sandbox.write("[role-policies]\n\"\(Self.role)\" = 3\n", to: "config/sftpidp/config.toml")
+        let bad = try Self.testLogin(sandbox, ["--explain-access"])
+        #expect(bad.status == 1, "\(bad)")
+        #expect(bad.stderr.contains("role-policies \"\(Self.role)\" must be a file name or a non-empty array of file names"), "\(bad)")
     }
 }
