@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "TerminalUI", targets: ["TerminalUI"]),
         .library(name: "Console", targets: ["Console"]),
         .library(name: "IdPLambda", targets: ["IdPLambda"]),
+        .library(name: "AccessAnalysis", targets: ["AccessAnalysis"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -147,6 +148,11 @@ let package = Package(
         ),
         // The one rule for text printed to a terminal: control characters and bidi overrides neutralised.
         .target(name: "TerminalText", swiftSettings: strictSettings),
+        // What an allowed login can do: IAM-style evaluation of the role and session policies per directory.
+        .target(
+            name: "AccessAnalysis",
+            swiftSettings: strictSettings
+        ),
         // Terminal abstraction: curses driver, virtual screen, themes.
         .target(
             name: "TerminalUI",
@@ -182,6 +188,7 @@ let package = Package(
                 "Console",
                 "TerminalUI",
                 "TerminalText",
+                "AccessAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -243,6 +250,7 @@ let package = Package(
             // Text snapshots are read from the source tree by SnapshotTesting, not bundled.
             exclude: ["__Snapshots__"]
         ),
+        .testTarget(name: "AccessAnalysisTests", dependencies: ["AccessAnalysis", "PeerTesting"]),
         // Runs the real `sftpidp` binary: CLI, curl against `serve`, tmux against the console.
         .testTarget(
             name: "EndToEndTests",

@@ -59,8 +59,9 @@ public struct TestLoginReport: Sendable, Hashable {
 
 
     /// The report as JSON in the managed service's key order (`Response`, `StatusCode`, `Message`, `Url`), indented
-    /// as the AWS CLI prints it unless `prettyPrinted` is false (one line); `Explanation` last when included.
-    public func jsonText(prettyPrinted: Bool, includeExplanation: Bool) -> String {
+    /// as the AWS CLI prints it unless `prettyPrinted` is false (one line); `Explanation` when included, then
+    /// `extraMembers` (name and JSON text) in order.
+    public func jsonText(prettyPrinted: Bool, includeExplanation: Bool, extraMembers: [(String, String)] = []) -> String {
         var members: [(String, String)] = [
             ("Response", Self.encoded(response)),
             ("StatusCode", String(statusCode)),
@@ -70,6 +71,7 @@ public struct TestLoginReport: Sendable, Hashable {
         if includeExplanation, let explanation {
             members.append(("Explanation", Self.encoded(explanation)))
         }
+        members += extraMembers
         if prettyPrinted {
             return "{\n" + members.map { "    \"\($0)\": \($1)" }.joined(separator: ",\n") + "\n}"
         }

@@ -9,6 +9,8 @@ struct ConfigFile {
     static let knownKeys: Set<String> = ["store", "naming-scheme", "server-id", "theme", "profile", "region", "endpoint-url", "argon2", "recovery-window-days"]
 
     private(set) var values: [String: String] = [:]
+    /// `[role-policies]`: for a role ARN, the files holding its policies (`--explain-access` reads them).
+    private(set) var rolePolicyFiles: [String: [String]] = [:]
 
     /// The path of the config file for `environment`.
     static func path(environment: [String: String]) -> String {
@@ -32,6 +34,10 @@ struct ConfigFile {
         var config = ConfigFile()
         for (key, value) in table {
             let line = Self.line(of: key, in: text)
+            if key == "role-policies" {
+                config.rolePolicyFiles = try rolePolicyFiles(value, path: path, line: line)
+                continue
+            }
             guard knownKeys.contains(key) else {
                 throw CLIFailure("\(path):\(line): unknown setting \"\(key)\" (known: \(knownKeys.sorted().joined(separator: ", ")))")
             }
@@ -50,6 +56,29 @@ struct ConfigFile {
         guard let text = values["recovery-window-days"] else { return nil }
         guard let days = Int(text) else { throw CLIFailure("recovery-window-days: \"\(text)\" is not a whole number of days (7 to 30)") }
         return days
+    }
+
+    /// Reads `[role-policies]`: each key a role ARN, each value a file name or an array of them.
+    private static func rolePolicyFiles(_ value: any TOMLValueConvertible, path: String, line: Int) throws -> [String: [String]] {
+        guard let table = value.table else {
+            throw CLIFailure("\(path):\(line): \"role-policies\" must be a table of role ARN = [\"FILE\", ...]")
+        }
+        var files: [String: [String]] = [:]
+        for (role, entry) in table {
+            let names: [String]? = if let single = entry.string {
+                [single]
+            } else {
+                entry.array.flatMap { array in
+                    let strings = array.compactMap(\.string)
+                    return strings.count == array.count && !strings.isEmpty ? strings : nil
+                }
+            }
+            guard let names else {
+                throw CLIFailure("\(path):\(line): role-policies \"\(role)\" must be a file name or a non-empty array of file names")
+            }
+            files[role] = names
+        }
+        return files
     }
 
     private static func line(of key: String, in text: String) -> Int {

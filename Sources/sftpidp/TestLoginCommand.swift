@@ -42,6 +42,8 @@ struct TestLoginCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the result as one line of JSON; with --explain the explanation goes into an \"Explanation\" key.")
     var json = false
 
+    @OptionGroup var access: AccessOptions
+
     func validate() throws {
         if userPassword != nil && passwordStdin {
             throw ValidationError("give either --user-password or --password-stdin, not both")
@@ -68,9 +70,16 @@ struct TestLoginCommand: AsyncParsableCommand {
             let failure = LoginStoreFailure(message: String(describing: error), checks: [], duration: .zero)
             report = TestLoginReport(outcome: .storeFailure(failure), url: Self.url(for: request), store: storeOptions.store ?? "default store", explain: explain)
         }
-        printJSON(report.jsonText(prettyPrinted: !json, includeExplanation: json))
+        let accessExplanation = try access.explainAccess ? AccessExplanation(login: report, userName: userName) { role in
+            try access.rolePolicies(for: role, config: ConfigFile.load(environment: storeOptions.environment))
+        } : nil
+        let accessMember = json ? accessExplanation.map { [("AccessExplanation", $0.jsonText)] } : nil
+        printJSON(report.jsonText(prettyPrinted: !json, includeExplanation: json, extraMembers: accessMember ?? []))
         if !json, let explanation = report.explanationText {
             printToStandardError(explanation)
+        }
+        if !json, let accessExplanation {
+            printToStandardError(accessExplanation.text)
         }
         if !report.isAllowed {
             throw ExitCode.failure
