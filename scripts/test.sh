@@ -5,3 +5,4 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --test
 swift build --build-tests
 swift test --skip-build
+bash scripts/screenshots.sh
