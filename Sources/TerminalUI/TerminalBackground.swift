@@ -80,11 +80,14 @@ public enum TerminalBackground: String, Sendable, Hashable, CaseIterable, Custom
     }
 
     /// Asks the controlling terminal (OSC 11, then `COLORFGBG`); dark when neither answers. Call before curses
-    /// starts: it switches the terminal to raw mode for at most `timeout` and restores it.
+    /// starts: it switches the terminal to raw mode for at most `timeout` and restores it. The terminal is only
+    /// asked when standard input and output are both a terminal (as the console needs).
     public static func detect(
         environment: [String: String], timeout: Duration = .milliseconds(200)
     ) -> (background: TerminalBackground, source: Source) {
-        if let reply = queryTerminal(timeout: timeout), let background = parseOSC11Reply(reply) {
+        if isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1, let reply = queryTerminal(timeout: timeout),
+            let background = parseOSC11Reply(reply)
+        {
             return (background, .osc11)
         }
         if let background = parseCOLORFGBG(environment["COLORFGBG"]) { return (background, .colorfgbg) }

@@ -35,8 +35,11 @@ public enum ThemeContrast {
 
     /// One role drawn with too little contrast, with where and how it was drawn.
     public struct Problem: Sendable, Hashable, CustomStringConvertible {
+        /// The role drawn too faintly.
         public var role: StyleRole
+        /// The terminal background it fails on.
         public var background: TerminalBackground
+        /// The colour depth it fails at.
         public var colorSupport: ColorSupport
         /// The text colour as drawn (`#rrggbb`).
         public var foreground: String
@@ -44,7 +47,9 @@ public enum ThemeContrast {
         public var backgroundColor: String
         /// Whether the text colour is the bright variant that bold turns colours 0-7 into.
         public var boldShownBright: Bool
+        /// The WCAG contrast ratio found.
         public var ratio: Double
+        /// The ratio the theme must reach.
         public var required: Double
 
         public var description: String {
