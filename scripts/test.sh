@@ -10,3 +10,4 @@ SFTPIDP_LAMBDA_ROOTFS=$(bash scripts/lambda-rootfs.sh)
 export SFTPIDP_LAMBDA_ROOTFS
 swift test --skip-build
 bash scripts/test-deploy.sh
+bash scripts/screenshots.sh

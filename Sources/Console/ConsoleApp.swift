@@ -11,14 +11,20 @@ public struct ConsoleOptions: Sendable {
     public var readOnly: Bool
     /// Themes the `T` key cycles through, the one to start with first.
     public var themeNames: [String]
+    /// How the first theme was chosen, shown on the help screen.
+    public var themeExplanation: String?
     /// The argon2id cost of new password hashes.
     public var argon2: Argon2Parameters
     /// How long a deleted user can be restored (the `recovery-window-days` setting).
     public var recoveryWindowDays: Int
 
-    public init(readOnly: Bool = false, themeNames: [String] = ["default"], argon2: Argon2Parameters = .default, recoveryWindowDays: Int = UserDirectory.defaultRecoveryWindowDays) {
+    public init(
+        readOnly: Bool = false, themeNames: [String] = ["default"], themeExplanation: String? = nil, argon2: Argon2Parameters = .default,
+        recoveryWindowDays: Int = UserDirectory.defaultRecoveryWindowDays
+    ) {
         self.readOnly = readOnly
         self.themeNames = themeNames
+        self.themeExplanation = themeExplanation
         self.argon2 = argon2
         self.recoveryWindowDays = recoveryWindowDays
     }
@@ -54,7 +60,7 @@ public enum ConsoleApp {
         loadTheme: @escaping (String) throws -> Theme
     ) async {
         await onOwnThread {
-            let context = ConsoleContext(storeName: store.displayName, naming: naming, serverID: serverID, readOnly: options.readOnly, themeNames: options.themeNames)
+            let context = ConsoleContext(storeName: store.displayName, naming: naming, serverID: serverID, readOnly: options.readOnly, themeNames: options.themeNames, themeExplanation: options.themeExplanation)
             var state = ConsoleState(context: context, size: terminal.size, now: Date())
             let inbox = EventInbox()
             let runner = EffectRunner(directory: UserDirectory(store: store, naming: naming, serverID: serverID, recoveryWindowDays: options.recoveryWindowDays), handler: handler, argon2: options.argon2, inbox: inbox)

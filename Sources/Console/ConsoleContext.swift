@@ -10,12 +10,17 @@ public struct ConsoleContext: Sendable, Hashable {
     public var readOnly: Bool
     /// The names of the themes the theme key cycles through, the active one first.
     public var themeNames: [String]
+    /// How the first theme was chosen, for the help screen (e.g. `light (auto: light background, ...)`).
+    public var themeExplanation: String?
 
-    public init(storeName: String, naming: NamingScheme, serverID: String?, readOnly: Bool, themeNames: [String]) {
+    public init(
+        storeName: String, naming: NamingScheme, serverID: String?, readOnly: Bool, themeNames: [String], themeExplanation: String? = nil
+    ) {
         self.storeName = storeName
         self.naming = naming
         self.serverID = serverID
         self.readOnly = readOnly
         self.themeNames = themeNames.isEmpty ? ["default"] : themeNames
+        self.themeExplanation = themeExplanation
     }
 }

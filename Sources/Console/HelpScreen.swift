@@ -20,7 +20,19 @@ let helpSections: [(title: String, keys: [(String, String)])] = [
     ("Read-only mode (--read-only)", [("", "edit, password, delete, restore, new user and roll back are hidden and refused")]),
 ]
 
-func helpLineCount() -> Int { helpSections.reduce(0) { $0 + $1.keys.count + 2 } }
+/// The help's lines: the colour theme in use (with how `auto` chose it), then every key.
+func helpLines(_ state: ConsoleState) -> [(String, String, StyleRole)] {
+    let theme = state.themeIndex == 0 ? state.context.themeExplanation ?? state.themeName : state.themeName
+    var lines: [(String, String, StyleRole)] = [("Colour theme", "", .title), ("now", theme, .value), ("", "", .normal)]
+    for section in helpSections {
+        lines.append((section.title, "", .title))
+        for (key, action) in section.keys { lines.append((key, action, .value)) }
+        lines.append(("", "", .normal))
+    }
+    return lines
+}
+
+func helpLineCount() -> Int { helpSections.reduce(3) { $0 + $1.keys.count + 2 } }
 
 func handleHelpKey(_ key: Key, scroll: Int, state: inout ConsoleState) -> [Effect] {
     switch key {
@@ -35,12 +47,7 @@ func handleHelpKey(_ key: Key, scroll: Int, state: inout ConsoleState) -> [Effec
 
 func renderHelp(scroll: Int, state: ConsoleState, into canvas: inout Canvas) {
     let frame = renderScreenFrame(title: "Keys", state: state, into: &canvas)
-    var lines: [(String, String, StyleRole)] = []
-    for section in helpSections {
-        lines.append((section.title, "", .title))
-        for (key, action) in section.keys { lines.append((key, action, .value)) }
-        lines.append(("", "", .normal))
-    }
+    let lines = helpLines(state)
     let keyWidth = 34
     for (offset, line) in lines.dropFirst(scroll).prefix(frame.height).enumerated() {
         let row = frame.top + offset

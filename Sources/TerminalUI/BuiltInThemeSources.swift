@@ -6,95 +6,100 @@ extension BuiltInThemes {
         (
             "default",
             #"""
-            # sftpidp default theme: for dark terminals. Named colours first, so that it degrades well to
-            # 16 and 8 colours; a few 256-colour greys for bars and inputs. See README.md for the format.
+            # sftpidp default theme: for dark terminals (`--theme auto` picks it when the terminal's background is
+            # dark). It paints its own background wherever it draws text, so every pair keeps at least 4.5:1 on any
+            # terminal (see README.md, "Contrast"). Colours are xterm 256-colour cube entries (16-255), which do not
+            # depend on the user's palette; they degrade to the nearest ANSI colour on 16- and 8-colour terminals.
             [meta]
             name = "default"
-            description = "Dark terminals: calm greys, cyan selection, colour only where it means something"
+            description = "Dark: light grey on black, cyan selection, colour only where it means something"
 
             [roles]
-            normal            = { fg = "default",       bg = "default" }
-            dim               = { fg = "bright-black",  bg = "default",   mono = ["dim"] }
-            header            = { fg = "bright-white",  bg = "blue",      attributes = ["bold"], mono = ["reverse", "bold"] }
-            headerAccent      = { fg = "bright-yellow", bg = "blue",      attributes = ["bold"], mono = ["reverse", "bold", "underline"] }
-            statusBar         = { fg = "white",         bg = 236,         mono = ["reverse"] }
-            statusKey         = { fg = "bright-yellow", bg = 236,         attributes = ["bold"], mono = ["reverse", "bold"] }
-            listRow           = { fg = "default",       bg = "default" }
-            listRowAlt        = { fg = "default",       bg = 235 }
-            selection         = { fg = "black",         bg = "cyan",      attributes = ["bold"], mono = ["reverse"] }
-            selectionInactive = { fg = "white",         bg = 240,         mono = ["underline"] }
-            border            = { fg = "blue",          bg = "default" }
-            title             = { fg = "bright-white",  bg = "default",   attributes = ["bold"], mono = ["bold"] }
-            label             = { fg = "cyan",          bg = "default",   mono = ["bold"] }
-            value             = { fg = "default",       bg = "default" }
-            input             = { fg = "default",       bg = 237,         mono = ["underline"] }
-            inputFocused      = { fg = "bright-white",  bg = 239,         attributes = ["bold"], mono = ["reverse"] }
-            placeholder       = { fg = "bright-black",  bg = 237,         mono = ["dim", "underline"] }
-            error             = { fg = "bright-red",    bg = "default",   attributes = ["bold"], mono = ["bold", "underline"] }
-            warning           = { fg = "yellow",        bg = "default",   attributes = ["bold"], mono = ["bold"] }
-            success           = { fg = "green",         bg = "default",   attributes = ["bold"], mono = ["bold"] }
-            info              = { fg = "bright-cyan",   bg = "default" }
-            jsonKey           = { fg = "bright-blue",   bg = "default",   mono = ["bold"] }
-            jsonString        = { fg = "green",         bg = "default" }
-            jsonNumber        = { fg = "cyan",          bg = "default",   mono = ["underline"] }
-            jsonLiteral       = { fg = "magenta",       bg = "default",   attributes = ["bold"], mono = ["underline"] }
-            jsonPunctuation   = { fg = "bright-black",  bg = "default",   mono = ["dim"] }
-            dialog            = { fg = "white",         bg = 237 }
-            dialogBorder      = { fg = "bright-cyan",   bg = 237,         mono = ["bold"] }
-            button            = { fg = "white",         bg = 240 }
-            buttonFocused     = { fg = "black",         bg = "bright-cyan", attributes = ["bold"], mono = ["reverse", "bold"] }
-            badge             = { fg = "black",         bg = "yellow",    mono = ["reverse"] }
-            match             = { fg = "bright-yellow", bg = "default",   attributes = ["bold", "underline"], mono = ["underline"] }
+            normal            = { fg = 253, bg = 16 }
+            dim               = { fg = 246, bg = 16,  mono = ["dim"] }
+            header            = { fg = 231, bg = 25,  attributes = ["bold"], mono = ["reverse", "bold"] }
+            headerAccent      = { fg = 228, bg = 25,  attributes = ["bold"], mono = ["reverse", "bold", "underline"] }
+            statusBar         = { fg = 253, bg = 236, mono = ["reverse"] }
+            statusKey         = { fg = 228, bg = 236, attributes = ["bold"], mono = ["reverse", "bold"] }
+            listRow           = { fg = 253, bg = 16 }
+            listRowAlt        = { fg = 253, bg = 235 }
+            selection         = { fg = 16,  bg = 44,  attributes = ["bold"], mono = ["reverse"] }
+            selectionInactive = { fg = 16,  bg = 248, mono = ["underline"] }
+            border            = { fg = 67,  bg = 16 }
+            title             = { fg = 231, bg = 16,  attributes = ["bold"], mono = ["bold"] }
+            label             = { fg = 80,  bg = 16,  mono = ["bold"] }
+            value             = { fg = 253, bg = 16 }
+            input             = { fg = 253, bg = 237, mono = ["underline"] }
+            inputFocused      = { fg = 16,  bg = 153, attributes = ["bold"], mono = ["reverse"] }
+            placeholder       = { fg = 248, bg = 237, mono = ["dim", "underline"] }
+            error             = { fg = 203, bg = 16,  attributes = ["bold"], mono = ["bold", "underline"] }
+            warning           = { fg = 220, bg = 16,  attributes = ["bold"], mono = ["bold"] }
+            success           = { fg = 40,  bg = 16,  attributes = ["bold"], mono = ["bold"] }
+            info              = { fg = 87,  bg = 16 }
+            jsonKey           = { fg = 117, bg = 16,  mono = ["bold"] }
+            jsonString        = { fg = 114, bg = 16 }
+            jsonNumber        = { fg = 80,  bg = 16,  mono = ["underline"] }
+            jsonLiteral       = { fg = 213, bg = 16,  attributes = ["bold"], mono = ["underline"] }
+            jsonPunctuation   = { fg = 246, bg = 16,  mono = ["dim"] }
+            dialog            = { fg = 253, bg = 237 }
+            dialogBorder      = { fg = 87,  bg = 237, mono = ["bold"] }
+            button            = { fg = 16,  bg = 250 }
+            buttonFocused     = { fg = 16,  bg = 87,  attributes = ["bold"], mono = ["reverse", "bold"] }
+            badge             = { fg = 16,  bg = 220, mono = ["reverse"] }
+            match             = { fg = 228, bg = 16,  attributes = ["bold", "underline"], mono = ["underline"] }
             """#
         ),
         (
             "light",
             #"""
-            # sftpidp theme for light (white or beige) terminal backgrounds: dark text, no yellow on white.
+            # sftpidp theme for light (white or beige) terminal backgrounds (`--theme auto` picks it when the
+            # terminal's background is light): black on white, deep blues, nothing pale on white. Like every shipped
+            # theme it paints its own background, so it stays readable on a dark terminal too.
             [meta]
             name = "light"
-            description = "Light terminals: dark text, blue accents, nothing pale on white"
+            description = "Light: black on white, blue accents, nothing pale on white"
 
             [roles]
-            normal            = { fg = "default",   bg = "default" }
-            dim               = { fg = 242,         bg = "default",   mono = ["dim"] }
-            header            = { fg = "white",     bg = "blue",      attributes = ["bold"], mono = ["reverse", "bold"] }
-            headerAccent      = { fg = "bright-yellow", bg = "blue",  attributes = ["bold"], mono = ["reverse", "bold", "underline"] }
-            statusBar         = { fg = "black",     bg = 252,         mono = ["reverse"] }
-            statusKey         = { fg = "blue",      bg = 252,         attributes = ["bold"], mono = ["reverse", "bold"] }
-            listRow           = { fg = "default",   bg = "default" }
-            listRowAlt        = { fg = "default",   bg = 255 }
-            selection         = { fg = "white",     bg = "blue",      attributes = ["bold"], mono = ["reverse"] }
-            selectionInactive = { fg = "black",     bg = 250,         mono = ["underline"] }
-            border            = { fg = 244,         bg = "default" }
-            title             = { fg = "blue",      bg = "default",   attributes = ["bold"], mono = ["bold"] }
-            label             = { fg = "#005f87",   bg = "default",   mono = ["bold"] }
-            value             = { fg = "default",   bg = "default" }
-            input             = { fg = "black",     bg = 254,         mono = ["underline"] }
-            inputFocused      = { fg = "black",     bg = 153,         attributes = ["bold"], mono = ["reverse"] }
-            placeholder       = { fg = 244,         bg = 254,         mono = ["dim", "underline"] }
-            error             = { fg = "#c00000",   bg = "default",   attributes = ["bold"], mono = ["bold", "underline"] }
-            warning           = { fg = "#af5f00",   bg = "default",   attributes = ["bold"], mono = ["bold"] }
-            success           = { fg = "#007a00",   bg = "default",   attributes = ["bold"], mono = ["bold"] }
-            info              = { fg = "#005f87",   bg = "default" }
-            jsonKey           = { fg = "blue",      bg = "default",   mono = ["bold"] }
-            jsonString        = { fg = "#007a00",   bg = "default" }
-            jsonNumber        = { fg = "#875f00",   bg = "default",   mono = ["underline"] }
-            jsonLiteral       = { fg = "magenta",   bg = "default",   attributes = ["bold"], mono = ["underline"] }
-            jsonPunctuation   = { fg = 244,         bg = "default",   mono = ["dim"] }
-            dialog            = { fg = "black",     bg = 254 }
-            dialogBorder      = { fg = "blue",      bg = 254,         mono = ["bold"] }
-            button            = { fg = "black",     bg = 250 }
-            buttonFocused     = { fg = "white",     bg = "blue",      attributes = ["bold"], mono = ["reverse", "bold"] }
-            badge             = { fg = "white",     bg = "magenta",   mono = ["reverse"] }
-            match             = { fg = "blue",      bg = "default",   attributes = ["bold", "underline"], mono = ["underline"] }
+            normal            = { fg = 16,  bg = 231 }
+            dim               = { fg = 241, bg = 231, mono = ["dim"] }
+            header            = { fg = 231, bg = 25,  attributes = ["bold"], mono = ["reverse", "bold"] }
+            headerAccent      = { fg = 229, bg = 25,  attributes = ["bold"], mono = ["reverse", "bold", "underline"] }
+            statusBar         = { fg = 16,  bg = 252, mono = ["reverse"] }
+            statusKey         = { fg = 18,  bg = 252, attributes = ["bold"], mono = ["reverse", "bold"] }
+            listRow           = { fg = 16,  bg = 231 }
+            listRowAlt        = { fg = 16,  bg = 255 }
+            selection         = { fg = 231, bg = 25,  attributes = ["bold"], mono = ["reverse"] }
+            selectionInactive = { fg = 16,  bg = 250, mono = ["underline"] }
+            border            = { fg = 241, bg = 231 }
+            title             = { fg = 25,  bg = 231, attributes = ["bold"], mono = ["bold"] }
+            label             = { fg = 24,  bg = 231, mono = ["bold"] }
+            value             = { fg = 16,  bg = 231 }
+            input             = { fg = 16,  bg = 254, mono = ["underline"] }
+            inputFocused      = { fg = 16,  bg = 153, attributes = ["bold"], mono = ["reverse"] }
+            placeholder       = { fg = 241, bg = 254, mono = ["dim", "underline"] }
+            error             = { fg = 124, bg = 231, attributes = ["bold"], mono = ["bold", "underline"] }
+            warning           = { fg = 130, bg = 231, attributes = ["bold"], mono = ["bold"] }
+            success           = { fg = 28,  bg = 231, attributes = ["bold"], mono = ["bold"] }
+            info              = { fg = 24,  bg = 231 }
+            jsonKey           = { fg = 19,  bg = 231, mono = ["bold"] }
+            jsonString        = { fg = 28,  bg = 231 }
+            jsonNumber        = { fg = 94,  bg = 231, mono = ["underline"] }
+            jsonLiteral       = { fg = 90,  bg = 231, attributes = ["bold"], mono = ["underline"] }
+            jsonPunctuation   = { fg = 241, bg = 231, mono = ["dim"] }
+            dialog            = { fg = 16,  bg = 254 }
+            dialogBorder      = { fg = 25,  bg = 254, mono = ["bold"] }
+            button            = { fg = 16,  bg = 250 }
+            buttonFocused     = { fg = 231, bg = 25,  attributes = ["bold"], mono = ["reverse", "bold"] }
+            badge             = { fg = 231, bg = 90,  mono = ["reverse"] }
+            match             = { fg = 19,  bg = 231, attributes = ["bold", "underline"], mono = ["underline"] }
             """#
         ),
         (
             "high-contrast",
             #"""
             # sftpidp high-contrast theme: pure black and white with bright accents, bold everywhere it helps,
-            # and an attribute (not only a colour) on every role that carries meaning.
+            # and an attribute (not only a colour) on every role that carries meaning. Every pair reaches 7:1.
+            # Black text is the cube's black (16), which bold cannot turn grey as it does ANSI black (0).
             [meta]
             name = "high-contrast"
             description = "Maximum contrast: white on black, bright accents, underlines on every signal"
@@ -102,82 +107,82 @@ extension BuiltInThemes {
             [roles]
             normal            = { fg = "bright-white",  bg = "black" }
             dim               = { fg = "white",         bg = "black" }
-            header            = { fg = "black",         bg = "bright-white",  attributes = ["bold"], mono = ["reverse", "bold"] }
-            headerAccent      = { fg = "black",         bg = "bright-yellow", attributes = ["bold"], mono = ["reverse", "bold", "underline"] }
-            statusBar         = { fg = "black",         bg = "bright-white",  mono = ["reverse"] }
-            statusKey         = { fg = "black",         bg = "bright-white",  attributes = ["bold", "underline"], mono = ["reverse", "bold", "underline"] }
+            header            = { fg = 16,              bg = "bright-white",  attributes = ["bold"], mono = ["reverse", "bold"] }
+            headerAccent      = { fg = 16,              bg = "bright-yellow", attributes = ["bold"], mono = ["reverse", "bold", "underline"] }
+            statusBar         = { fg = 16,              bg = "bright-white",  mono = ["reverse"] }
+            statusKey         = { fg = 16,              bg = "bright-white",  attributes = ["bold", "underline"], mono = ["reverse", "bold", "underline"] }
             listRow           = { fg = "bright-white",  bg = "black" }
             listRowAlt        = { fg = "bright-white",  bg = "black" }
-            selection         = { fg = "black",         bg = "bright-yellow", attributes = ["bold"], mono = ["reverse", "bold"] }
+            selection         = { fg = 16,              bg = "bright-yellow", attributes = ["bold"], mono = ["reverse", "bold"] }
             selectionInactive = { fg = "bright-white",  bg = "black",         attributes = ["underline"], mono = ["underline"] }
             border            = { fg = "bright-white",  bg = "black" }
             title             = { fg = "bright-yellow", bg = "black",         attributes = ["bold"], mono = ["bold"] }
             label             = { fg = "bright-cyan",   bg = "black",         attributes = ["bold"], mono = ["bold"] }
             value             = { fg = "bright-white",  bg = "black" }
             input             = { fg = "bright-white",  bg = "black",         attributes = ["underline"], mono = ["underline"] }
-            inputFocused      = { fg = "black",         bg = "bright-white",  attributes = ["bold"], mono = ["reverse", "bold"] }
+            inputFocused      = { fg = 16,              bg = "bright-white",  attributes = ["bold"], mono = ["reverse", "bold"] }
             placeholder       = { fg = "white",         bg = "black",         attributes = ["underline"], mono = ["underline"] }
-            error             = { fg = "bright-red",    bg = "black",         attributes = ["bold", "underline"], mono = ["bold", "underline"] }
+            error             = { fg = 210,             bg = "black",         attributes = ["bold", "underline"], mono = ["bold", "underline"] }
             warning           = { fg = "bright-yellow", bg = "black",         attributes = ["bold"], mono = ["bold"] }
             success           = { fg = "bright-green",  bg = "black",         attributes = ["bold"], mono = ["bold"] }
             info              = { fg = "bright-cyan",   bg = "black",         attributes = ["bold"] }
             jsonKey           = { fg = "bright-cyan",   bg = "black",         attributes = ["bold"], mono = ["bold"] }
             jsonString        = { fg = "bright-green",  bg = "black" }
             jsonNumber        = { fg = "bright-yellow", bg = "black",         mono = ["underline"] }
-            jsonLiteral       = { fg = "bright-magenta", bg = "black",        attributes = ["bold"], mono = ["underline"] }
+            jsonLiteral       = { fg = 213,             bg = "black",         attributes = ["bold"], mono = ["underline"] }
             jsonPunctuation   = { fg = "bright-white",  bg = "black" }
             dialog            = { fg = "bright-white",  bg = "black" }
             dialogBorder      = { fg = "bright-yellow", bg = "black",         attributes = ["bold"], mono = ["bold"] }
             button            = { fg = "bright-white",  bg = "black",         attributes = ["bold"], mono = ["bold"] }
-            buttonFocused     = { fg = "black",         bg = "bright-yellow", attributes = ["bold"], mono = ["reverse", "bold"] }
-            badge             = { fg = "black",         bg = "bright-cyan",   attributes = ["bold"], mono = ["reverse"] }
-            match             = { fg = "black",         bg = "bright-yellow", attributes = ["bold"], mono = ["reverse", "underline"] }
+            buttonFocused     = { fg = 16,              bg = "bright-yellow", attributes = ["bold"], mono = ["reverse", "bold"] }
+            badge             = { fg = 16,              bg = "bright-cyan",   attributes = ["bold"], mono = ["reverse"] }
+            match             = { fg = 16,              bg = "bright-yellow", attributes = ["bold"], mono = ["reverse", "underline"] }
             """#
         ),
         (
             "colorblind",
             #"""
             # sftpidp colour-blind-safe theme for dark terminals, on the Okabe-Ito palette (orange #E69F00,
-            # sky blue #56B4E9, bluish green #009E73, yellow #F0E442, blue #0072B2, vermillion #D55E00,
-            # reddish purple #CC79A7). Nothing relies on telling red from green: errors are vermillion AND
-            # bold+underlined, successes are sky blue AND bold; meaning never rides on hue alone.
+            # sky blue #56B4E9, bluish green #009E73, yellow #F0E442, vermillion #D55E00, reddish purple #CC79A7).
+            # Nothing relies on telling red from green: errors are vermillion AND bold+underlined, successes are
+            # sky blue AND bold; meaning never rides on hue alone. It paints its own (black) background.
             [meta]
             name = "colorblind"
             description = "Colour-blind safe (Okabe-Ito palette); errors and successes differ in attributes too"
 
             [roles]
-            normal            = { fg = "default",  bg = "default" }
-            dim               = { fg = 245,        bg = "default",  mono = ["dim"] }
-            header            = { fg = "white",    bg = "#0072B2",  attributes = ["bold"], mono = ["reverse", "bold"] }
-            headerAccent      = { fg = "#F0E442",  bg = "#0072B2",  attributes = ["bold"], mono = ["reverse", "bold", "underline"] }
-            statusBar         = { fg = "white",    bg = 236,        mono = ["reverse"] }
+            normal            = { fg = 253,        bg = 16 }
+            dim               = { fg = 246,        bg = 16,         mono = ["dim"] }
+            header            = { fg = 231,        bg = 24,         attributes = ["bold"], mono = ["reverse", "bold"] }
+            headerAccent      = { fg = "#F0E442",  bg = 24,         attributes = ["bold"], mono = ["reverse", "bold", "underline"] }
+            statusBar         = { fg = 253,        bg = 236,        mono = ["reverse"] }
             statusKey         = { fg = "#E69F00",  bg = 236,        attributes = ["bold"], mono = ["reverse", "bold"] }
-            listRow           = { fg = "default",  bg = "default" }
-            listRowAlt        = { fg = "default",  bg = 235 }
-            selection         = { fg = "black",    bg = "#56B4E9",  attributes = ["bold"], mono = ["reverse"] }
-            selectionInactive = { fg = "white",    bg = 240,        mono = ["underline"] }
-            border            = { fg = "#0072B2",  bg = "default" }
-            title             = { fg = "white",    bg = "default",  attributes = ["bold"], mono = ["bold"] }
-            label             = { fg = "#56B4E9",  bg = "default",  mono = ["bold"] }
-            value             = { fg = "default",  bg = "default" }
-            input             = { fg = "default",  bg = 237,        mono = ["underline"] }
-            inputFocused      = { fg = "white",    bg = 239,        attributes = ["bold"], mono = ["reverse"] }
-            placeholder       = { fg = 245,        bg = 237,        mono = ["dim", "underline"] }
-            error             = { fg = "#D55E00",  bg = "default",  attributes = ["bold", "underline"], mono = ["bold", "underline"] }
-            warning           = { fg = "#F0E442",  bg = "default",  attributes = ["bold"], mono = ["bold"] }
-            success           = { fg = "#56B4E9",  bg = "default",  attributes = ["bold"], mono = ["bold"] }
-            info              = { fg = "#009E73",  bg = "default" }
-            jsonKey           = { fg = "#E69F00",  bg = "default",  mono = ["bold"] }
-            jsonString        = { fg = "#56B4E9",  bg = "default" }
-            jsonNumber        = { fg = "#CC79A7",  bg = "default",  mono = ["underline"] }
-            jsonLiteral       = { fg = "#F0E442",  bg = "default",  attributes = ["bold"], mono = ["underline"] }
-            jsonPunctuation   = { fg = 245,        bg = "default",  mono = ["dim"] }
-            dialog            = { fg = "white",    bg = 237 }
+            listRow           = { fg = 253,        bg = 16 }
+            listRowAlt        = { fg = 253,        bg = 235 }
+            selection         = { fg = 16,         bg = "#56B4E9",  attributes = ["bold"], mono = ["reverse"] }
+            selectionInactive = { fg = 16,         bg = 248,        mono = ["underline"] }
+            border            = { fg = "#56B4E9",  bg = 16 }
+            title             = { fg = 231,        bg = 16,         attributes = ["bold"], mono = ["bold"] }
+            label             = { fg = "#56B4E9",  bg = 16,         mono = ["bold"] }
+            value             = { fg = 253,        bg = 16 }
+            input             = { fg = 253,        bg = 237,        mono = ["underline"] }
+            inputFocused      = { fg = 16,         bg = 153,        attributes = ["bold"], mono = ["reverse"] }
+            placeholder       = { fg = 248,        bg = 237,        mono = ["dim", "underline"] }
+            error             = { fg = "#D55E00",  bg = 16,         attributes = ["bold", "underline"], mono = ["bold", "underline"] }
+            warning           = { fg = "#F0E442",  bg = 16,         attributes = ["bold"], mono = ["bold"] }
+            success           = { fg = "#56B4E9",  bg = 16,         attributes = ["bold"], mono = ["bold"] }
+            info              = { fg = "#009E73",  bg = 16 }
+            jsonKey           = { fg = "#E69F00",  bg = 16,         mono = ["bold"] }
+            jsonString        = { fg = "#56B4E9",  bg = 16 }
+            jsonNumber        = { fg = "#CC79A7",  bg = 16,         mono = ["underline"] }
+            jsonLiteral       = { fg = "#F0E442",  bg = 16,         attributes = ["bold"], mono = ["underline"] }
+            jsonPunctuation   = { fg = 246,        bg = 16,         mono = ["dim"] }
+            dialog            = { fg = 253,        bg = 237 }
             dialogBorder      = { fg = "#56B4E9",  bg = 237,        mono = ["bold"] }
-            button            = { fg = "white",    bg = 240 }
-            buttonFocused     = { fg = "black",    bg = "#E69F00",  attributes = ["bold"], mono = ["reverse", "bold"] }
-            badge             = { fg = "black",    bg = "#F0E442",  mono = ["reverse"] }
-            match             = { fg = "#F0E442",  bg = "default",  attributes = ["bold", "underline"], mono = ["underline"] }
+            button            = { fg = 16,         bg = 250 }
+            buttonFocused     = { fg = 16,         bg = "#E69F00",  attributes = ["bold"], mono = ["reverse", "bold"] }
+            badge             = { fg = 16,         bg = "#F0E442",  mono = ["reverse"] }
+            match             = { fg = "#F0E442",  bg = 16,         attributes = ["bold", "underline"], mono = ["underline"] }
             """#
         ),
         (

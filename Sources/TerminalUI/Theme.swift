@@ -51,13 +51,21 @@ public struct Theme: Sendable, Hashable {
     }
 
     /// The theme the user chose: `--theme` (option), else `SFTPIDP_THEME`, else the config file's
-    /// value, else `default`.
+    /// value, else `auto`: the built-in theme for the terminal's background, found by `detectBackground`
+    /// (called only for `auto`).
     public static func choose(
-        option: String?, environment: [String: String], configured: String?, searchPaths: [String]
-    ) throws -> Theme {
+        option: String?, environment: [String: String], configured: String?, searchPaths: [String],
+        detectBackground: () -> (background: TerminalBackground, source: TerminalBackground.Source)
+    ) throws -> ThemeChoice {
         let candidates = [option, environment["SFTPIDP_THEME"], configured]
-        let reference = candidates.compactMap { $0 }.first { !$0.isEmpty } ?? "default"
-        return try load(name: reference, searchPaths: searchPaths)
+        let reference = candidates.compactMap { $0 }.first { !$0.isEmpty } ?? ThemeChoice.auto
+        guard reference == ThemeChoice.auto else {
+            let theme = try load(name: reference, searchPaths: searchPaths)
+            return ThemeChoice(theme: theme, explanation: theme.name)
+        }
+        let (background, source) = detectBackground()
+        let theme = try load(name: background.autoThemeName, searchPaths: searchPaths)
+        return ThemeChoice(theme: theme, explanation: "\(theme.name) (auto: \(background) background, \(source.rawValue))")
     }
 
     /// Where user themes are looked for: `$XDG_CONFIG_HOME/sftpidp/themes` (or `~/.config/sftpidp/themes`).

@@ -17,19 +17,23 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Browse only: hide and refuse every action that writes.")
     var readOnly = false
 
-    @Option(name: .long, help: ArgumentHelp("Colour theme: a built-in name (\(Theme.builtInNames.joined(separator: ", "))) or a .toml file. Also SFTPIDP_THEME.", valueName: "THEME"))
+    @Option(name: .long, help: ArgumentHelp("Colour theme: auto (the default: default or light, by the terminal's background), a built-in name (\(Theme.builtInNames.joined(separator: ", "))) or a .toml file. Also SFTPIDP_THEME.", valueName: "THEME"))
     var theme: String?
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let searchPaths = Theme.defaultSearchPaths(environment: environment)
         let config = try ConfigFile.load(environment: environment)
-        let startTheme: Theme
+        let choice: ThemeChoice
         do {
-            startTheme = try Theme.choose(option: theme, environment: environment, configured: config["theme"], searchPaths: searchPaths)
+            choice = try Theme.choose(
+                option: theme, environment: environment, configured: config["theme"], searchPaths: searchPaths,
+                detectBackground: { TerminalBackground.detect(environment: environment) })
         } catch {
             throw CLIFailure("\(error)")
         }
+        for warning in choice.contrastWarnings { printToStandardError(warning) }
+        let startTheme = choice.theme
         let directory = try store.openDirectory()
         let argon2 = try store.argon2Parameters()
         let handler = IdentityProviderHandler(configuration: .init(store: directory.store, namingScheme: directory.naming))
@@ -47,7 +51,9 @@ struct ConsoleCommand: AsyncParsableCommand {
             naming: directory.naming,
             serverID: directory.serverID,
             handler: handler,
-            options: ConsoleOptions(readOnly: readOnly, themeNames: themeNames, argon2: argon2, recoveryWindowDays: directory.recoveryWindowDays),
+            options: ConsoleOptions(
+                readOnly: readOnly, themeNames: themeNames, themeExplanation: choice.explanation, argon2: argon2,
+                recoveryWindowDays: directory.recoveryWindowDays),
             loadTheme: { name in try Theme.load(name: name, searchPaths: searchPaths) }
         )
         terminal.close()

@@ -69,10 +69,11 @@ struct ColorTests {
 
     @Test("colour plan: shared pairs, default colours, monochrome, and too few pairs")
     func colorPlan() throws {
-        let theme = try Theme.builtIn(named: "default")
+        // The shipped themes paint their own backgrounds; one role on the terminal's own colours uses pair 0.
+        let theme = try Theme.parse("[roles]\nlistRow = { fg = \"default\", bg = \"default\" }\n", origin: "plan.toml")
         let plan = ColorPlan(theme: theme, support: .xterm256, maxPairs: 256, defaultColors: true)
-        #expect(plan.entry(for: .normal) == .init(pair: 0, attributes: []))
-        #expect(plan.entry(for: .listRow).pair == 0)
+        #expect(plan.entry(for: .listRow) == .init(pair: 0, attributes: []))
+        #expect(plan.entry(for: .normal).pair > 0)
         #expect(plan.entry(for: .selection).pair > 0)
         #expect(plan.entry(for: .selection).attributes == [.bold])
         #expect(plan.entry(for: .statusBar).pair != plan.entry(for: .statusKey).pair)
@@ -80,7 +81,7 @@ struct ColorTests {
         #expect(plan.pairs.allSatisfy { $0.number > 0 && $0.number < 256 })
 
         let header = try #require(plan.pairs.first { $0.number == plan.entry(for: .header).pair })
-        #expect(header.foreground == 15 && header.background == 4)
+        #expect(header.foreground == 231 && header.background == 25)
 
         let noDefault = ColorPlan(theme: theme, support: .ansi8, maxPairs: 64, defaultColors: false)
         let dim = try #require(noDefault.pairs.first { $0.number == noDefault.entry(for: .dim).pair })

@@ -97,13 +97,13 @@ struct ThemeTests {
         }
     }
 
-    @Test("choice order: --theme, then SFTPIDP_THEME, then the config, then default")
+    @Test("choice order: --theme, then SFTPIDP_THEME, then the config, then auto")
     func choice() throws {
         func chosen(_ option: String?, _ env: String?, _ config: String?) throws -> String {
             try Theme.choose(
                 option: option, environment: env.map { ["SFTPIDP_THEME": $0] } ?? [:], configured: config,
-                searchPaths: []
-            ).name
+                searchPaths: [], detectBackground: { (.dark, .assumed) }
+            ).theme.name
         }
         #expect(try chosen("light", "monochrome", "colorblind") == "light")
         #expect(try chosen(nil, "monochrome", "colorblind") == "monochrome")
