@@ -19,6 +19,8 @@ let package = Package(
         .library(name: "IdPServer", targets: ["IdPServer"]),
         .library(name: "TerminalUI", targets: ["TerminalUI"]),
         .library(name: "Console", targets: ["Console"]),
+        // For the Fuzz and Benchmarks packages: an in-memory store with the protocol's exact semantics.
+        .library(name: "SecretStoreTesting", targets: ["SecretStoreTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
