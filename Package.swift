@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "sftpidp", targets: ["sftpidp"]),
+        .executable(name: "sftpidp-lambda", targets: ["sftpidp-lambda"]),
         .library(name: "IdentityModel", targets: ["IdentityModel"]),
         .library(name: "SecretStore", targets: ["SecretStore"]),
         .library(name: "UserManagement", targets: ["UserManagement"]),
@@ -19,6 +20,7 @@ let package = Package(
         .library(name: "IdPServer", targets: ["IdPServer"]),
         .library(name: "TerminalUI", targets: ["TerminalUI"]),
         .library(name: "Console", targets: ["Console"]),
+        .library(name: "IdPLambda", targets: ["IdPLambda"]),
         // For the Fuzz and Benchmarks packages: an in-memory store with the protocol's exact semantics.
         .library(name: "SecretStoreTesting", targets: ["SecretStoreTesting"]),
     ],
@@ -85,6 +87,7 @@ let package = Package(
                 "SecretStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -120,7 +123,20 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // Terminal abstraction: curses driver, virtual screen, themes.
+        // The identity provider as an AWS Lambda function: runtime events <-> login requests and answers, and a
+        // small generic Lambda Runtime API client loop.
+        .target(
+            name: "IdPLambda",
+            dependencies: [
+                "IdentityModel",
+                "SecretStore",
+                "IdentityProvider",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "TerminalUI",
             dependencies: [
@@ -159,9 +175,29 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The slim Lambda binary (custom runtime `bootstrap`): no curses, SQLite or HTTP server linked in.
+        .executableTarget(
+            name: "sftpidp-lambda",
+            dependencies: [
+                "IdPLambda",
+                "IdentityProvider",
+                "AWSSecretsManager",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
 
         // Test support: real peers (moto server, external tools, free ports) shared by the test targets.
         .target(name: "PeerTesting", path: "Tests/PeerTesting"),
+        // Test support: a Lambda Runtime API server (the documented endpoints) that hands out events and collects answers.
+        .target(
+            name: "LambdaRuntimeTesting",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/LambdaRuntimeTesting"
+        ),
 
         .testTarget(name: "IdentityModelTests", dependencies: ["IdentityModel"]),
         .testTarget(name: "SecretStoreTests", dependencies: ["SecretStore", "SecretStoreTesting"]),
@@ -179,6 +215,10 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
+        .testTarget(
+            name: "IdPLambdaTests",
+            dependencies: ["IdPLambda", "IdentityProvider", "IdentityModel", "SecretStore", "SecretStoreTesting", "LambdaRuntimeTesting"]
+        ),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(
             name: "ConsoleTests",
@@ -190,6 +230,6 @@ let package = Package(
             exclude: ["__Snapshots__"]
         ),
         // Runs the real `sftpidp` binary: CLI, curl against `serve`, tmux against the console.
-        .testTarget(name: "EndToEndTests", dependencies: ["EmbeddedStore", "SecretStore", "PeerTesting"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["EmbeddedStore", "SecretStore", "PeerTesting", "LambdaRuntimeTesting"]),
     ]
 )

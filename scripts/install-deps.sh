@@ -5,7 +5,8 @@ set -euo pipefail
 
 runtime_debs=(libncursesw5-dev libargon2-dev libcrypt-dev libsqlite3-dev)
 test_debs=(openssh-client tmux sqlite3 curl wrk hyperfine ncurses-term)
-test_pips=("moto[server]" argon2-cffi bcrypt awscli boto3)
+test_debs+=(debootstrap zip unzip binutils)  # the Lambda package: build, check, prove in an older Debian
+test_pips=("moto[server]" argon2-cffi bcrypt awscli boto3 cfn-lint)
 
 debs=("${runtime_debs[@]}")
 if [[ "${1:-}" == "--test" ]]; then debs+=("${test_debs[@]}"); fi
@@ -27,3 +28,5 @@ needed = ["moto", "argon2", "bcrypt", "boto3"]
 sys.exit(0 if all(importlib.util.find_spec(m) for m in needed) and shutil.which("aws") and shutil.which("moto_server") else 1)
 PY
 fi
+# cfn-lint, for the deploy tests (scripts/test-deploy.sh), when the check above found everything else
+if [[ "${1:-}" == "--test" ]] && ! command -v cfn-lint >/dev/null; then python3 -m pip install -q "${test_pips[@]}"; fi

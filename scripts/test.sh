@@ -4,4 +4,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --test
 swift build --build-tests
+# The Lambda package (static release build, checked) and an older Debian to prove it in (LambdaPackageTests).
+bash scripts/package-lambda.sh
+SFTPIDP_LAMBDA_ROOTFS=$(bash scripts/lambda-rootfs.sh)
+export SFTPIDP_LAMBDA_ROOTFS
 swift test --skip-build
+bash scripts/test-deploy.sh
+# Every fuzz target for a bounded time (the whole stage a few minutes); any crash or broken property fails.
+bash scripts/fuzz.sh all "${SFTPIDP_FUZZ_SECONDS:-30}"

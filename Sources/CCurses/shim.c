@@ -1,6 +1,7 @@
 #define _GNU_SOURCE 1
 #include "CCurses.h"
 
+#include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <pthread.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <term.h>
+#include <termios.h>
 #include <unistd.h>
 
 // ---- display width -------------------------------------------------------------------------
@@ -34,9 +36,17 @@ int ccurses_scalar_width(uint32_t scalar) {
 }
 
 // ---- restoring the terminal ----------------------------------------------------------------
+//
+// On close and at exit: endwin. On a fatal or terminating signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+// SIGABRT, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP; Swift traps arrive as SIGILL or SIGTRAP): only
+// async-signal-safe calls. The bytes that undo what the UI turned on were looked up in terminfo at open;
+// the handler write(2)s them, tcsetattr(3)s the termios saved before curses changed anything, restores
+// the default disposition and raises the signal again, so the process still dies of it (exit status,
+// core dump) and the shell or ssh sees the real cause. endwin is never called from a handler: it is
+// not async-signal-safe (stdio, malloc) and the heap may be the very thing that crashed.
 
 static volatile sig_atomic_t curses_active = 0;
-static const int restore_signals[] = {SIGINT, SIGTERM, SIGHUP};
+static const int restore_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP};
 #define RESTORE_SIGNAL_COUNT (sizeof(restore_signals) / sizeof(restore_signals[0]))
 static struct sigaction previous_actions[RESTORE_SIGNAL_COUNT];
 static int handlers_installed = 0;
@@ -47,27 +57,71 @@ static int locale_utf8 = 0;
 static const char paste_on[] = "\033[?2004h";
 static const char paste_off[] = "\033[?2004l";
 
-static void write_all(const char *text, size_t length) {
+// Filled at open, read by the handler: the reset bytes, and the termios of the terminal as it was before.
+static char reset_bytes[512];
+static size_t reset_length = 0;
+static int terminal_fd = -1;
+static struct termios saved_termios;
+static int termios_saved = 0;
+
+// An alternate stack, so that the handler can run after a stack overflow (SIGSEGV) on the opening thread.
+static char alternate_stack[64 * 1024];
+
+static void write_all(int fd, const char *text, size_t length) {
     while (length > 0) {
-        ssize_t written = write(STDOUT_FILENO, text, length);
+        ssize_t written = write(fd, text, length);
+        if (written < 0 && errno == EINTR) continue;
         if (written <= 0) return;
         text += written;
         length -= (size_t)written;
     }
 }
 
+// Appends a terminfo string without its padding ($<5>, $<2*/>): the handler cannot wait.
+static void append_capability(const char *name) {
+    const char *value = tigetstr(name);
+    if (value == NULL || value == (char *)-1) return;
+    for (const char *p = value; *p != 0 && reset_length < sizeof(reset_bytes) - 1; p++) {
+        if (p[0] == '$' && p[1] == '<') {
+            const char *end = strchr(p, '>');
+            if (end != NULL) {
+                p = end;
+                continue;
+            }
+        }
+        reset_bytes[reset_length++] = *p;
+    }
+}
+
+static void append_bytes(const char *text, size_t length) {
+    for (size_t i = 0; i < length && reset_length < sizeof(reset_bytes) - 1; i++) reset_bytes[reset_length++] = text[i];
+}
+
+// Normal attributes, bracketed paste off, keypad back to normal mode, cursor shown, alternate screen left.
+static void prepare_reset_bytes(void) {
+    reset_length = 0;
+    append_capability("sgr0");
+    append_bytes(paste_off, sizeof(paste_off) - 1);
+    append_capability("rmkx");
+    append_capability("cnorm");
+    append_capability("rmcup");
+}
+
 static void restore_terminal(void) {
     if (curses_active) {
         curses_active = 0;
-        write_all(paste_off, sizeof(paste_off) - 1);
+        write_all(STDOUT_FILENO, paste_off, sizeof(paste_off) - 1);
         endwin();
     }
 }
 
-// endwin is what ncurses' own SIGINT handler calls too; then die of the same signal so that the
-// parent (shell, ssh) sees the real cause.
 static void restore_and_reraise(int signal_number) {
-    restore_terminal();
+    int saved_errno = errno;
+    if (curses_active) {
+        curses_active = 0;
+        if (terminal_fd >= 0) write_all(terminal_fd, reset_bytes, reset_length);
+        if (termios_saved) tcsetattr(terminal_fd, TCSANOW, &saved_termios);
+    }
     struct sigaction fallback;
     memset(&fallback, 0, sizeof(fallback));
     fallback.sa_handler = SIG_DFL;
@@ -78,14 +132,29 @@ static void restore_and_reraise(int signal_number) {
     sigaddset(&unblock, signal_number);
     sigprocmask(SIG_UNBLOCK, &unblock, NULL);
     raise(signal_number);
+    errno = saved_errno;
+}
+
+static void install_alternate_stack(void) {
+    stack_t current;
+    if (sigaltstack(NULL, &current) != 0 || !(current.ss_flags & SS_DISABLE)) return;
+    stack_t stack;
+    memset(&stack, 0, sizeof(stack));
+    stack.ss_sp = alternate_stack;
+    stack.ss_size = sizeof(alternate_stack);
+    sigaltstack(&stack, NULL);
 }
 
 static void install_handlers(void) {
     if (handlers_installed) return;
+    install_alternate_stack();
     struct sigaction action;
     memset(&action, 0, sizeof(action));
     action.sa_handler = restore_and_reraise;
+    action.sa_flags = SA_ONSTACK;
     sigemptyset(&action.sa_mask);
+    // Block the other restoring signals while one is handled, so that the reset is written once.
+    for (size_t i = 0; i < RESTORE_SIGNAL_COUNT; i++) sigaddset(&action.sa_mask, restore_signals[i]);
     for (size_t i = 0; i < RESTORE_SIGNAL_COUNT; i++) {
         sigaction(restore_signals[i], &action, &previous_actions[i]);
     }
@@ -117,6 +186,9 @@ SCREEN *ccurses_open(const char *term) {
     setlocale(LC_ALL, "");
     const char *codeset = nl_langinfo(CODESET);
     locale_utf8 = codeset != NULL && (strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "utf8") == 0);
+    // The terminal's modes before curses touches them: what a signal handler puts back.
+    terminal_fd = STDOUT_FILENO;
+    termios_saved = tcgetattr(terminal_fd, &saved_termios) == 0;
     // Handlers first, so that ncurses sees ours and does not install its own for these signals.
     install_handlers();
     if (!atexit_registered) {
@@ -129,8 +201,9 @@ SCREEN *ccurses_open(const char *term) {
         return NULL;
     }
     set_term(screen);
+    prepare_reset_bytes();
     curses_active = 1;
-    write_all(paste_on, sizeof(paste_on) - 1);
+    write_all(STDOUT_FILENO, paste_on, sizeof(paste_on) - 1);
     return screen;
 }
 

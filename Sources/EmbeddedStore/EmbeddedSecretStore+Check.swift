@@ -19,7 +19,8 @@ public struct StoreCheckReport: Sendable, Hashable {
 
 extension EmbeddedSecretStore {
     /// Checks the whole store: SQLite's integrity check, foreign keys, file permissions, that every version
-    /// decrypts with the master key, and that every secret has exactly one current version.
+    /// decrypts with the master key, that every secret's stage labels and deletion state match their MACs (one
+    /// problem per secret and part), and that every secret has exactly one current version.
     public func check() throws -> StoreCheckReport {
         do {
             var report = try pool.read { db in try checkContents(db) }
@@ -47,6 +48,11 @@ extension EmbeddedSecretStore {
             } catch {
                 problems.append("version \(versionID) of secret \(name) does not decrypt with the master key")
             }
+        }
+        let secrets = try Row.fetchCursor(db, sql: "SELECT \(StoreRows.stateColumns) FROM secrets s ORDER BY s.name")
+        while let row = try secrets.next() {
+            let secret = StoreRows.secretRow(row)
+            problems += authenticator.problems(secret.state, stagesMAC: secret.stagesMAC, deletionMAC: secret.deletionMAC)
         }
         let withoutCurrent = try String.fetchAll(db, sql: """
             SELECT name FROM secrets s WHERE NOT EXISTS (SELECT 1 FROM stages WHERE secret_id = s.id AND label = ?) ORDER BY name

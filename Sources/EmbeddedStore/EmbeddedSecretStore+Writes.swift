@@ -13,7 +13,7 @@ extension EmbeddedSecretStore {
         return try await mapped {
             try await pool.write { db in
                 try StoreRows.purgeExpired(db, now: now)
-                let info = try Self.insertNewSecret(db, name: name, versionID: versionID, sealedValue: sealed, now: now)
+                let info = try insertNewSecret(db, name: name, versionID: versionID, sealedValue: sealed, now: now)
                 try StoreRows.recordAudit(db, context: context, secretName: name, time: now)
                 return info
             }
@@ -35,7 +35,7 @@ extension EmbeddedSecretStore {
             try await pool.write { db in
                 try StoreRows.purgeExpired(db, now: now)
                 return try sealed.map { secret in
-                    let info = try Self.insertNewSecret(db, name: secret.name, versionID: secret.versionID, sealedValue: secret.sealed, now: now)
+                    let info = try insertNewSecret(db, name: secret.name, versionID: secret.versionID, sealedValue: secret.sealed, now: now)
                     try StoreRows.recordAudit(db, context: context, secretName: secret.name, time: now)
                     return info
                 }
@@ -43,7 +43,7 @@ extension EmbeddedSecretStore {
         }
     }
 
-    private static func insertNewSecret(_ db: Database, name: String, versionID: String, sealedValue: Data, now: Date) throws -> SecretVersionInfo {
+    private func insertNewSecret(_ db: Database, name: String, versionID: String, sealedValue: Data, now: Date) throws -> SecretVersionInfo {
         guard try StoreRows.secret(db, name: name, now: now) == nil else {
             throw SecretStoreError(.alreadyExists, secretName: name, message: "secret \(name) already exists")
         }
@@ -53,6 +53,7 @@ extension EmbeddedSecretStore {
         try StoreRows.insertVersion(db, secretID: secretID, versionID: versionID, createdAt: now, sealedValue: sealedValue)
         try db.execute(sql: "INSERT INTO stages (secret_id, label, version_seq) VALUES (?, ?, ?)",
                        arguments: [secretID, SecretVersionInfo.currentStage, db.lastInsertedRowID])
+        try StoreRows.seal(db, secretID: secretID, authenticator: authenticator)
         return SecretVersionInfo(name: name, versionID: versionID, stages: [SecretVersionInfo.currentStage], createdAt: now)
     }
 
@@ -64,10 +65,11 @@ extension EmbeddedSecretStore {
         return try await mapped {
             try await pool.write { db in
                 try StoreRows.purgeExpired(db, now: now)
-                let secret = try StoreRows.liveSecret(db, name: name, now: now)
+                let secret = try StoreRows.liveSecret(db, name: name, now: now, authenticator: authenticator)
                 try Self.checkCurrent(db, secret: secret, is: replacedVersionID)
                 try StoreRows.insertVersion(db, secretID: secret.id, versionID: versionID, createdAt: now, sealedValue: sealed)
                 let info = try StoreRows.makeCurrent(db, secret: secret, versionID: versionID)
+                try StoreRows.seal(db, secretID: secret.id, authenticator: authenticator)
                 try db.execute(sql: "UPDATE secrets SET changed_at = ? WHERE id = ?", arguments: [now.timeIntervalSince1970, secret.id])
                 try StoreRows.recordAudit(db, context: context, secretName: name, time: now)
                 return info
@@ -80,9 +82,10 @@ extension EmbeddedSecretStore {
         return try await mapped {
             try await pool.write { db in
                 try StoreRows.purgeExpired(db, now: now)
-                let secret = try StoreRows.liveSecret(db, name: name, now: now)
+                let secret = try StoreRows.liveSecret(db, name: name, now: now, authenticator: authenticator)
                 try Self.checkCurrent(db, secret: secret, is: currentVersionID)
                 let info = try StoreRows.makeCurrent(db, secret: secret, versionID: versionID)
+                try StoreRows.seal(db, secretID: secret.id, authenticator: authenticator)
                 try db.execute(sql: "UPDATE secrets SET changed_at = ? WHERE id = ?", arguments: [now.timeIntervalSince1970, secret.id])
                 try StoreRows.recordAudit(db, context: context, secretName: name, time: now)
                 return info
@@ -96,6 +99,7 @@ extension EmbeddedSecretStore {
         return try await mapped {
             try await pool.write { db in
                 try StoreRows.purgeExpired(db, now: now)
+                // Unverified: force deletion is how a secret whose rows were tampered with is removed.
                 guard let secret = try StoreRows.secret(db, name: name, now: now) else { throw StoreRows.notFound(name) }
                 if forceWithoutRecovery {
                     try db.execute(sql: "DELETE FROM secrets WHERE id = ?", arguments: [secret.id])
@@ -103,12 +107,14 @@ extension EmbeddedSecretStore {
                     return now
                 }
                 try SecretStoreRules.validateRecoveryWindow(recoveryWindowDays, secretName: name)
+                try authenticator.verify(secret.state, stagesMAC: secret.stagesMAC, deletionMAC: secret.deletionMAC)
                 guard secret.deletedAt == nil else {
                     throw SecretStoreError(.markedForDeletion, secretName: name, message: "secret \(name) is already scheduled for deletion")
                 }
                 let purgeAt = now.addingTimeInterval(TimeInterval(recoveryWindowDays) * 86_400)
                 try db.execute(sql: "UPDATE secrets SET deleted_at = ?, purge_at = ? WHERE id = ?",
                                arguments: [now.timeIntervalSince1970, purgeAt.timeIntervalSince1970, secret.id])
+                try StoreRows.seal(db, secretID: secret.id, authenticator: authenticator)
                 try StoreRows.recordAudit(db, context: context, secretName: name, time: now)
                 return purgeAt
             }
@@ -120,9 +126,10 @@ extension EmbeddedSecretStore {
         try await mapped {
             try await pool.write { db in
                 try StoreRows.purgeExpired(db, now: now)
-                guard let secret = try StoreRows.secret(db, name: name, now: now) else { throw StoreRows.notFound(name) }
+                guard let secret = try StoreRows.verifiedSecret(db, name: name, now: now, authenticator: authenticator) else { throw StoreRows.notFound(name) }
                 guard secret.deletedAt != nil else { return }
                 try db.execute(sql: "UPDATE secrets SET deleted_at = NULL, purge_at = NULL WHERE id = ?", arguments: [secret.id])
+                try StoreRows.seal(db, secretID: secret.id, authenticator: authenticator)
                 try StoreRows.recordAudit(db, context: context, secretName: name, time: now)
             }
         }

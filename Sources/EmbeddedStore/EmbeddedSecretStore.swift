@@ -13,13 +13,16 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
 
     let pool: DatabasePool
     let cipher: SecretCipher
+    let authenticator: SecretStateAuthenticator
     let clock: @Sendable () -> Date
 
-    private init(databasePath: String, pool: DatabasePool, cipher: SecretCipher, clock: @escaping @Sendable () -> Date) {
+    private init(databasePath: String, pool: DatabasePool, cipher: SecretCipher, authenticator: SecretStateAuthenticator,
+                 clock: @escaping @Sendable () -> Date) {
         self.databasePath = databasePath
         self.keyPath = cipher.masterKey.path
         self.pool = pool
         self.cipher = cipher
+        self.authenticator = authenticator
         self.clock = clock
     }
 
@@ -36,7 +39,7 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
         let existing = (try? FileManager.default.attributesOfItem(atPath: databasePath)[.size] as? Int).map { $0 > 0 } ?? false
         let key: MasterKey
         if existing {
-            guard FileManager.default.fileExists(atPath: keyPath) else {
+            guard MasterKey.exists(path: keyPath) else {
                 throw SecretStoreError(.notFound, message: "the store \(databasePath) exists but its master key file \(keyPath) does not; restore the key from your backup or point SFTPIDP_MASTER_KEY_FILE at it")
             }
             key = try MasterKey.load(path: keyPath)
@@ -49,6 +52,7 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
             try FileSystem.createPrivateFile(databasePath)
         }
         let cipher = SecretCipher(masterKey: key)
+        let authenticator = SecretStateAuthenticator(masterKey: key.key)
         do {
             if existing {
                 // Prove the file is ours and opens with this key through a read-only connection, so that a refused
@@ -73,7 +77,7 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
                     throw SecretStoreError(.unavailable, message: "SQLite refused synchronous = FULL on \(databasePath)")
                 }
             }
-            let migrator = StoreSchema.migrator(keyCheck: try cipher.sealKeyCheck())
+            let migrator = StoreSchema.migrator(keyCheck: try cipher.sealKeyCheck(), authenticator: authenticator)
             do {
                 try migrator.migrate(pool)
             } catch {
@@ -81,7 +85,7 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
                 guard try pool.read({ db in try migrator.hasCompletedMigrations(db) }) else { throw error }
             }
             try verifyKey(pool, cipher: cipher, databasePath: databasePath)
-            let store = EmbeddedSecretStore(databasePath: databasePath, pool: pool, cipher: cipher, clock: clock)
+            let store = EmbeddedSecretStore(databasePath: databasePath, pool: pool, cipher: cipher, authenticator: authenticator, clock: clock)
             try pool.write { db in try StoreRows.purgeExpired(db, now: clock()) }
             return store
         } catch {
@@ -170,7 +174,7 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
 
     public func getSecret(name: String, version: VersionSelector) async throws -> SecretValue {
         let sealed = try readNow { db in
-            try Self.liveVersion(db, name: name, selector: version, now: clock())
+            try liveVersion(db, name: name, selector: version, now: clock())
         }
         return try value(of: sealed, name: name)
     }
@@ -182,7 +186,7 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
         let rows = try readNow(inTransaction: true) { db in
             try names.map { name -> (String, Result<SealedVersionRow, SecretStoreError>) in
                 do {
-                    return (name, .success(try Self.liveVersion(db, name: name, selector: .current, now: now)))
+                    return (name, .success(try liveVersion(db, name: name, selector: .current, now: now)))
                 } catch let error as SecretStoreError {
                     return (name, .failure(error))
                 }
@@ -206,9 +210,9 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
     }
 
     /// The sealed value of `name`'s version, or a not-found error naming the version.
-    private static func liveVersion(_ db: Database, name: String, selector: VersionSelector, now: Date) throws -> SealedVersionRow {
-        guard let row = try StoreRows.liveVersion(db, name: name, selector: selector, now: now) else {
-            throw SecretStoreError(.notFound, secretName: name, message: "secret \(name) has no \(describe(selector))")
+    private func liveVersion(_ db: Database, name: String, selector: VersionSelector, now: Date) throws -> SealedVersionRow {
+        guard let row = try StoreRows.liveVersion(db, name: name, selector: selector, now: now, authenticator: authenticator) else {
+            throw SecretStoreError(.notFound, secretName: name, message: "secret \(name) has no \(Self.describe(selector))")
         }
         return row
     }
@@ -232,7 +236,7 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
     public func listVersions(name: String) async throws -> [SecretVersionInfo] {
         let now = clock()
         return try readNow(inTransaction: true) { db in
-            guard let secret = try StoreRows.secret(db, name: name, now: now) else { throw StoreRows.notFound(name) }
+            guard let secret = try StoreRows.verifiedSecret(db, name: name, now: now, authenticator: authenticator) else { throw StoreRows.notFound(name) }
             return try StoreRows.versions(db, secret: secret).map(\.info)
         }
     }

@@ -17,7 +17,7 @@ enum FileSystem {
     /// process created `path` first.
     static func writeNewFile(_ path: String, contents: Data, what: String) throws {
         let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             throw SecretStoreError(.accessDenied, message: "cannot create the \(what) \(path): \(String(cString: strerror(errno)))")
         }
@@ -36,7 +36,7 @@ enum FileSystem {
     /// Creates an empty file at `path` with mode 0600 when there is none, so that SQLite (which gives its
     /// `-wal` and `-shm` files the database file's mode) never makes a readable file.
     static func createPrivateFile(_ path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT, 0o600)
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             throw SecretStoreError(.accessDenied, message: "cannot create the store file \(path): \(String(cString: strerror(errno)))")
         }

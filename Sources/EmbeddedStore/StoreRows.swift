@@ -2,11 +2,15 @@ import Foundation
 import GRDB
 import SecretStore
 
-/// A secret's row, as the store's queries need it.
+/// A secret's row, as the store's queries need it, with its authenticated state and the codes stored for it.
 struct SecretRow {
     var id: Int64
-    var name: String
-    var deletedAt: Date?
+    var state: SecretState
+    var stagesMAC: Data
+    var deletionMAC: Data
+
+    var name: String { state.name }
+    var deletedAt: Date? { state.deletedAt.map(Date.init(timeIntervalSince1970:)) }
 }
 
 /// One version's row with its sealed value.
@@ -18,24 +22,87 @@ struct SealedVersionRow: Sendable {
 
 /// The SQL the store runs, one function per question; every function expects to run inside a read or write.
 enum StoreRows {
-    static func secret(_ db: Database, name: String, now: Date) throws -> SecretRow? {
-        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, deleted_at, purge_at FROM secrets WHERE name = ?"), arguments: [name])
-        guard let row else { return nil }
-        if let purgeAt = row["purge_at"] as Double?, purgeAt <= now.timeIntervalSince1970 { return nil }
-        return SecretRow(id: row["id"], name: name, deletedAt: (row["deleted_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+    /// The columns that make up a secret's authenticated state (see ``SecretState``) for the `secrets` row aliased
+    /// `s`, so that one statement reads a secret and its state from one snapshot. Version ids and labels come
+    /// hex-encoded (`,` between entries, `:` between a label and its version id), so that no text in a row can pass
+    /// for a separator. A stage row that points at a missing version or at another secret's version reads as an
+    /// empty version id.
+    static let stateColumns = """
+        s.id, s.name, s.deleted_at, s.purge_at, s.stages_mac, s.deletion_mac,
+        (SELECT group_concat(hex(version_id), ',') FROM versions WHERE secret_id = s.id) AS state_versions,
+        (SELECT group_concat(hex(st.label) || ':' || CASE WHEN sv.secret_id = s.id THEN hex(sv.version_id) ELSE '' END, ',')
+           FROM stages st LEFT JOIN versions sv ON sv.seq = st.version_seq WHERE st.secret_id = s.id) AS state_stages
+        """
+
+    /// The secret row read with ``stateColumns``.
+    static func secretRow(_ row: Row) -> SecretRow {
+        let stages = entries(row["state_stages"]).map { entry in
+            let parts = entry.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+            let versionID = parts.count == 2 && !parts[1].isEmpty ? text(fromHex: parts[1]) : nil
+            return SecretState.Stage(label: text(fromHex: parts[0]), versionID: versionID)
+        }
+        let state = SecretState(
+            name: row["name"], versionIDs: entries(row["state_versions"]).map { text(fromHex: $0) },
+            stages: stages, deletedAt: row["deleted_at"], purgeAt: row["purge_at"])
+        return SecretRow(id: row["id"], state: state, stagesMAC: row["stages_mac"], deletionMAC: row["deletion_mac"])
     }
 
-    /// The secret, or ``SecretStoreError/Kind/notFound`` / ``SecretStoreError/Kind/markedForDeletion``.
-    static func liveSecret(_ db: Database, name: String, now: Date) throws -> SecretRow {
-        guard let secret = try secret(db, name: name, now: now) else { throw notFound(name) }
+    private static func entries(_ list: String?) -> [Substring] {
+        (list ?? "").split(separator: ",")
+    }
+
+    /// The text whose UTF-8 bytes SQLite's `hex()` printed (invalid bytes become U+FFFD, which no sealed state holds).
+    private static func text(fromHex hex: Substring) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(hex.utf8.count / 2)
+        var high: UInt8?
+        for digit in hex.utf8 {
+            let value = digit <= 0x39 ? digit &- 0x30 : digit &- 0x37
+            if let first = high {
+                bytes.append(first << 4 | value)
+                high = nil
+            } else {
+                high = value
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The secret, unless it does not exist or its recovery window has passed; its state is not verified.
+    static func secret(_ db: Database, name: String, now: Date) throws -> SecretRow? {
+        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(stateColumns) FROM secrets s WHERE s.name = ?"), arguments: [name])
+        guard let row else { return nil }
+        if let purgeAt = row["purge_at"] as Double?, purgeAt <= now.timeIntervalSince1970 { return nil }
+        return secretRow(row)
+    }
+
+    /// The secret as ``secret(_:name:now:)``, after checking its state against its codes.
+    static func verifiedSecret(_ db: Database, name: String, now: Date, authenticator: SecretStateAuthenticator) throws -> SecretRow? {
+        guard let secret = try secret(db, name: name, now: now) else { return nil }
+        try authenticator.verify(secret.state, stagesMAC: secret.stagesMAC, deletionMAC: secret.deletionMAC)
+        return secret
+    }
+
+    /// The verified secret, or ``SecretStoreError/Kind/notFound`` / ``SecretStoreError/Kind/markedForDeletion``.
+    static func liveSecret(_ db: Database, name: String, now: Date, authenticator: SecretStateAuthenticator) throws -> SecretRow {
+        guard let secret = try verifiedSecret(db, name: name, now: now, authenticator: authenticator) else { throw notFound(name) }
         guard secret.deletedAt == nil else { throw markedForDeletion(name) }
         return secret
     }
 
+    /// Stores fresh codes for the secret's state as it is now; every write that changes the state ends with this.
+    static func seal(_ db: Database, secretID: Int64, authenticator: SecretStateAuthenticator) throws {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(stateColumns) FROM secrets s WHERE s.id = ?"), arguments: [secretID]) else { return }
+        let state = secretRow(row).state
+        try db.execute(sql: "UPDATE secrets SET stages_mac = ?, deletion_mac = ? WHERE id = ?",
+                       arguments: [authenticator.stagesMAC(state), authenticator.deletionMAC(state), secretID])
+    }
+
     /// The live secret's version for `selector` in one statement (secret row, version and its labels together:
     /// this is the read behind every login), or `nil` when the secret has no such version.
-    /// Throws ``SecretStoreError/Kind/notFound`` / ``SecretStoreError/Kind/markedForDeletion`` as ``liveSecret(_:name:now:)``.
-    static func liveVersion(_ db: Database, name: String, selector: VersionSelector, now: Date) throws -> SealedVersionRow? {
+    /// Throws ``SecretStoreError/Kind/notFound`` / ``SecretStoreError/Kind/markedForDeletion`` as ``liveSecret(_:name:now:authenticator:)``.
+    static func liveVersion(_ db: Database, name: String, selector: VersionSelector, now: Date,
+                            authenticator: SecretStateAuthenticator) throws -> SealedVersionRow? {
         let versionJoin: String
         let arguments: StatementArguments
         switch selector {
@@ -48,13 +115,15 @@ enum StoreRows {
         }
         // Labels are joined with the unit separator (char 31), which no stage label contains.
         let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT s.deleted_at, s.purge_at, v.seq, v.version_id, v.created_at, v.sealed_value,
-                   (SELECT group_concat(label, char(31)) FROM stages WHERE version_seq = v.seq) AS labels
+            SELECT \(stateColumns), v.seq, v.version_id, v.created_at, v.sealed_value,
+                   (SELECT group_concat(label, char(31)) FROM stages WHERE version_seq = v.seq AND secret_id = s.id) AS labels
             FROM secrets s \(versionJoin) WHERE s.name = ?
             """), arguments: arguments)
         guard let row else { throw notFound(name) }
         if let purgeAt = row["purge_at"] as Double?, purgeAt <= now.timeIntervalSince1970 { throw notFound(name) }
-        guard row["deleted_at"] as Double? == nil else {
+        let secret = secretRow(row)
+        try authenticator.verify(secret.state, stagesMAC: secret.stagesMAC, deletionMAC: secret.deletionMAC)
+        guard secret.deletedAt == nil else {
             throw markedForDeletion(name)
         }
         guard let seq = row["seq"] as Int64? else { return nil }
@@ -68,7 +137,7 @@ enum StoreRows {
     static func versions(_ db: Database, secret: SecretRow) throws -> [(seq: Int64, info: SecretVersionInfo)] {
         let rows = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT v.seq, v.version_id, v.created_at, group_concat(s.label) AS labels
-            FROM versions v LEFT JOIN stages s ON s.version_seq = v.seq
+            FROM versions v LEFT JOIN stages s ON s.version_seq = v.seq AND s.secret_id = v.secret_id
             WHERE v.secret_id = ? GROUP BY v.seq ORDER BY v.seq DESC
             """), arguments: [secret.id])
         return rows.map { row in

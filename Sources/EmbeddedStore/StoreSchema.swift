@@ -4,13 +4,16 @@ import GRDB
 /// The embedded store's tables, created and upgraded by a GRDB migrator.
 ///
 /// - `meta`: the key check (a fixed text sealed with the master key).
-/// - `secrets`: one row per secret: name, dates, and the deletion schedule.
+/// - `secrets`: one row per secret: name, dates, the deletion schedule, and (since v2) the two codes of
+///   ``SecretStateAuthenticator`` over its stage labels and its deletion schedule.
 /// - `versions`: one row per kept version: its UUID and the AES-GCM sealed value (`nonce || ciphertext || tag`).
 /// - `stages`: which version holds a stage label; the primary key makes a label unique within a secret.
 /// - `audit`: one row per write, without any value.
 enum StoreSchema {
-    /// The migrator; `keyCheck` (see ``SecretCipher/sealKeyCheck()``) is stored by the same transaction that makes the tables.
-    static func migrator(keyCheck: Data) -> DatabaseMigrator {
+    /// The migrator; `keyCheck` (see ``SecretCipher/sealKeyCheck()``) is stored by the same transaction that makes the
+    /// tables. Run only after the store's key check opened with the key behind `authenticator`: v2 seals every
+    /// existing secret's state with it, trusting the rows as they are at that moment.
+    static func migrator(keyCheck: Data, authenticator: SecretStateAuthenticator) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(sql: """
@@ -53,6 +56,16 @@ enum StoreSchema {
                 CREATE INDEX audit_by_secret ON audit(secret_name, seq);
                 """)
             try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('keyCheck', ?)", arguments: [keyCheck])
+        }
+        migrator.registerMigration("v2: state MACs") { db in
+            // Empty codes never verify: a row that escaped sealing is refused, not trusted.
+            try db.execute(sql: """
+                ALTER TABLE secrets ADD COLUMN stages_mac BLOB NOT NULL DEFAULT x'';
+                ALTER TABLE secrets ADD COLUMN deletion_mac BLOB NOT NULL DEFAULT x'';
+                """)
+            for secretID in try Int64.fetchAll(db, sql: "SELECT id FROM secrets") {
+                try StoreRows.seal(db, secretID: secretID, authenticator: authenticator)
+            }
         }
         return migrator
     }

@@ -8,7 +8,9 @@ enum BracketedPaste {
 
     /// Called after an Escape. Reads the start marker; if what follows is not one, gives back what
     /// it read (`unread`, in reading order) and returns nil. Otherwise returns the pasted text up to
-    /// the end marker (or until `nextInPaste` times out), with CR and CRLF turned into LF.
+    /// the end marker (or until `nextInPaste` times out), filtered by ``TextInputFilter/pasted(_:)``:
+    /// line breaks as LF, no control, bidi or other format character (escape sequences inside the
+    /// paste lose their ESC and control bytes and stay visible as plain text).
     ///
     /// - Parameters:
     ///   - nextImmediate: the next character if one is already waiting, else nil (no waiting).
@@ -43,17 +45,8 @@ enum BracketedPaste {
             matched = code == endMarker[0] ? 1 : 0
             if matched == 0 { keep(code) }
         }
-        var text = ""
-        var previousWasCR = false
-        for code in pasted {
-            guard let scalar = Unicode.Scalar(code) else { continue }
-            if scalar == "\r" {
-                text.unicodeScalars.append("\n")
-            } else if !(scalar == "\n" && previousWasCR) {
-                text.unicodeScalars.append(scalar)
-            }
-            previousWasCR = scalar == "\r"
-        }
-        return text
+        var text = String.UnicodeScalarView()
+        text.append(contentsOf: pasted.compactMap(Unicode.Scalar.init))
+        return TextInputFilter.pasted(String(text))
     }
 }

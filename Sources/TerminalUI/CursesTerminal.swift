@@ -11,8 +11,9 @@ import Darwin
 /// `open` refuses terminals that cannot run a full-screen UI (TERM unset, `dumb`, unknown to
 /// terminfo, stdin/stdout not a tty) with a message pointing to the CLI. Drawing uses curses' own
 /// diff (`erase` + cells + `wnoutrefresh`/`doupdate`), so only what changed is sent; `invalidate`
-/// repaints everything (Ctrl-L). `close()` restores the terminal; so do SIGINT, SIGTERM and SIGHUP
-/// (then the process dies of that signal) and `exit()`.
+/// repaints everything (Ctrl-L). `close()` restores the terminal; so does `exit()`, and so do SIGINT,
+/// SIGTERM, SIGHUP, SIGQUIT and the crash signals (SIGABRT, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP),
+/// through an async-signal-safe handler in `CCurses`, after which the process dies of that signal.
 public final class CursesTerminal: Terminal {
     public private(set) var size: TerminalSize
     public let colorSupport: ColorSupport
@@ -47,7 +48,7 @@ public final class CursesTerminal: Terminal {
         }
         // raw, not cbreak: Ctrl-S (save) and Ctrl-Q must reach the console instead of pausing output
         // (XON/XOFF), and Ctrl-C arrives as a key so the console can ask about unsaved edits.
-        // SIGINT/SIGTERM/SIGHUP sent from outside still restore the terminal (see the shim).
+        // Signals sent from outside (and crashes) still restore the terminal (see the shim).
         raw()
         noecho()
         nonl()

@@ -7,7 +7,8 @@ enum KeyDecoder {
         case key(Key)
         /// `KEY_RESIZE`: read the new size.
         case resize
-        /// Nothing the console uses (keypad centre, unknown codes, stray C1 controls).
+        /// Nothing the console uses (keypad centre, unknown codes, C1 controls, and characters that
+        /// ``TextInputFilter`` keeps out of text: bidi controls and other format characters).
         case ignored
     }
 
@@ -23,7 +24,7 @@ enum KeyDecoder {
         case 0x1C...0x1F: return .key(.control(Character(Unicode.Scalar(UInt8(code) + 0x40))))
         case 0x80..<0xA0: return .ignored
         default:
-            guard let scalar = Unicode.Scalar(code) else { return .ignored }
+            guard let scalar = Unicode.Scalar(code), TextInputFilter.isAllowed(scalar) else { return .ignored }
             return .key(.character(Character(scalar)))
         }
     }

@@ -31,6 +31,71 @@ struct MasterKeyTests {
         _ = try temporary.open()
     }
 
+    @Test("a symlink to a valid key file is refused, not followed, and no key is made in its place")
+    func symlinkRefused() async throws {
+        let temporary = try TemporaryStore()
+        try temporary.open().close()
+        let realKey = temporary.directory + "/real.key"
+        try FileManager.default.moveItem(atPath: temporary.keyPath, toPath: realKey)
+        try FileManager.default.createSymbolicLink(atPath: temporary.keyPath, withDestinationPath: realKey)
+        let error = #expect(throws: SecretStoreError.self) { try temporary.open() }
+        #expect(error?.kind == .accessDenied)
+        #expect(error?.message.contains("the master key file \(temporary.keyPath) is a symbolic link") == true, "message: \(error?.message ?? "")")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: temporary.keyPath) == realKey)
+    }
+
+    @Test("a dangling symlink where a new store's key would go is refused, not written through")
+    func danglingSymlinkRefused() throws {
+        let temporary = try TemporaryStore()
+        let target = temporary.directory + "/elsewhere.key"
+        try FileManager.default.createDirectory(atPath: temporary.directory + "/config", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: temporary.keyPath, withDestinationPath: target)
+        let error = #expect(throws: SecretStoreError.self) { try temporary.open() }
+        #expect(error?.message.contains("is a symbolic link") == true, "message: \(error?.message ?? "")")
+        #expect(!FileManager.default.fileExists(atPath: target), "a key was written through the symlink")
+        #expect(!FileManager.default.fileExists(atPath: temporary.databasePath))
+    }
+
+    @Test("a FIFO or a directory in place of the key file is refused without blocking", arguments: ["fifo", "directory"])
+    func notARegularFile(kind: String) throws {
+        let temporary = try TemporaryStore()
+        try temporary.open().close()
+        try FileManager.default.removeItem(atPath: temporary.keyPath)
+        if kind == "fifo" {
+            #expect(mkfifo(temporary.keyPath, 0o600) == 0)
+        } else {
+            #expect(mkdir(temporary.keyPath, 0o700) == 0)
+        }
+        let error = #expect(throws: SecretStoreError.self) { try temporary.open() }
+        #expect(error?.kind == .accessDenied)
+        let expected = kind == "fifo" ? "is not a regular file (it is a FIFO)" : "is not a regular file (it is a directory)"
+        #expect(error?.message.contains("the master key file \(temporary.keyPath) \(expected)") == true, "message: \(error?.message ?? "")")
+    }
+
+    @Test("a key file owned by another user is refused, with the chown fix", .enabled(if: geteuid() == 0, "needs root to chown"))
+    func otherOwnerRefused() throws {
+        let temporary = try TemporaryStore()
+        try temporary.open().close()
+        let nobody: uid_t = 65_534
+        #expect(chown(temporary.keyPath, nobody, gid_t(nobody)) == 0)
+        let error = #expect(throws: SecretStoreError.self) { try temporary.open() }
+        #expect(error?.kind == .accessDenied)
+        #expect(error?.message.contains("the master key file \(temporary.keyPath) is owned by uid 65534, not by the user running sftpidp (uid 0)") == true,
+                "message: \(error?.message ?? "")")
+        #expect(chown(temporary.keyPath, 0, 0) == 0)
+        _ = try temporary.open()
+    }
+
+    @Test("a key file larger than any key file is refused without reading it all")
+    func hugeKeyFile() throws {
+        let temporary = try TemporaryStore()
+        try FileManager.default.createDirectory(atPath: temporary.directory + "/config", withIntermediateDirectories: true)
+        #expect(FileManager.default.createFile(atPath: temporary.keyPath, contents: Data(repeating: 0x41, count: 1 << 20), attributes: [.posixPermissions: 0o600]))
+        let error = #expect(throws: SecretStoreError.self) { try temporary.open() }
+        #expect(error?.kind == .corrupt)
+        #expect(error?.message.contains("is larger than 4096 bytes") == true, "message: \(error?.message ?? "")")
+    }
+
     @Test("a key file that holds no 256-bit key is refused clearly", arguments: ["", "not base64 at all!\n", "c2hvcnQ=\n", String(repeating: "A", count: 88)])
     func garbageKey(content: String) throws {
         let temporary = try TemporaryStore()

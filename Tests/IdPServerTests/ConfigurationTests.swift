@@ -1,4 +1,5 @@
 import Foundation
+import IdentityProvider
 @testable import IdPServer
 import Testing
 

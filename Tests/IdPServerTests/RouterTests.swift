@@ -140,7 +140,7 @@ struct RouterTests {
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body) == "{}")
             }
-            for (body, message) in [("{not json", "the request body is not valid JSON"), ("[1]", "the request body must be a JSON object with username, password, protocol, serverId and sourceIp"), (#"{"username": 7}"#, "the event field username must be a string")] {
+            for (body, message) in [("{not json", "the event is not valid JSON"), ("[1]", "the event must be a JSON object with username, password, protocol, serverId and sourceIp, not a array"), (#"{"username": 7}"#, "the event field username must be a string, not a number")] {
                 try await client.execute(uri: "/", method: .post, headers: Self.authorized, body: ByteBuffer(string: body)) { response in
                     #expect(response.status == .badRequest)
                     #expect(Self.json(response.body) == .object(["error": .object(["message": .string(message)])]))

@@ -121,8 +121,21 @@ public func spawnAndWait(_ executable: String, _ arguments: [String], environmen
         argv.forEach { free($0) }
         envp.forEach { free($0) }
     }
+    // The calling thread is a concurrency-pool thread that blocks most signals; a child would inherit that mask (a tmux
+    // server and its shells then ignore SIGHUP and kill-server leaves them running). Start it with none blocked and
+    // every disposition at its default.
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var noSignals = sigset_t()
+    sigemptyset(&noSignals)
+    posix_spawnattr_setsigmask(&attributes, &noSignals)
+    var allSignals = sigset_t()
+    sigfillset(&allSignals)
+    posix_spawnattr_setsigdefault(&attributes, &allSignals)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     var pid = pid_t()
-    let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+    let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
     guard spawned == 0 else {
         throw ExternalProcess.Failure(description: "could not start \(executable): \(String(cString: strerror(spawned)))")
     }

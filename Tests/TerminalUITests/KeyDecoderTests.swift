@@ -28,6 +28,30 @@ struct KeyDecoderTests {
         #expect(KeyDecoder.decode(character: 0x11_0000) == .ignored)
     }
 
+    @Test("typed bidi controls and other format characters are ignored, never inserted as text")
+    func formatCharactersIgnored() {
+        for code: UInt32 in [0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069, 0x200E, 0x200F, 0x061C,
+                             0xFEFF, 0x00AD, 0x2060, 0xE0041, 0x2028, 0x2029, 0x85] {
+            #expect(KeyDecoder.decode(character: code) == .ignored, "U+\(String(code, radix: 16, uppercase: true)) was let through")
+        }
+        #expect(KeyDecoder.decode(character: 0x200D) == .key(.character("\u{200D}")))
+        #expect(KeyDecoder.decode(character: 0x200C) == .key(.character("\u{200C}")))
+    }
+
+    @Test("no Unicode scalar that decodes as a character is a control or format character (ZWJ and ZWNJ aside)")
+    func everyScalar() {
+        var letThrough: [String] = []
+        for code: UInt32 in 0...0x10FFFF {
+            guard case .key(.character(let character)) = KeyDecoder.decode(character: code), let scalar = character.unicodeScalars.first else { continue }
+            switch scalar.properties.generalCategory {
+            case .control, .lineSeparator, .paragraphSeparator: letThrough.append(String(code, radix: 16, uppercase: true))
+            case .format where code != 0x200C && code != 0x200D: letThrough.append(String(code, radix: 16, uppercase: true))
+            default: break
+            }
+        }
+        #expect(letThrough.isEmpty, "let through: \(letThrough.prefix(20))")
+    }
+
     @Test("function keys: arrows, paging, editing, F1-F12, keypad, resize")
     func functionKeys() {
         #expect(KeyDecoder.decode(functionKey: KEY_UP) == .key(.up))

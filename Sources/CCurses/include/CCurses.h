@@ -19,7 +19,9 @@ int ccurses_scalar_width(uint32_t scalar);
 int ccurses_check_terminal(const char *term);
 
 // Opening and closing: newterm(term, stdout, stdin) after setlocale(LC_ALL, ""), with handlers for
-// SIGINT, SIGTERM and SIGHUP that restore the terminal and re-raise. NULL on failure (unknown TERM).
+// SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT, SIGSEGV, SIGBUS, SIGILL, SIGFPE and SIGTRAP that restore the
+// terminal with async-signal-safe calls only (reset bytes precomputed here, the saved termios) and
+// re-raise with the default disposition. NULL on failure (unknown TERM).
 SCREEN *ccurses_open(const char *term);
 // endwin + delscreen, removes the signal handlers. Safe to call twice.
 void ccurses_close(SCREEN *screen);

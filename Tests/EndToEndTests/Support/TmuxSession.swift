@@ -27,9 +27,15 @@ final class TmuxSession {
         try waitFor(Self.prompt)
     }
 
-    /// Kills the tmux server of this session.
+    /// Kills the tmux server of this session; a server still running 5 s later (a pane that ignores SIGHUP) gets SIGKILL.
     func close() {
+        let serverPID = (try? display("#{pid}")).flatMap { pid_t($0) }
         _ = try? runTmux(["kill-server"])
+        guard let serverPID else { return }
+        for _ in 0..<50 where kill(serverPID, 0) == 0 {
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        if kill(serverPID, 0) == 0 { kill(serverPID, SIGKILL) }
     }
 
     /// Types a command line into the shell and presses Enter.
@@ -46,6 +52,12 @@ final class TmuxSession {
     /// Types text literally.
     func type(_ text: String) throws {
         try runTmux(["send-keys", "-t", "0", "-l", text])
+    }
+
+    /// Pastes `text` as tmux pastes for a person: wrapped in bracketed-paste markers when the program asked for them.
+    func paste(_ text: String) throws {
+        try runTmux(["set-buffer", "-b", "e2e-paste", text])
+        try runTmux(["paste-buffer", "-p", "-d", "-b", "e2e-paste", "-t", "0"])
     }
 
     /// The visible pane as text.

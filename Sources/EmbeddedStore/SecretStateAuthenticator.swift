@@ -1,0 +1,117 @@
+import Crypto
+import Foundation
+import SecretStore
+
+/// The parts of a secret's rows that the ciphertexts do not protect: which of its versions exist, which version holds
+/// which stage label, and its deletion schedule. Read by ``StoreRows``; sealed and checked by ``SecretStateAuthenticator``.
+struct SecretState: Sendable, Hashable {
+    /// One stage row: its label and the version id it points at.
+    struct Stage: Sendable, Hashable {
+        var label: String
+        /// The version's id; nil when the row points at a missing version or at another secret's version.
+        var versionID: String?
+    }
+
+    var name: String
+    var versionIDs: [String]
+    var stages: [Stage]
+    /// Seconds since 1970, exactly as stored.
+    var deletedAt: Double?
+    var purgeAt: Double?
+}
+
+/// Authenticates each secret's ``SecretState`` with HMAC-SHA256 under a key derived from the master key, so that
+/// someone who can write the database file but has no key cannot move a stage label (bring an old password back),
+/// undo or move a deletion, or carry a secret's rows over from another store.
+///
+/// Two codes per secret, so that a failure says which part was changed: the stage code covers the secret name, the
+/// set of its version ids and every (label, version id) pair; the deletion code covers the name, the deletion date
+/// and the purge date (hence the recovery window). Both use a canonical, length-prefixed encoding.
+struct SecretStateAuthenticator: Sendable {
+    private let key: SymmetricKey
+
+    /// HKDF-SHA256 of the master key with an `info` label of its own, so the MAC key is never the encryption key.
+    init(masterKey: SymmetricKey) {
+        key = HKDF<SHA256>.deriveKey(inputKeyMaterial: masterKey, info: Data("sftpidp embedded store state MAC v1".utf8), outputByteCount: 32)
+    }
+
+    /// The code over the secret's versions and stage labels.
+    func stagesMAC(_ state: SecretState) -> Data {
+        Data(HMAC<SHA256>.authenticationCode(for: Self.stagesMessage(state), using: key))
+    }
+
+    /// The code over the secret's deletion schedule.
+    func deletionMAC(_ state: SecretState) -> Data {
+        Data(HMAC<SHA256>.authenticationCode(for: Self.deletionMessage(state), using: key))
+    }
+
+    /// What is wrong with `state` given its stored codes, one sentence per failed part naming the secret (never a value).
+    func problems(_ state: SecretState, stagesMAC: Data, deletionMAC: Data) -> [String] {
+        var problems: [String] = []
+        if !HMAC<SHA256>.isValidAuthenticationCode(deletionMAC, authenticating: Self.deletionMessage(state), using: key) {
+            problems.append("the deletion state of secret \(state.name) (deleted flag, deletion date, recovery window) does not match its MAC: it was changed without the master key")
+        }
+        if !HMAC<SHA256>.isValidAuthenticationCode(stagesMAC, authenticating: Self.stagesMessage(state), using: key) {
+            problems.append("the stage labels of secret \(state.name) (which version is AWSCURRENT or AWSPREVIOUS, and which versions exist) do not match their MAC: they were changed without the master key")
+        }
+        return problems
+    }
+
+    /// Throws a ``SecretStoreError/Kind/corrupt`` error naming the secret and what failed, unless both codes match.
+    func verify(_ state: SecretState, stagesMAC: Data, deletionMAC: Data) throws {
+        let problems = problems(state, stagesMAC: stagesMAC, deletionMAC: deletionMAC)
+        guard problems.isEmpty else {
+            throw SecretStoreError(.corrupt, secretName: state.name, message: problems.joined(separator: "; ")
+                + "; refusing to use the secret. Restore the store from a backup, or delete the secret with force and create it again")
+        }
+    }
+
+    private static func stagesMessage(_ state: SecretState) -> Data {
+        var message = CanonicalMessage(domain: "stages-v1")
+        message.append(state.name)
+        message.append(count: state.versionIDs.count)
+        for id in state.versionIDs.sorted() { message.append(id) }
+        message.append(count: state.stages.count)
+        for stage in state.stages.sorted(by: { ($0.label, $0.versionID ?? "") < ($1.label, $1.versionID ?? "") }) {
+            message.append(stage.label)
+            // A stage on a missing or foreign version is never sealed, so its marker can never match a stored code.
+            message.append(stage.versionID.map { "version " + $0 } ?? "dangling")
+        }
+        return message.bytes
+    }
+
+    private static func deletionMessage(_ state: SecretState) -> Data {
+        var message = CanonicalMessage(domain: "deletion-v1")
+        message.append(state.name)
+        message.append(state.deletedAt)
+        message.append(state.purgeAt)
+        return message.bytes
+    }
+}
+
+/// An unambiguous byte encoding: a domain label, then each field as a 4-byte big-endian length and its bytes.
+private struct CanonicalMessage {
+    private(set) var bytes = Data()
+
+    init(domain: String) {
+        append("sftpidp-state " + domain)
+    }
+
+    mutating func append(_ text: String) {
+        append(Data(text.utf8))
+    }
+
+    mutating func append(count: Int) {
+        append(Data(String(count).utf8))
+    }
+
+    /// A date as the exact bits of its stored double, or an empty field when absent.
+    mutating func append(_ seconds: Double?) {
+        append(seconds.map { Data(String($0.bitPattern, radix: 16).utf8) } ?? Data())
+    }
+
+    private mutating func append(_ field: Data) {
+        withUnsafeBytes(of: UInt32(field.count).bigEndian) { bytes.append(contentsOf: $0) }
+        bytes.append(field)
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import IdentityModel
+import IdentityProvider
+import Logging
+
+/// The identity provider as a Lambda function: reads the event, asks the same ``IdentityProviderHandler`` as
+/// `sftpidp serve`, logs one line per decision and answers in the shape the event came in.
+///
+/// A store failure is never an allow: for the flat event it is an invocation error (the Transfer server then fails
+/// the login), for an API Gateway proxy request a status 500 with a fixed body.
+public struct IdentityProviderFunction: LambdaFunction {
+    public let handler: IdentityProviderHandler
+    public let logger: Logger
+
+    /// The body of the proxy answer when the store could not be read; fixed, so no store detail reaches the caller.
+    public static let storeFailureBody = #"{"error":{"message":"the secret store could not be read"}}"#
+
+    public init(handler: IdentityProviderHandler, logger: Logger) {
+        self.handler = handler
+        self.logger = logger
+    }
+
+    public func handle(_ invocation: LambdaInvocation) async -> LambdaInvocationResult {
+        var logger = logger
+        logger[metadataKey: "requestId"] = .string(invocation.requestID)
+        let event: IdentityProviderEvent
+        do {
+            event = try IdentityProviderEvent(json: invocation.body)
+        } catch {
+            logger.warning("invalid event", metadata: ["reason": .string(error.message)])
+            return .error(LambdaFunctionError(type: "InvalidEvent", message: error.message))
+        }
+        switch event {
+        case .invalidAPIGatewayProxy(let error):
+            logger.warning("invalid event", metadata: ["event": "api-gateway-proxy", "reason": .string(error.message)])
+            let body = JSONValue.object(["error": .object(["message": .string(error.message)])])
+            return .response(Self.proxyAnswer(statusCode: 400, body: body.jsonText))
+        case .transfer(let request):
+            switch await decide(request, shape: "transfer", logger: logger) {
+            case .decided(let decision):
+                return .response(decision.response.jsonText)
+            case .storeFailure(let failure):
+                return .error(LambdaFunctionError(type: "StoreUnavailable", message: "the secret store could not be read: \(failure.message)"))
+            }
+        case .apiGatewayProxy(let request):
+            switch await decide(request, shape: "api-gateway-proxy", logger: logger) {
+            case .decided(let decision):
+                return .response(Self.proxyAnswer(statusCode: 200, body: decision.response.jsonText))
+            case .storeFailure:
+                return .response(Self.proxyAnswer(statusCode: 500, body: Self.storeFailureBody))
+            }
+        }
+    }
+
+    private func decide(_ request: LoginRequest, shape: String, logger: Logger) async -> LoginOutcome {
+        let outcome = await handler.decide(request)
+        var metadata = outcome.logMetadata(for: request)
+        metadata["event"] = .string(shape)
+        logger.log(level: outcome.logLevel, "login decision", metadata: metadata)
+        return outcome
+    }
+
+    /// `{"statusCode": N, "headers": {"Content-Type": "application/json"}, "body": "<JSON text>"}`.
+    static func proxyAnswer(statusCode: Int, body: String) -> String {
+        JSONValue.object([
+            "statusCode": .integer(Int64(statusCode)),
+            "headers": .object(["Content-Type": .string("application/json")]),
+            "body": .string(body),
+        ]).jsonText
+    }
+}

@@ -1,0 +1,63 @@
+import Logging
+import SecretStore
+
+/// The function's settings, from its environment variables; every problem names the variable and the rule.
+///
+/// - `SFTPIDP_STORE`: `aws` (default) or `aws:REGION`; the region otherwise comes from `AWS_REGION`.
+/// - `SFTPIDP_NAMING_SCHEME`: `sftp`, `server`, `aws-transfer` or a template; default `SFTP/{username}`.
+/// - `SFTPIDP_CACHE_TTL`: seconds secret reads are kept across warm invocations, 0...3600; default 30.
+/// - `SFTPIDP_LOG_LEVEL`: trace, debug, info (default), notice, warning, error or critical.
+public struct LambdaSettings: Sendable, Hashable {
+    /// The region of `aws:REGION`, which wins over `AWS_REGION`; `nil` for plain `aws`.
+    public var storeRegion: String?
+    public var namingScheme: NamingScheme
+    public var cacheTimeToLive: Duration
+    public var logLevel: Logger.Level
+
+    /// The cache time-to-live when `SFTPIDP_CACHE_TTL` is not set: 30 seconds, as `sftpidp serve` on AWS.
+    public static let defaultCacheTimeToLive: Duration = .seconds(30)
+
+    /// Reads the settings from `environment`; an empty variable counts as unset.
+    public init(environment: [String: String]) throws(LambdaSettingsError) {
+        func value(_ name: String) -> String? {
+            environment[name].flatMap { $0.isEmpty ? nil : $0 }
+        }
+        switch value("SFTPIDP_STORE") {
+        case nil, "aws"?:
+            storeRegion = nil
+        case let store? where store.hasPrefix("aws:") && store.count > 4:
+            storeRegion = String(store.dropFirst(4))
+        case let store?:
+            throw LambdaSettingsError(variable: "SFTPIDP_STORE", rule: "must be aws or aws:REGION (the embedded store cannot be used from Lambda), not \"\(store)\"")
+        }
+        do {
+            namingScheme = try value("SFTPIDP_NAMING_SCHEME").map(NamingScheme.init) ?? .sftpPrefix
+        } catch {
+            throw LambdaSettingsError(variable: "SFTPIDP_NAMING_SCHEME", rule: String(describing: error))
+        }
+        if let text = value("SFTPIDP_CACHE_TTL") {
+            guard let seconds = Double(text), seconds >= 0, seconds <= 3600 else {
+                throw LambdaSettingsError(variable: "SFTPIDP_CACHE_TTL", rule: "must be a number of seconds between 0 and 3600, not \"\(text)\"")
+            }
+            cacheTimeToLive = .milliseconds(Int64((seconds * 1000).rounded()))
+        } else {
+            cacheTimeToLive = Self.defaultCacheTimeToLive
+        }
+        if let text = value("SFTPIDP_LOG_LEVEL") {
+            guard let level = Logger.Level(rawValue: text.lowercased()) else {
+                throw LambdaSettingsError(variable: "SFTPIDP_LOG_LEVEL", rule: "must be one of trace, debug, info, notice, warning, error, critical, not \"\(text)\"")
+            }
+            logLevel = level
+        } else {
+            logLevel = .info
+        }
+    }
+}
+
+/// An environment variable the function cannot start with.
+public struct LambdaSettingsError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var variable: String
+    public var rule: String
+
+    public var description: String { "\(variable) \(rule)" }
+}
