@@ -23,6 +23,8 @@ let package = Package(
         .library(name: "Console", targets: ["Console"]),
         .library(name: "IdPLambda", targets: ["IdPLambda"]),
         .library(name: "AccessAnalysis", targets: ["AccessAnalysis"]),
+        // For the Fuzz and Benchmarks packages: an in-memory store with the protocol's exact semantics.
+        .library(name: "SecretStoreTesting", targets: ["SecretStoreTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

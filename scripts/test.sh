@@ -11,3 +11,5 @@ export SFTPIDP_LAMBDA_ROOTFS
 swift test --skip-build
 bash scripts/test-deploy.sh
 bash scripts/screenshots.sh
+# Every fuzz target for a bounded time (the whole stage a few minutes); any crash or broken property fails.
+bash scripts/fuzz.sh all "${SFTPIDP_FUZZ_SECONDS:-30}"

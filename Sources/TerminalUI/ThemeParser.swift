@@ -10,6 +10,7 @@ enum ThemeParser {
 
     static func parse(_ text: String, origin: String) throws -> ThemeDocument {
         let table: TOMLTable
+        try TOMLPreflight.check(text, origin: origin)
         do {
             table = try TOMLTable(string: text)
         } catch let error as TOMLParseError {
