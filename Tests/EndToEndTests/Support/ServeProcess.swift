@@ -9,8 +9,8 @@ final class ServeProcess {
     private let outputPath: String
     private let errorPath: String
 
-    /// Starts `sftpidp serve --port 0 ARGUMENTS` and waits (bounded) for its "listening on" line.
-    init(sandbox: Sandbox, arguments: [String]) throws {
+    /// Starts `sftpidp serve --port 0 ARGUMENTS` (with `extra` in its environment) and waits (bounded) for its "listening on" line.
+    init(sandbox: Sandbox, arguments: [String], environment extra: [String: String] = [:]) throws {
         outputPath = sandbox.path("serve-\(UUID().uuidString).out")
         errorPath = sandbox.path("serve-\(UUID().uuidString).err")
         _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
@@ -18,7 +18,7 @@ final class ServeProcess {
         process = Process()
         process.executableURL = Sandbox.binary
         process.arguments = ["serve", "--port", "0"] + arguments
-        process.environment = sandbox.environment
+        process.environment = sandbox.environment.merging(extra) { $1 }
         process.currentDirectoryURL = sandbox.root
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
