@@ -72,6 +72,8 @@ cleanup() {
 }
 trap cleanup EXIT
 cp -a "$CACHE/data" "$WORK/data"; cp -a "$CACHE/config" "$WORK/config"
+# A copy of the binary, so a rebuild during the run cannot swap it under the CLI edits.
+cp "$BINARY" "$WORK/sftpidp"; BINARY=$WORK/sftpidp
 export HOME=$WORK XDG_CONFIG_HOME=$WORK/config XDG_DATA_HOME=$WORK/data
 KEY=$(cat "$CACHE/id.pub")
 (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$WORK/token")
