@@ -5,4 +5,5 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --test
 swift build --build-tests
 swift test --skip-build
+bash scripts/soak.sh --short
 bash scripts/test-deploy.sh
