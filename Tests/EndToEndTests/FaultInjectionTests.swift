@@ -248,6 +248,36 @@ import Testing
         #expect(try sandbox.curl(right).object["Role"] as? String == Self.role)
     }
 
+    @Test func aConsoleSaveDuringAStoreFailureFailsClearlyAndWritesNothing() throws {
+        #expect(try sftpidp(["users", "create", "kim", "--role", Self.role, "--home", "/bucket/kim"]).status == 0)
+        let before = try stored("kim")
+        let console = try TmuxSession(sandbox: sandbox, environment: [
+            "AWS_ACCESS_KEY_ID": moto.accessKeyID, "AWS_SECRET_ACCESS_KEY": moto.secretAccessKey,
+            "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": proxy.endpoint,
+        ])
+        defer { console.close() }
+        try console.shell("sftpidp --store aws --naming-scheme '\(prefix){username}'")
+        try console.waitFor("1 user")
+        try console.keys("e")
+        try console.waitFor("Edit kim")
+        try console.keys("C-u")
+        try console.type("arn:aws:iam::012345678901:role/Uploaders")
+
+        // Every call fails: the save reports it, and moto still holds the old value.
+        try proxy.setFaults(rate: 1, kinds: FaultProxy.Fault.failures)
+        try console.keys("F2")
+        let pane = try console.waitFor("Saving kim failed", tries: 300)
+        #expect(!pane.contains("Saved kim"))
+        #expect(try stored("kim") == before)
+
+        // The store is back: the kept edit saves.
+        try proxy.setFaults(rate: 0)
+        try console.keys("F2")
+        try console.waitFor("Saved kim", tries: 300)
+        #expect(try stored("kim").dictionary["Role"] as? String == "arn:aws:iam::012345678901:role/Uploaders")
+        try console.keys("q")
+    }
+
     private func generatePublicKey() throws -> String {
         let path = sandbox.path("id-\(UUID().uuidString.prefix(6))")
         try sandbox.runTool("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "faults@test", "-f", path])
