@@ -9,6 +9,7 @@ bash scripts/package-lambda.sh
 SFTPIDP_LAMBDA_ROOTFS=$(bash scripts/lambda-rootfs.sh)
 export SFTPIDP_LAMBDA_ROOTFS
 swift test --skip-build
+bash scripts/soak.sh --short
 bash scripts/test-deploy.sh
 bash scripts/screenshots.sh
 # Every fuzz target for a bounded time (the whole stage a few minutes); any crash or broken property fails.

@@ -65,9 +65,9 @@ final class Sandbox: Sendable {
 
     /// Runs any program (a real peer such as `ssh-keygen`, `curl` or `sqlite3`) found on PATH.
     @discardableResult
-    func runTool(_ tool: String, _ arguments: [String], input: String? = nil) throws -> CommandResult {
+    func runTool(_ tool: String, _ arguments: [String], input: String? = nil, environment extra: [String: String] = [:]) throws -> CommandResult {
         let path = try Self.which(tool)
-        return try Self.runProcess(URL(fileURLWithPath: path), arguments, input: input, environment: environment, directory: root)
+        return try Self.runProcess(URL(fileURLWithPath: path), arguments, input: input, environment: environment.merging(extra) { $1 }, directory: root)
     }
 
     /// Starts `sftpidp` without waiting; the caller stops it.

@@ -1,4 +1,5 @@
 import Foundation
+import PeerTesting
 import Testing
 
 /// A running `sftpidp serve` on a free loopback port, its output in files of the sandbox, stopped with SIGTERM.
@@ -9,8 +10,8 @@ final class ServeProcess {
     private let outputPath: String
     private let errorPath: String
 
-    /// Starts `sftpidp serve --port 0 ARGUMENTS` and waits (bounded) for its "listening on" line.
-    init(sandbox: Sandbox, arguments: [String]) throws {
+    /// Starts `sftpidp serve --port 0 ARGUMENTS` (with `extra` in its environment) and waits (bounded) for its "listening on" line.
+    init(sandbox: Sandbox, arguments: [String], environment extra: [String: String] = [:]) throws {
         outputPath = sandbox.path("serve-\(UUID().uuidString).out")
         errorPath = sandbox.path("serve-\(UUID().uuidString).err")
         _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
@@ -18,7 +19,7 @@ final class ServeProcess {
         process = Process()
         process.executableURL = Sandbox.binary
         process.arguments = ["serve", "--port", "0"] + arguments
-        process.environment = sandbox.environment
+        process.environment = sandbox.environment.merging(extra) { $1 }
         process.currentDirectoryURL = sandbox.root
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
@@ -82,12 +83,22 @@ struct CurlResult: CustomStringConvertible {
 
 extension Sandbox {
     /// Runs the real `curl` with `arguments` and returns the HTTP status and body.
+    ///
+    /// Spawned with `spawnAndWait`, not Foundation's `Process`: a tmux server started meanwhile by a test running in
+    /// parallel can inherit the descriptor `Process` waits on, and then `waitUntilExit` never returns.
     func curl(_ arguments: [String]) throws -> CurlResult {
-        let result = try runTool("curl", ["--silent", "--show-error", "--max-time", "30", "--write-out", "\n%{http_code}"] + arguments)
-        guard result.status == 0 else {
-            throw SandboxError("curl failed: \(result)")
+        let outputPath = path(".curl-out-\(UUID().uuidString)"), errorPath = path(".curl-err-\(UUID().uuidString)")
+        defer {
+            try? FileManager.default.removeItem(atPath: outputPath)
+            try? FileManager.default.removeItem(atPath: errorPath)
         }
-        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        let exitStatus = try spawnAndWait(try Self.which("curl"), ["--silent", "--show-error", "--max-time", "30", "--write-out", "\n%{http_code}"] + arguments,
+                                      environment: environment, standardOutput: outputPath, standardError: errorPath)
+        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        guard exitStatus == 0 else {
+            throw SandboxError("curl failed with status \(exitStatus): \((try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "")")
+        }
+        let lines = output.split(separator: "\n", omittingEmptySubsequences: false)
         let status = Int(lines.last ?? "") ?? 0
         return CurlResult(status: status, body: lines.dropLast().joined(separator: "\n"))
     }
