@@ -11,13 +11,16 @@ import Logging
 public struct IdentityProviderFunction: LambdaFunction {
     public let handler: IdentityProviderHandler
     public let logger: Logger
+    /// The one server id logins may name (`SFTPIDP_SERVER_ID`); `nil` answers for any server.
+    public let serverID: String?
 
     /// The body of the proxy answer when the store could not be read; fixed, so no store detail reaches the caller.
     public static let storeFailureBody = #"{"error":{"message":"the secret store could not be read"}}"#
 
-    public init(handler: IdentityProviderHandler, logger: Logger) {
+    public init(handler: IdentityProviderHandler, logger: Logger, serverID: String? = nil) {
         self.handler = handler
         self.logger = logger
+        self.serverID = serverID
     }
 
     public func handle(_ invocation: LambdaInvocation) async -> LambdaInvocationResult {
@@ -53,6 +56,16 @@ public struct IdentityProviderFunction: LambdaFunction {
     }
 
     private func decide(_ request: LoginRequest, shape: String, logger: Logger) async -> LoginOutcome {
+        if let serverID, request.serverID != serverID {
+            // Another server's login is never looked up: its secrets may not even be this server's.
+            logger.notice("login decision", metadata: [
+                "event": .string(shape), "result": "denied", "category": "server_not_allowed",
+                "reason": "the login names another server than SFTPIDP_SERVER_ID",
+            ])
+            return .decided(LoginDecision(response: .object([:]), denialCategory: .serverNotAllowed,
+                                          reason: "this function serves only \(serverID)", checks: [],
+                                          authentication: request.authentication, duration: .zero))
+        }
         let outcome = await handler.decide(request)
         var metadata = outcome.logMetadata(for: request)
         metadata["event"] = .string(shape)

@@ -1,3 +1,4 @@
+import IdentityModel
 import Logging
 import SecretStore
 
@@ -5,12 +6,16 @@ import SecretStore
 ///
 /// - `SFTPIDP_STORE`: `aws` (default) or `aws:REGION`; the region otherwise comes from `AWS_REGION`.
 /// - `SFTPIDP_NAMING_SCHEME`: `sftp`, `server`, `aws-transfer` or a template; default `SFTP/{username}`.
+/// - `SFTPIDP_SERVER_ID`: when set, the one Transfer server (`s-` and 17 hex digits) this function answers for;
+///   a login naming another server is denied.
 /// - `SFTPIDP_CACHE_TTL`: seconds secret reads are kept across warm invocations, 0...3600; default 30.
 /// - `SFTPIDP_LOG_LEVEL`: trace, debug, info (default), notice, warning, error or critical.
 public struct LambdaSettings: Sendable, Hashable {
     /// The region of `aws:REGION`, which wins over `AWS_REGION`; `nil` for plain `aws`.
     public var storeRegion: String?
     public var namingScheme: NamingScheme
+    /// The only server id logins may name, when `SFTPIDP_SERVER_ID` is set.
+    public var serverID: String?
     public var cacheTimeToLive: Duration
     public var logLevel: Logger.Level
 
@@ -34,6 +39,10 @@ public struct LambdaSettings: Sendable, Hashable {
             namingScheme = try value("SFTPIDP_NAMING_SCHEME").map(NamingScheme.init) ?? .sftpPrefix
         } catch {
             throw LambdaSettingsError(variable: "SFTPIDP_NAMING_SCHEME", rule: String(describing: error))
+        }
+        serverID = value("SFTPIDP_SERVER_ID")
+        if let serverID, let problem = Validation.serverID(serverID, field: "SFTPIDP_SERVER_ID") {
+            throw LambdaSettingsError(variable: "SFTPIDP_SERVER_ID", rule: problem.rule)
         }
         if let text = value("SFTPIDP_CACHE_TTL") {
             guard let seconds = Double(text), seconds >= 0, seconds <= 3600 else {

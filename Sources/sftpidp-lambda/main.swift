@@ -43,7 +43,7 @@ do {
     fail(problem.message)
 }
 
-let function = IdentityProviderFunction(handler: handler, logger: Logger(label: "sftpidp.lambda"))
+let function = IdentityProviderFunction(handler: handler, logger: Logger(label: "sftpidp.lambda"), serverID: settings.serverID)
 do {
     try await LambdaRuntime(client: client).run(function)
 } catch {

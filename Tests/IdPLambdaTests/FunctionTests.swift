@@ -79,6 +79,19 @@ struct FunctionTests {
         #expect(await invoke(Self.flat(user: "nobody", password: "x")) == .response("{}"))
     }
 
+    @Test func withSFTPIDPServerIDOnlyThatServersLoginsAreLookedUp() async throws {
+        let restricted = IdentityProviderFunction(handler: function.handler, logger: function.logger, serverID: "s-00000000000000001")
+        let other = await restricted.handle(LambdaInvocation(requestID: "req-2", body: Data(Self.flat(password: nil).utf8)))
+        #expect(other == .response("{}"))
+        let ownEvent = Self.flat(password: nil).replacingOccurrences(of: Self.serverID, with: "s-00000000000000001")
+        guard case .response(let body) = await restricted.handle(LambdaInvocation(requestID: "req-3", body: Data(ownEvent.utf8))) else {
+            Issue.record("expected a response")
+            return
+        }
+        #expect(Self.object(body)["PublicKeys"] as? [String] == [Self.key])
+        #expect(log.objects.contains { $0["category"] as? String == "server_not_allowed" })
+    }
+
     @Test func aProxyRequestIsAnsweredWithStatus200AndTheAnswerAsAString() async throws {
         let encoded = Data("Legacy-Pa55".utf8).base64EncodedString()
         let event = EventTests.proxy(path: #"{"serverId":"\#(Self.serverID)","username":"jess"}"#, headers: #"{"passwordbase64":"\#(encoded)"}"#)

@@ -19,7 +19,9 @@ struct SettingsTests {
             "SFTPIDP_NAMING_SCHEME": "aws-transfer",
             "SFTPIDP_CACHE_TTL": "2.5",
             "SFTPIDP_LOG_LEVEL": "WARNING",
+            "SFTPIDP_SERVER_ID": "s-0123456789abcdef0",
         ])
+        #expect(settings.serverID == "s-0123456789abcdef0")
         #expect(settings.storeRegion == "eu-central-1")
         #expect(settings.namingScheme == .awsTransfer)
         #expect(settings.cacheTimeToLive == .milliseconds(2500))
@@ -35,6 +37,7 @@ struct SettingsTests {
         ("SFTPIDP_CACHE_TTL", "-1", "SFTPIDP_CACHE_TTL must be a number of seconds between 0 and 3600, not \"-1\""),
         ("SFTPIDP_CACHE_TTL", "thirty", "SFTPIDP_CACHE_TTL must be a number of seconds between 0 and 3600, not \"thirty\""),
         ("SFTPIDP_CACHE_TTL", "3601", "SFTPIDP_CACHE_TTL must be a number of seconds between 0 and 3600, not \"3601\""),
+        ("SFTPIDP_SERVER_ID", "s-XYZ", "SFTPIDP_SERVER_ID must be s- followed by 17 lowercase hexadecimal digits"),
         ("SFTPIDP_LOG_LEVEL", "verbose", "SFTPIDP_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical, not \"verbose\""),
     ])
     func badValue(variable: String, value: String, message: String) {
