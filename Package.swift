@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "IdPServer", targets: ["IdPServer"]),
         .library(name: "TerminalUI", targets: ["TerminalUI"]),
         .library(name: "Console", targets: ["Console"]),
+        .library(name: "ProcessHardening", targets: ["ProcessHardening"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -40,6 +41,7 @@ let package = Package(
             name: "CPasswordHash",
             linkerSettings: [.linkedLibrary("argon2"), .linkedLibrary("crypt")]
         ),
+        .target(name: "CProcessHardening"),
         .target(
             name: "CCurses",
             linkerSettings: [.linkedLibrary("ncursesw")]
@@ -64,6 +66,12 @@ let package = Package(
         .target(
             name: "UserManagement",
             dependencies: ["IdentityModel", "SecretStore"],
+            swiftSettings: strictSettings
+        ),
+        // Process-wide protections for commands that hold secrets in memory (no core dumps).
+        .target(
+            name: "ProcessHardening",
+            dependencies: ["CProcessHardening"],
             swiftSettings: strictSettings
         ),
         // SQLite + AES-256-GCM store that needs no set-up.
@@ -151,6 +159,7 @@ let package = Package(
                 "IdPServer",
                 "Console",
                 "TerminalUI",
+                "ProcessHardening",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),

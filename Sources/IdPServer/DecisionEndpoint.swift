@@ -5,29 +5,41 @@ import IdentityProvider
 import Logging
 
 /// Asks the handler, logs one line, counts the metrics, and turns the outcome into the HTTP answer:
-/// 200 with the answer object (or `{}`), or 500 when the store could not be read.
+/// 200 with the answer object (or `{}`), or 500 with a fixed body when the store could not be read (the
+/// store's own message goes to the log only: it may quote AWS or SQLite).
 struct DecisionEndpoint: Sendable {
     let handler: IdentityProviderHandler
     let metrics: DecisionMetrics
 
-    func respond(to loginRequest: LoginRequest, logger: Logger) async -> Response {
+    /// The body of every 500: fixed, so nothing of the store's error reaches the caller.
+    static let storeFailureBody = #"{"error":{"message":"the secret store could not be read"}}"#
+
+    func respond(to read: ReadLoginRequest, logger: Logger) async -> Response {
+        let loginRequest = read.request
+        if let problem = read.problem {
+            let decision = LoginDecision(response: .object([:]), denialCategory: .invalidRequest, reason: problem, checks: [], authentication: loginRequest.authentication, duration: .zero)
+            return answer(decision, to: loginRequest, logger: logger)
+        }
         switch await handler.decide(loginRequest) {
         case .decided(let decision):
-            metrics.record(decision)
-            logger.info("login decision", metadata: metadata(loginRequest, duration: decision.duration).merging([
-                "result": .string(decision.isAllowed ? "allowed" : "denied"),
-                "reason": .string(loggable(decision.reason, maxLength: 512)),
-            ]) { $1 })
-            return Self.json(status: .ok, text: decision.response.jsonText)
+            return answer(decision, to: loginRequest, logger: logger)
         case .storeFailure(let failure):
             metrics.record(failure)
             logger.error("login decision", metadata: metadata(loginRequest, duration: failure.duration).merging([
                 "result": "error",
                 "reason": .string(loggable(failure.message, maxLength: 512)),
             ]) { $1 })
-            let body = JSONValue.object(["error": .object(["message": .string("the secret store could not be read: \(failure.message)")])])
-            return Self.json(status: .internalServerError, text: body.jsonText)
+            return Self.json(status: .internalServerError, text: Self.storeFailureBody)
         }
+    }
+
+    private func answer(_ decision: LoginDecision, to loginRequest: LoginRequest, logger: Logger) -> Response {
+        metrics.record(decision)
+        logger.info("login decision", metadata: metadata(loginRequest, duration: decision.duration).merging([
+            "result": .string(decision.isAllowed ? "allowed" : "denied"),
+            "reason": .string(loggable(decision.reason, maxLength: 512)),
+        ]) { $1 })
+        return Self.json(status: .ok, text: decision.response.jsonText)
     }
 
     private func metadata(_ request: LoginRequest, duration: Duration) -> Logger.Metadata {
