@@ -112,12 +112,13 @@ public final class PasswordHashingPool: Sendable {
         queue.startedThreads += 1
         let queue = self.queue
         let thread = Thread {
+            // Named from inside: Linux threads take their creator's name otherwise. At most 15 bytes.
+            Thread.current.name = "sftpidp-hashing"
             while let job = queue.next() {
                 job()
                 queue.finished()
             }
         }
-        thread.name = "sftpidp.password-hashing"
         thread.stackSize = 1 << 20
         thread.start()
     }
