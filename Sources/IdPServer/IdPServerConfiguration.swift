@@ -70,11 +70,11 @@ public struct IdPServerConfiguration: Sendable {
         guard Self.connectionLimitRange.contains(maxConnections) else {
             throw IdPServerError("--max-connections must be between 1 and 65536, not \(maxConnections)")
         }
-        if tls == nil, !allowsPlainHTTPOffLoopback, !Self.isLoopback(host) {
-            throw IdPServerError("--host \(host) is not a loopback address: serve HTTPS with --tls-cert and --tls-key, or give --insecure-plain-http to send the bearer token and passwords in clear (only behind a TLS-terminating proxy on a private network)")
-        }
         if case .none = authentication, !Self.isLoopback(host) {
             throw IdPServerError("--insecure-no-auth is only allowed when bound to a loopback address (127.0.0.1, ::1 or localhost), not \(host)")
+        }
+        if tls == nil, !allowsPlainHTTPOffLoopback, !Self.isLoopback(host) {
+            throw IdPServerError("--host \(host) is not a loopback address: serve HTTPS with --tls-cert and --tls-key, or give --insecure-plain-http to send the bearer token and passwords in clear (only behind a TLS-terminating proxy on a private network)")
         }
         if case .bearerToken(let token) = authentication, token.isEmpty {
             throw IdPServerError("the bearer token must not be empty")
