@@ -26,6 +26,8 @@ public final class PasswordHashingPool: Sendable {
         var rejected = 0
         var startedThreads = 0
         var stopping = false
+        /// The workers, to tell them apart from other threads.
+        var threads: Set<pthread_t> = []
 
         var queuedCount: Int { jobs.count - head }
 
@@ -107,12 +109,22 @@ public final class PasswordHashingPool: Sendable {
         return true
     }
 
+    /// Whether the calling thread is one of this pool's threads.
+    public var isCurrentThreadInPool: Bool {
+        queue.condition.lock()
+        defer { queue.condition.unlock() }
+        return queue.threads.contains(pthread_self())
+    }
+
     /// Starts one more worker; called with the lock held.
     private func startThread() {
         queue.startedThreads += 1
         let queue = self.queue
         let thread = Thread {
-            // Named from inside: Linux threads take their creator's name otherwise. At most 15 bytes.
+            queue.condition.lock()
+            queue.threads.insert(pthread_self())
+            queue.condition.unlock()
+            // Named from inside, for debuggers (Linux threads otherwise keep their creator's name).
             Thread.current.name = "sftpidp-hashing"
             while let job = queue.next() {
                 job()

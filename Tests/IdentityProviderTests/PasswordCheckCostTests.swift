@@ -106,14 +106,15 @@ struct PasswordCheckCostTests {
     @Test("hashing runs on the pool's own threads, not on the cooperative pool")
     func ownThreads() async {
         let pool = PasswordHashingPool(threads: 2, queueLimit: 4)
-        let names = await withTaskGroup(of: String?.self) { group in
+        let onPool = await withTaskGroup(of: Bool?.self) { group in
             for _ in 0..<6 {
-                group.addTask { await pool.run { Thread.current.name ?? "" } }
+                group.addTask { await pool.run { pool.isCurrentThreadInPool } }
             }
-            return await group.reduce(into: [String?]()) { $0.append($1) }
+            return await group.reduce(into: [Bool?]()) { $0.append($1) }
         }
-        #expect(names.count == 6)
-        #expect(names.allSatisfy { $0 == nil || $0 == "sftpidp-hashing" })
-        #expect(names.contains("sftpidp-hashing"))
+        #expect(onPool.count == 6)
+        #expect(onPool.allSatisfy { $0 == nil || $0 == true })
+        #expect(onPool.contains(true))
+        #expect(!pool.isCurrentThreadInPool)
     }
 }
