@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "AccessAnalysis", targets: ["AccessAnalysis"]),
         // For the Fuzz and Benchmarks packages: an in-memory store with the protocol's exact semantics.
         .library(name: "SecretStoreTesting", targets: ["SecretStoreTesting"]),
+        .library(name: "ProcessHardening", targets: ["ProcessHardening"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -46,6 +47,7 @@ let package = Package(
             name: "CPasswordHash",
             linkerSettings: [.linkedLibrary("argon2"), .linkedLibrary("crypt")]
         ),
+        .target(name: "CProcessHardening"),
         .target(
             name: "CCurses",
             linkerSettings: [.linkedLibrary("ncursesw")]
@@ -70,6 +72,12 @@ let package = Package(
         .target(
             name: "UserManagement",
             dependencies: ["IdentityModel", "SecretStore", "TerminalText"],
+            swiftSettings: strictSettings
+        ),
+        // Process-wide protections for commands that hold secrets in memory (no core dumps).
+        .target(
+            name: "ProcessHardening",
+            dependencies: ["CProcessHardening"],
             swiftSettings: strictSettings
         ),
         // SQLite + AES-256-GCM store that needs no set-up.
@@ -191,6 +199,7 @@ let package = Package(
                 "TerminalUI",
                 "TerminalText",
                 "AccessAnalysis",
+                "ProcessHardening",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -204,6 +213,7 @@ let package = Package(
                 "IdPLambda",
                 "IdentityProvider",
                 "AWSSecretsManager",
+                "ProcessHardening",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

@@ -10,8 +10,8 @@ public enum IdentityProviderEvent: Sendable {
     /// An API Gateway REST proxy-integration request for `GET /servers/{serverId}/users/{username}/config`:
     /// answered `{"statusCode": 200, "body": "<answer as a JSON string>"}`.
     case apiGatewayProxy(LoginRequest)
-    /// A proxy request whose fields break a rule (bad `PasswordBase64`, bad URL escapes): answered with status 400
-    /// and the reason, as `sftpidp serve` does.
+    /// A proxy request whose fields break a rule (bad `PasswordBase64`, bad URL escapes): answered status 200 `{}`
+    /// with the reason logged, as `sftpidp serve` does.
     case invalidAPIGatewayProxy(LoginRequestFormError)
 
     /// Reads an event. A proxy request is recognised by `httpMethod` or `pathParameters`; everything else must be the

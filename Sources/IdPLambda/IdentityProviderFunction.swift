@@ -14,9 +14,6 @@ public struct IdentityProviderFunction: LambdaFunction {
     /// The one server id logins may name (`SFTPIDP_SERVER_ID`); `nil` answers for any server.
     public let serverID: String?
 
-    /// The body of the proxy answer when the store could not be read; fixed, so no store detail reaches the caller.
-    public static let storeFailureBody = #"{"error":{"message":"the secret store could not be read"}}"#
-
     public init(handler: IdentityProviderHandler, logger: Logger, serverID: String? = nil) {
         self.handler = handler
         self.logger = logger
@@ -35,9 +32,11 @@ public struct IdentityProviderFunction: LambdaFunction {
         }
         switch event {
         case .invalidAPIGatewayProxy(let error):
-            logger.warning("invalid event", metadata: ["event": "api-gateway-proxy", "reason": .string(error.message)])
-            let body = JSONValue.object(["error": .object(["message": .string(error.message)])])
-            return .response(Self.proxyAnswer(statusCode: 400, body: body.jsonText))
+            // A login whose fields cannot be read is a denial like any other, as `sftpidp serve` answers it.
+            logger.notice("login decision", metadata: [
+                "event": "api-gateway-proxy", "result": "denied", "category": "invalid_request", "reason": .string(loggable(error.message, maxLength: 512)),
+            ])
+            return .response(Self.proxyAnswer(statusCode: 200, body: "{}"))
         case .transfer(let request):
             switch await decide(request, shape: "transfer", logger: logger) {
             case .decided(let decision):
@@ -50,7 +49,7 @@ public struct IdentityProviderFunction: LambdaFunction {
             case .decided(let decision):
                 return .response(Self.proxyAnswer(statusCode: 200, body: decision.response.jsonText))
             case .storeFailure:
-                return .response(Self.proxyAnswer(statusCode: 500, body: Self.storeFailureBody))
+                return .response(Self.proxyAnswer(statusCode: 500, body: LoginStoreFailure.responseBody))
             }
         }
     }

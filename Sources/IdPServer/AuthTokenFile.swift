@@ -2,28 +2,13 @@ import Foundation
 
 /// Reads the bearer token that callers of `sftpidp serve` must present.
 ///
-/// The file must be a regular file that neither group nor others can read or write, and must hold a
-/// non-empty token (surrounding white space and the final newline are ignored).
+/// The file is read as an ``OwnerOnlyFile`` (no symbolic link, a regular file owned by the running user, mode
+/// 600 or stricter) and must hold one non-empty token (surrounding white space and the final newline are ignored).
 public enum AuthTokenFile {
     /// The token in the file at `path`. Throws ``IdPServerError`` naming the file and the rule it breaks.
     public static func readToken(at path: String) throws -> String {
-        let attributes: [FileAttributeKey: Any]
-        do {
-            attributes = try FileManager.default.attributesOfItem(atPath: path)
-        } catch {
-            throw IdPServerError("auth token file \(path) cannot be read: it does not exist or is not accessible")
-        }
-        guard (attributes[.type] as? FileAttributeType) == .typeRegular else {
-            throw IdPServerError("auth token file \(path) must be a regular file")
-        }
-        let permissions = (attributes[.posixPermissions] as? NSNumber)?.intValue ?? 0o777
-        guard permissions & 0o066 == 0 else {
-            throw IdPServerError("auth token file \(path) must not be readable or writable by group or others (mode is \(String(permissions, radix: 8)); run chmod 600 \(path))")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw IdPServerError("auth token file \(path) cannot be read")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
+        let bytes = try OwnerOnlyFile.contents(of: path, what: "auth token file", maxBytes: 64 * 1024)
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             throw IdPServerError("auth token file \(path) is not UTF-8 text")
         }
         let token = text.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -5,13 +5,20 @@ import IdentityProvider
 import Logging
 
 /// Asks the handler, logs one line, counts the metrics, and turns the outcome into the HTTP answer:
-/// 200 with the answer object (or `{}`), or 500 when the store could not be read.
+/// 200 with the answer object (or `{}`), or 500 with a fixed body when the store could not be read (the
+/// store's own message goes to the log only: it may quote AWS or SQLite).
 struct DecisionEndpoint: Sendable {
     let handler: IdentityProviderHandler
     let metrics: DecisionMetrics
 
-    func respond(to loginRequest: LoginRequest, logger: Logger) async -> Response {
-        let outcome = await handler.decide(loginRequest)
+    func respond(to read: ReadLoginRequest, logger: Logger) async -> Response {
+        let loginRequest = read.request
+        let outcome: LoginOutcome = if let problem = read.problem {
+            .decided(LoginDecision(response: .object([:]), denialCategory: .invalidRequest, reason: problem, checks: [],
+                                   authentication: loginRequest.authentication, duration: .zero))
+        } else {
+            await handler.decide(loginRequest)
+        }
         logger.log(level: outcome.logLevel, "login decision", metadata: outcome.logMetadata(for: loginRequest))
         switch outcome {
         case .decided(let decision):
@@ -19,8 +26,7 @@ struct DecisionEndpoint: Sendable {
             return Self.json(status: .ok, text: decision.response.jsonText)
         case .storeFailure(let failure):
             metrics.record(failure)
-            let body = JSONValue.object(["error": .object(["message": .string("the secret store could not be read: \(failure.message)")])])
-            return Self.json(status: .internalServerError, text: body.jsonText)
+            return Self.json(status: .internalServerError, text: LoginStoreFailure.responseBody)
         }
     }
 

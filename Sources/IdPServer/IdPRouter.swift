@@ -24,19 +24,20 @@ public enum IdPRouter {
         let maxBodySize = configuration.maxBodySize
 
         router.get("/servers/:serverId/users/:username/config") { request, context in
-            let loginRequest = try LoginRequestReader.fromConfigRoute(request, context: context)
-            return await endpoint.respond(to: loginRequest, logger: context.logger)
+            let read = try LoginRequestReader.fromConfigRoute(request, context: context)
+            return await endpoint.respond(to: read, logger: context.logger)
         }
         router.post("/") { request, context in
             let body = try await request.body.collect(upTo: maxBodySize)
-            let loginRequest = try LoginRequestReader.fromEvent(body)
-            return await endpoint.respond(to: loginRequest, logger: context.logger)
+            let read = try LoginRequestReader.fromEvent(body)
+            return await endpoint.respond(to: read, logger: context.logger)
         }
         router.get("/healthz") { _, _ in
             DecisionEndpoint.json(status: .ok, text: #"{"status":"ok"}"#)
         }
         router.get("/metrics") { _, _ in
-            Response(
+            await metrics.update(from: handler)
+            return Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.exposition()))

@@ -37,7 +37,11 @@ public struct IdPServer: Sendable {
         let app = Application(
             router: router,
             server: server,
-            configuration: ApplicationConfiguration(address: .hostname(host, port: configuration.port), serverName: "sftpidp"),
+            configuration: ApplicationConfiguration(
+                address: .hostname(host, port: configuration.port),
+                serverName: "sftpidp",
+                availableConnectionsDelegate: .maximum(configuration.maxConnections, logger: logger)
+            ),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 let shownHost = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host

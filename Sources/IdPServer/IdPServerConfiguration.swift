@@ -10,6 +10,10 @@ public struct IdPServerConfiguration: Sendable {
     public var authentication: CallerAuthentication
     /// TLS certificate and key, or `nil` for plain HTTP.
     public var tls: TLSConfiguration?
+    /// Plain HTTP on a non-loopback address (tokens and passwords in clear): refused unless this is set.
+    public var allowsPlainHTTPOffLoopback: Bool
+    /// Most connections open at once; further ones wait in the listen backlog until one closes.
+    public var maxConnections: Int
     /// Largest accepted request body; larger bodies get 413.
     public var maxBodySize: Int
     /// Largest single header field (name and value) in bytes.
@@ -29,6 +33,8 @@ public struct IdPServerConfiguration: Sendable {
         port: Int = 8080,
         authentication: CallerAuthentication,
         tls: TLSConfiguration? = nil,
+        allowsPlainHTTPOffLoopback: Bool = false,
+        maxConnections: Int = defaultMaxConnections,
         maxBodySize: Int = 64 * 1024,
         maxHeaderFieldSize: Int = 8 * 1024,
         maxHeaderListSize: Int = 32 * 1024,
@@ -40,6 +46,8 @@ public struct IdPServerConfiguration: Sendable {
         self.port = port
         self.authentication = authentication
         self.tls = tls
+        self.allowsPlainHTTPOffLoopback = allowsPlainHTTPOffLoopback
+        self.maxConnections = maxConnections
         self.maxBodySize = maxBodySize
         self.maxHeaderFieldSize = maxHeaderFieldSize
         self.maxHeaderListSize = maxHeaderListSize
@@ -48,14 +56,25 @@ public struct IdPServerConfiguration: Sendable {
         self.benchmarkBaselineRoute = benchmarkBaselineRoute
     }
 
-    /// Throws ``IdPServerError`` when the settings are unsafe or unusable: no authentication off loopback,
-    /// a port outside 0...65535.
+    /// The connection cap unless told otherwise.
+    public static let defaultMaxConnections = 1024
+    /// The largest connection cap accepted.
+    public static let connectionLimitRange = 1...65_536
+
+    /// Throws ``IdPServerError`` when the settings are unsafe or unusable: no authentication or plain HTTP off
+    /// loopback (unless allowed), a port outside 0...65535, a connection cap outside 1...65536.
     public func validate() throws {
         guard (0...65535).contains(port) else {
             throw IdPServerError("--port must be between 0 and 65535, not \(port)")
         }
+        guard Self.connectionLimitRange.contains(maxConnections) else {
+            throw IdPServerError("--max-connections must be between 1 and 65536, not \(maxConnections)")
+        }
         if case .none = authentication, !Self.isLoopback(host) {
             throw IdPServerError("--insecure-no-auth is only allowed when bound to a loopback address (127.0.0.1, ::1 or localhost), not \(host)")
+        }
+        if tls == nil, !allowsPlainHTTPOffLoopback, !Self.isLoopback(host) {
+            throw IdPServerError("--host \(host) is not a loopback address: serve HTTPS with --tls-cert and --tls-key, or give --insecure-plain-http to send the bearer token and passwords in clear (only behind a TLS-terminating proxy on a private network)")
         }
         if case .bearerToken(let token) = authentication, token.isEmpty {
             throw IdPServerError("the bearer token must not be empty")
@@ -71,23 +90,37 @@ public struct IdPServerConfiguration: Sendable {
         return octets[0] == "127"
     }
 
-    /// A TLS server configuration from PEM certificate-chain and private-key files.
+    /// A TLS server configuration from PEM certificate-chain and private-key files: TLS 1.2 at least, and for
+    /// TLS 1.2 only ECDHE key exchange with AES-GCM or ChaCha20-Poly1305 (no CBC, no RSA key exchange).
+    ///
+    /// The key file is read as an ``OwnerOnlyFile``: no symbolic link, owned by the running user, mode 600 or stricter.
     public static func tlsConfiguration(certificatePath: String, keyPath: String) throws -> TLSConfiguration {
         let certificates: [NIOSSLCertificate]
         do {
             certificates = try NIOSSLCertificate.fromPEMFile(certificatePath)
         } catch {
-            throw IdPServerError("--tls-cert \(certificatePath) cannot be read as a PEM certificate chain: \(error)")
+            throw IdPServerError("--tls-cert \(certificatePath) cannot be read as a PEM certificate chain")
         }
         guard !certificates.isEmpty else {
             throw IdPServerError("--tls-cert \(certificatePath) holds no PEM certificate")
         }
+        let keyBytes = try OwnerOnlyFile.contents(of: keyPath, what: "--tls-key")
         let key: NIOSSLPrivateKey
         do {
-            key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
+            key = try NIOSSLPrivateKey(bytes: keyBytes, format: .pem)
         } catch {
             throw IdPServerError("--tls-key \(keyPath) cannot be read as a PEM private key")
         }
-        return TLSConfiguration.makeServerConfiguration(certificateChain: certificates.map { .certificate($0) }, privateKey: .privateKey(key))
+        var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: certificates.map { .certificate($0) }, privateKey: .privateKey(key))
+        configuration.minimumTLSVersion = .tlsv12
+        configuration.cipherSuites = modernCipherSuites
+        return configuration
     }
+
+    /// The TLS 1.2 suites offered, in OpenSSL's cipher-string form (TLS 1.3 has only AEAD suites and is always on).
+    public static let modernCipherSuites = [
+        "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256",
+        "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-GCM-SHA384",
+        "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305",
+    ].joined(separator: ":")
 }

@@ -12,10 +12,10 @@ public enum PasswordCheck: Sendable, Hashable {
 
 /// Checks a password against a ``StoredPassword`` of any supported format, in constant time where it compares.
 public enum PasswordVerifier {
-    /// The most memory an argon2 hash may ask for to be verified (1 GiB), so a hostile secret cannot exhaust memory.
-    public static let maximumArgon2MemoryKiB: UInt32 = 1_048_576
-    /// The most passes an argon2 hash may ask for to be verified.
-    public static let maximumArgon2Iterations: UInt32 = 256
+    /// The most rounds a bcrypt hash may ask for (`$2b$16$`: 2^16 rounds), so a hostile secret cannot stall a thread.
+    public static let maximumBcryptCost = 16
+    /// The most rounds a sha512-crypt hash may ask for (`rounds=`; the default is 5000).
+    public static let maximumSHA512CryptRounds = 1_000_000
 
     /// `.match` only when `password` is the stored one. Empty passwords and passwords over 1024 characters never match.
     public static func verify(_ password: String, against stored: StoredPassword) -> PasswordCheck {
@@ -25,24 +25,53 @@ public enum PasswordVerifier {
             return constantTimeEqual(Array(SHA256.hash(data: Data(password.utf8))), Array(SHA256.hash(data: Data(plain.utf8))))
                 ? .match : .mismatch
         case .hash(let hash):
+            if let refusal = refusal(of: hash) { return .unsupportedHash(refusal) }
             switch PasswordKind(hashString: hash) {
             case .argon2id: return verifyArgon2(password, hash: hash, type: Argon2_id)
             case .argon2i: return verifyArgon2(password, hash: hash, type: Argon2_i)
             case .bcrypt, .yescrypt, .sha512crypt: return verifyCrypt(password, hash: hash)
-            case .legacyPlainText, .unsupported:
-                return .unsupportedHash("the stored hash is not in a supported format (argon2id, argon2i, bcrypt, yescrypt, sha512-crypt)")
+            case .legacyPlainText, .unsupported: return .unsupportedHash("the stored hash is not in a supported format")
             }
         }
     }
 
+    /// Why a stored hash string is refused without hashing anything (an unknown format, unreadable or too
+    /// costly parameters), or `nil` when ``verify(_:against:)`` will hash the password to check it.
+    ///
+    /// The argon2 limit is ``Argon2Parameters``'s, the one ``PasswordHasher`` makes hashes within.
+    public static func refusal(of hash: String) -> String? {
+        switch PasswordKind(hashString: hash) {
+        case .argon2id, .argon2i:
+            let cost = argon2Cost(of: hash)
+            guard let memory = cost["m"], let iterations = cost["t"], let lanes = cost["p"] else {
+                return "the argon2 hash has no readable m=, t=, p= parameters"
+            }
+            guard (try? Argon2Parameters(memoryKiB: memory, iterations: iterations, parallelism: lanes)) != nil else {
+                return "the argon2 hash asks for more than sftpidp allows (\(Argon2Parameters.limitsDescription))"
+            }
+            return nil
+        case .bcrypt:
+            let fields = hash.split(separator: "$", omittingEmptySubsequences: true)
+            guard fields.count >= 2, let cost = Int(fields[1]), cost <= maximumBcryptCost else {
+                return "the bcrypt hash has no readable cost or asks for more than 2^\(maximumBcryptCost) rounds"
+            }
+            return nil
+        case .sha512crypt:
+            let fields = hash.split(separator: "$", omittingEmptySubsequences: true)
+            if fields.count >= 2, fields[1].hasPrefix("rounds=") {
+                guard let rounds = Int(fields[1].dropFirst("rounds=".count)), rounds <= maximumSHA512CryptRounds else {
+                    return "the sha512-crypt hash asks for more than \(maximumSHA512CryptRounds) rounds"
+                }
+            }
+            return nil
+        case .yescrypt:
+            return nil
+        case .legacyPlainText, .unsupported:
+            return "the stored hash is not in a supported format (argon2id, argon2i, bcrypt, yescrypt, sha512-crypt)"
+        }
+    }
+
     private static func verifyArgon2(_ password: String, hash: String, type: argon2_type) -> PasswordCheck {
-        let cost = argon2Cost(of: hash)
-        guard let memory = cost["m"], let iterations = cost["t"], cost["p"] != nil else {
-            return .unsupportedHash("the argon2 hash has no readable m=, t=, p= parameters")
-        }
-        guard memory <= maximumArgon2MemoryKiB, iterations <= maximumArgon2Iterations else {
-            return .unsupportedHash("the argon2 hash asks for more than 1 GiB of memory or 256 iterations")
-        }
         let bytes = Array(password.utf8)
         let status = bytes.withUnsafeBytes { buffer in
             argon2_verify(hash, buffer.baseAddress, buffer.count, type)

@@ -4,8 +4,9 @@ import SecretStore
 
 /// Decides logins: the one function behind `sftpidp serve`, `sftpidp test-login` and the console's test panel.
 ///
-/// Follows CONTRACT.md section 4 step by step (see ``decide(_:)``), reads secrets through a ``SecretCache`` and
-/// guards password checks with a ``LoginThrottle``. Safe to share between tasks.
+/// Follows CONTRACT.md section 4 step by step (see ``decide(_:)``), reads secrets through a ``SecretCache``,
+/// guards password checks with a ``LoginThrottle`` and checks every password login with exactly one hash
+/// verification on the ``PasswordChecker``'s own threads. Safe to share between tasks.
 public final class IdentityProviderHandler: Sendable {
     /// What the handler reads and how it guards itself.
     public struct Configuration: Sendable {
@@ -19,6 +20,10 @@ public final class IdentityProviderHandler: Sendable {
         public var cacheCapacity: Int
         /// Brute-force protection limits.
         public var throttle: LoginThrottle.Configuration
+        /// Password hashing threads, queue and the dummy hash's cost.
+        public var passwordChecking: PasswordChecker.Configuration
+        /// Waits out a throttle delay: injectable so tests need not wait.
+        public var sleep: @Sendable (Duration) async -> Void
         /// The current time: injectable so tests can move it.
         public var now: @Sendable () -> Date
 
@@ -28,6 +33,8 @@ public final class IdentityProviderHandler: Sendable {
             cacheTimeToLive: Duration = .zero,
             cacheCapacity: Int = 10_000,
             throttle: LoginThrottle.Configuration = LoginThrottle.Configuration(),
+            passwordChecking: PasswordChecker.Configuration = PasswordChecker.Configuration(),
+            sleep: @escaping @Sendable (Duration) async -> Void = { try? await Task.sleep(for: $0) },
             now: @escaping @Sendable () -> Date = Date.init
         ) {
             self.store = store
@@ -35,6 +42,8 @@ public final class IdentityProviderHandler: Sendable {
             self.cacheTimeToLive = cacheTimeToLive
             self.cacheCapacity = cacheCapacity
             self.throttle = throttle
+            self.passwordChecking = passwordChecking
+            self.sleep = sleep
             self.now = now
         }
     }
@@ -44,15 +53,21 @@ public final class IdentityProviderHandler: Sendable {
     public let cache: SecretCache
     /// The failed-attempt counters.
     public let throttle: LoginThrottle
+    /// The password checks and the threads they run on.
+    public let passwordChecker: PasswordChecker
 
     public init(configuration: Configuration) {
         self.configuration = configuration
         self.cache = SecretCache(store: configuration.store, timeToLive: configuration.cacheTimeToLive, capacity: configuration.cacheCapacity, now: configuration.now)
         self.throttle = LoginThrottle(configuration: configuration.throttle)
+        self.passwordChecker = PasswordChecker(configuration: configuration.passwordChecking)
     }
 
     /// Decides one login. Never throws: a denial is a decision with an empty response, and only a store
     /// that cannot be read gives ``LoginOutcome/storeFailure(_:)``.
+    ///
+    /// Every password login the throttle lets through is counted: as a success only when fully allowed, as a
+    /// failure otherwise (wrong password, but also a right one for a disabled, expired or out-of-network user).
     ///
     /// The steps, in order: the request's fields; no FTP without a password; the throttle (password logins);
     /// the secret (found, a JSON object); the password or the public keys (per-protocol keys first); disabled;
@@ -60,13 +75,20 @@ public final class IdentityProviderHandler: Sendable {
     public func decide(_ request: LoginRequest) async -> LoginOutcome {
         let clock = ContinuousClock()
         let start = clock.now
-        var evaluation = LoginEvaluation(request: request, namingScheme: configuration.namingScheme, cache: cache, throttle: throttle, now: configuration.now())
+        let now = configuration.now()
+        var evaluation = LoginEvaluation(request: request, namingScheme: configuration.namingScheme, cache: cache, throttle: throttle, checker: passwordChecker, sleep: configuration.sleep, now: now)
         do throws(LoginStop) {
             let allowed = try await evaluation.run()
+            if let attempt = evaluation.passwordAttempt {
+                await throttle.recordSuccess(user: attempt.user)
+            }
             return .decided(LoginDecision(response: allowed.response, denialCategory: nil, reason: allowed.reason, checks: evaluation.checks, authentication: request.authentication, duration: clock.now - start))
         } catch {
             switch error {
             case .denied(let category, let reason):
+                if let attempt = evaluation.passwordAttempt {
+                    await throttle.recordFailure(user: attempt.user, address: attempt.address, at: now)
+                }
                 return .decided(LoginDecision(response: .object([:]), denialCategory: category, reason: reason, checks: evaluation.checks, authentication: request.authentication, duration: clock.now - start))
             case .storeFailure(let message):
                 return .storeFailure(LoginStoreFailure(message: message, checks: evaluation.checks, duration: clock.now - start))

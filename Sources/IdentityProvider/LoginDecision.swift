@@ -56,11 +56,12 @@ public struct LoginCheck: Sendable, Hashable, Codable {
 
 /// Why a login was denied, in a small fixed set fit for metric labels.
 public enum DenialCategory: String, Sendable, Hashable, CaseIterable, Codable {
-    /// `serverId`, `username` or `protocol` missing, or a protocol that is not SFTP, FTP or FTPS.
+    /// `serverId`, `username` or `protocol` missing or over-long, a protocol that is not SFTP, FTP or FTPS, a
+    /// `sourceIp` that is not an address, or a name the store refuses.
     case invalidRequest = "invalid_request"
     /// FTP or FTPS without a password: there is no key authentication over FTP.
     case passwordRequired = "password_required"
-    /// Too many failed password attempts for the user or from the source address.
+    /// Too many failed password attempts from the source address, or the password-hashing queue is full.
     case throttled
     /// No secret for the user.
     case unknownUser = "unknown_user"
@@ -76,7 +77,7 @@ public enum DenialCategory: String, Sendable, Hashable, CaseIterable, Codable {
     case expired
     /// The server id is not among the user's allowed servers (`sftpidp:AllowedServerIds`).
     case serverNotAllowed = "server_not_allowed"
-    /// The source address is missing, unreadable or outside `AcceptedIpNetwork`.
+    /// The source address is missing or outside `AcceptedIpNetwork`.
     case sourceIPNotAllowed = "source_ip_not_allowed"
     /// The user has no `Role`.
     case noRole = "no_role"
@@ -105,4 +106,8 @@ public struct LoginStoreFailure: Error, Sendable, Hashable, CustomStringConverti
     }
 
     public var description: String { message }
+
+    /// What a caller is told when the store cannot be read: fixed, so nothing of the store's error reaches it
+    /// (the reason goes to the log).
+    public static let responseBody = #"{"error":{"message":"the secret store could not be read"}}"#
 }

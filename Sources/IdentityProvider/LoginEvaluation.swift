@@ -16,18 +16,30 @@ struct LoginEvaluation {
         var reason: String
     }
 
+    /// A password attempt the throttle let through: it is counted once the decision is known.
+    struct PasswordAttempt {
+        var user: String
+        var address: SourceAddress?
+    }
+
     let request: LoginRequest
     let namingScheme: NamingScheme
     let cache: SecretCache
     let throttle: LoginThrottle
+    let checker: PasswordChecker
+    let sleep: @Sendable (Duration) async -> Void
     let now: Date
     private(set) var checks: [LoginCheck] = []
+    /// Set once the throttle admitted a password attempt and its password was checked (or the queue was not full).
+    private(set) var passwordAttempt: PasswordAttempt?
 
-    init(request: LoginRequest, namingScheme: NamingScheme, cache: SecretCache, throttle: LoginThrottle, now: Date) {
+    init(request: LoginRequest, namingScheme: NamingScheme, cache: SecretCache, throttle: LoginThrottle, checker: PasswordChecker, sleep: @escaping @Sendable (Duration) async -> Void, now: Date) {
         self.request = request
         self.namingScheme = namingScheme
         self.cache = cache
         self.throttle = throttle
+        self.checker = checker
+        self.sleep = sleep
         self.now = now
     }
 
@@ -35,7 +47,7 @@ struct LoginEvaluation {
         let fields = try checkRequest()
         try checkPasswordRequirement(fields)
         let secretName = try nameSecret(fields)
-        try await checkThrottle(fields)
+        try await checkThrottle(fields, secretName: secretName)
         let user = try await readUser(fields, secretName: secretName)
         let keys = try await checkCredentials(fields, user: user)
         try checkReadable(fields, user: user, secretName: secretName)
@@ -55,8 +67,12 @@ struct LoginEvaluation {
         var transferProtocol: TransferProtocol
         /// `nil` for public-key authentication.
         var password: String?
-        var sourceIP: String?
+        /// `nil` when the request carries no source address.
+        var sourceAddress: SourceAddress?
     }
+
+    /// The longest user name or server id read (the contract's user-name limit), checked before anything keeps it.
+    static let maximumNameLength = 100
 
     /// Step 1: `serverId`, `username` and `protocol` must be present, the protocol one of SFTP, FTP, FTPS.
     mutating func checkRequest() throws(LoginStop) -> Fields {
@@ -73,10 +89,22 @@ struct LoginEvaluation {
         guard let transferProtocol = TransferProtocol(parsing: protocolName) else {
             throw deny(name, .invalidRequest, "protocol \(quoted(protocolName)) is not SFTP, FTP or FTPS")
         }
+        guard username.unicodeScalars.count <= Self.maximumNameLength else {
+            throw deny(name, .invalidRequest, "the username is longer than \(Self.maximumNameLength) characters")
+        }
+        guard serverID.unicodeScalars.count <= Self.maximumNameLength else {
+            throw deny(name, .invalidRequest, "the serverId is longer than \(Self.maximumNameLength) characters")
+        }
+        var sourceAddress: SourceAddress?
+        if let sourceText = request.sourceIP, !sourceText.isEmpty {
+            guard let parsed = SourceAddress(parsing: sourceText) else {
+                throw deny(name, .invalidRequest, "sourceIp \(quoted(sourceText)) is not an IPv4 or IPv6 address (no zone ids, no other characters)")
+            }
+            sourceAddress = parsed
+        }
         let password = request.password.flatMap { $0.isEmpty ? nil : $0 }
-        let sourceIP = request.sourceIP.flatMap { $0.isEmpty ? nil : $0 }
         pass(name, "user \(shown(username)) on server \(shown(serverID)) over \(transferProtocol.rawValue) by \(request.authentication.rawValue)")
-        return Fields(serverID: serverID, username: username, transferProtocol: transferProtocol, password: password, sourceIP: sourceIP)
+        return Fields(serverID: serverID, username: username, transferProtocol: transferProtocol, password: password, sourceAddress: sourceAddress)
     }
 
     /// Step 2: FTP and FTPS have no key authentication, so they need a password.
@@ -103,17 +131,24 @@ struct LoginEvaluation {
         }
     }
 
-    /// Step 3a: password attempts are refused during a cool-down, before any secret is read.
-    mutating func checkThrottle(_ fields: Fields) async throws(LoginStop) {
+    /// Step 3a: password attempts from a locked address are refused before any secret is read; attempts for a
+    /// user with many recent failures wait first.
+    mutating func checkThrottle(_ fields: Fields, secretName: String) async throws(LoginStop) {
         let name = "throttle"
         guard fields.password != nil else {
             skip(name, "public-key logins are not throttled")
             return
         }
-        if let refusal = await throttle.refusal(serverID: fields.serverID, username: fields.username, sourceIP: fields.sourceIP, at: now) {
+        switch await throttle.verdict(user: secretName, address: fields.sourceAddress, at: now) {
+        case .refused(let refusal):
             throw deny(name, .throttled, refusal.description)
+        case .proceed(let delay) where delay > .zero:
+            pass(name, "slowed down by \(delay) after recent failed password attempts for this user")
+            await sleep(delay)
+        case .proceed:
+            pass(name, "no lock on this address, no delay for this user")
         }
-        pass(name, "no cool-down in force")
+        passwordAttempt = PasswordAttempt(user: secretName, address: fields.sourceAddress)
     }
 
     /// Step 3b: the secret must exist and be a JSON object.
@@ -129,15 +164,22 @@ struct LoginEvaluation {
             fail(name, "the store could not be read")
             throw .storeFailure("the store could not be read: \(error)")
         }
-        guard case .found(let secretString) = lookup else {
-            await failPasswordAttempt(fields)
+        let secretString: String
+        switch lookup {
+        case .found(let text):
+            secretString = text
+        case .notFound:
+            try await spendPasswordCheck(fields)
             throw deny(name, .unknownUser, "no secret \(secretName)")
+        case .refusedName(let why):
+            try await spendPasswordCheck(fields)
+            throw deny(name, .invalidRequest, "the store refuses the secret name \(quoted(secretName)): \(why)")
         }
         let secret: UserSecret
         do throws(UserSecretError) {
             secret = try UserSecret(secretString: secretString)
         } catch {
-            await failPasswordAttempt(fields)
+            try await spendPasswordCheck(fields)
             fail(name, error.reason)
             throw .denied(.invalidSecret, "secret \(secretName) is not a JSON object")
         }
@@ -157,24 +199,20 @@ struct LoginEvaluation {
     private mutating func checkPassword(_ password: String, fields: Fields, user: SFTPUser) async throws(LoginStop) {
         let name = "password"
         let proto = fields.transferProtocol
-        guard let stored = user.storedPassword(for: proto) else {
-            await failPasswordAttempt(fields)
-            throw deny(name, .wrongPassword, "user has no password for \(proto.rawValue)")
-        }
-        switch PasswordVerifier.verify(password, against: stored) {
-        case .match:
-            await throttle.recordSuccess(serverID: fields.serverID, username: fields.username)
-            if stored.kind == .legacyPlainText {
+        let stored = user.storedPassword(for: proto)
+        switch await checker.check(password, against: stored) {
+        case .match(let kind):
+            if kind == .legacyPlainText {
                 pass(name, "legacy plain-text password matches (stored as plain text: set a new password to store a hash)")
             } else {
-                pass(name, "\(stored.kindLabel) hash matches")
+                pass(name, "\(kind.label) hash matches")
             }
         case .mismatch:
-            await recordFailure(fields)
-            throw deny(name, .wrongPassword, "password does not match")
-        case .unsupportedHash(let why):
-            await recordFailure(fields)
+            throw deny(name, .wrongPassword, stored == nil ? "user has no password for \(proto.rawValue)" : "password does not match")
+        case .unusable(let why):
             throw deny(name, .invalidSecret, "the stored password cannot be checked: \(why)")
+        case .busy:
+            throw busy(name)
         }
     }
 
@@ -239,11 +277,8 @@ struct LoginEvaluation {
             return
         }
         let list = networks.map(\.description).joined(separator: ", ")
-        guard let sourceText = fields.sourceIP else {
+        guard let address = fields.sourceAddress?.address else {
             throw deny(name, .sourceIPNotAllowed, "the request has no sourceIp, but the user is limited to \(list)")
-        }
-        guard let address = IPAddress(parsing: sourceText) else {
-            throw deny(name, .sourceIPNotAllowed, "source IP \(quoted(sourceText)) is not an IPv4 or IPv6 address")
         }
         guard let network = networks.first(where: { $0.contains(address) }) else {
             throw deny(name, .sourceIPNotAllowed, "source IP \(address) is not in \(list)")
@@ -316,15 +351,19 @@ struct LoginEvaluation {
         return .denied(category, reason)
     }
 
-    /// A password attempt that cannot succeed: spend the hashing time anyway, and count it.
-    private func failPasswordAttempt(_ fields: Fields) async {
+    /// A password attempt that cannot succeed (no user, unreadable secret): one verification against the dummy
+    /// hash all the same, so this denial costs what a wrong password costs.
+    private mutating func spendPasswordCheck(_ fields: Fields) async throws(LoginStop) {
         guard let password = fields.password else { return }
-        DummyPassword.spendVerificationTime(on: password)
-        await recordFailure(fields)
+        if await checker.check(password, against: nil) == .busy {
+            throw busy("password")
+        }
     }
 
-    private func recordFailure(_ fields: Fields) async {
-        await throttle.recordFailure(serverID: fields.serverID, username: fields.username, sourceIP: fields.sourceIP, at: now)
+    /// The hashing queue is full: denied at once, not counted as a failed attempt.
+    private mutating func busy(_ name: String) -> LoginStop {
+        passwordAttempt = nil
+        return deny(name, .throttled, "too many password checks in progress (the hashing queue is full); denied without checking the password")
     }
 
     // MARK: Text

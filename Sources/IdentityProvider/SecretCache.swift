@@ -11,6 +11,8 @@ public actor SecretCache {
     enum Lookup: Sendable {
         case found(String)
         case notFound
+        /// The store refuses the name itself (too long, characters it does not allow): no such user can exist.
+        case refusedName(String)
     }
 
     private struct Entry {
@@ -52,7 +54,7 @@ public actor SecretCache {
     /// How many names are cached now.
     public var count: Int { entries.count }
 
-    /// The current value of `name`, or `.notFound`; other store failures are thrown and never cached.
+    /// The current value of `name`, `.notFound`, or `.refusedName` when the store calls the name invalid; other store failures are thrown and never cached.
     ///
     /// With caching off this goes straight to the store, without a hop onto the cache's executor.
     nonisolated func lookup(name: String) async throws -> Lookup {
@@ -78,6 +80,8 @@ public actor SecretCache {
             return .found(try await store.getSecret(name: name, version: .current).string)
         } catch let error as SecretStoreError where error.kind == .notFound || error.kind == .markedForDeletion {
             return .notFound
+        } catch let error as SecretStoreError where error.kind == .invalidRequest {
+            return .refusedName(error.message)
         }
     }
 

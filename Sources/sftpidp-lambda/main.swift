@@ -3,6 +3,7 @@ import Foundation
 import IdPLambda
 import IdentityProvider
 import Logging
+import ProcessHardening
 
 // The bootstrap of the Lambda custom runtime: settings from the environment, the AWS Secrets Manager store, the
 // handler, then the Runtime API loop. A setting that cannot work is reported through `init/error`, exit 1.
@@ -24,6 +25,8 @@ do {
 let handler: IdentityProviderHandler
 let settings: LambdaSettings
 do {
+    // Passwords and credentials live in this process's memory: no core file may hold them.
+    try ProcessHardening.disableCoreDumps()
     settings = try LambdaSettings(environment: environment)
     // Before anything that may log, so every line on standard output is JSON.
     LoggingSystem.bootstrap { label in JSONLogHandler(label: label, logLevel: settings.logLevel) }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Console
 import Foundation
 import IdentityProvider
+import ProcessHardening
 import TerminalUI
 
 /// `sftpidp console` (also plain `sftpidp`): the curses console on the configured store.
@@ -21,6 +22,11 @@ struct ConsoleCommand: AsyncParsableCommand {
     var theme: String?
 
     func run() async throws {
+        do {
+            try ProcessHardening.disableCoreDumps()
+        } catch {
+            throw CLIFailure(error.message)
+        }
         let environment = ProcessInfo.processInfo.environment
         let searchPaths = Theme.defaultSearchPaths(environment: environment)
         let config = try ConfigFile.load(environment: environment)

@@ -4,6 +4,7 @@ import Foundation
 import IdentityProvider
 import IdPServer
 import Logging
+import ProcessHardening
 
 /// `sftpidp serve`: the identity provider over HTTP, for an SFTP service (or a proxy) to ask.
 struct ServeCommand: AsyncParsableCommand {
@@ -32,6 +33,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Accept callers without a token; only allowed with a loopback --host.")
     var insecureNoAuth = false
 
+    @Flag(name: .long, help: "Serve plain HTTP on a non-loopback --host (token and passwords in clear): only behind a TLS-terminating proxy.")
+    var insecurePlainHttp = false
+
     @Option(name: .long, help: ArgumentHelp("PEM certificate chain for HTTPS (with --tls-key).", valueName: "FILE"))
     var tlsCert: String?
 
@@ -41,17 +45,29 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Keep secret reads this many seconds (0 = off). Default: 30 for AWS Secrets Manager, 0 for the embedded store.", valueName: "SECONDS"))
     var cacheTtl: Double?
 
-    @Option(name: .long, help: ArgumentHelp("Failed password attempts per user before a cool-down (0 = no limit).", valueName: "N"))
+    @Option(name: .long, help: ArgumentHelp("Failed password attempts for one user (from anywhere) before its password logins are slowed down (0 = never).", valueName: "N"))
     var maxFailuresPerUser = 5
 
-    @Option(name: .long, help: ArgumentHelp("Failed password attempts per source IP before a cool-down (0 = no limit).", valueName: "N"))
+    @Option(name: .long, help: ArgumentHelp("Failed password attempts from one source address (IPv4, IPv6 /64) before it is locked (0 = never).", valueName: "N"))
     var maxFailuresPerIp = 20
 
     @Option(name: .long, help: ArgumentHelp("Seconds over which failed attempts are counted.", valueName: "SECONDS"))
     var throttleWindow: Double = 900
 
-    @Option(name: .long, help: ArgumentHelp("Seconds password attempts are refused after a limit is reached.", valueName: "SECONDS"))
+    @Option(name: .long, help: ArgumentHelp("Seconds a locked source address's password attempts are refused.", valueName: "SECONDS"))
     var throttleCooldown: Double = 900
+
+    @Option(name: .long, help: ArgumentHelp("Longest delay of a password login for a user under attack (doubling from 1 s).", valueName: "SECONDS"))
+    var userDelayMax: Double = 16
+
+    @Option(name: .long, help: ArgumentHelp("Most connections open at once.", valueName: "N"))
+    var maxConnections = IdPServerConfiguration.defaultMaxConnections
+
+    @Option(name: .long, help: ArgumentHelp("Threads that hash passwords (default: one per processor).", valueName: "N"))
+    var hashingThreads: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Password checks that may wait for a hashing thread; more are denied at once.", valueName: "N"))
+    var hashingQueue = 64
 
     @Option(name: .long, help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "LEVEL"))
     var logLevel = "info"
@@ -69,31 +85,32 @@ struct ServeCommand: AsyncParsableCommand {
         if (tlsCert == nil) != (tlsKey == nil) {
             throw ValidationError("--tls-cert and --tls-key go together")
         }
-        if let cacheTtl, !(cacheTtl >= 0 && cacheTtl <= 3600) {
-            throw ValidationError("--cache-ttl must be between 0 and 3600 seconds")
-        }
         if Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
-        if let problem = throttleConfiguration.validationError {
-            throw ValidationError(problem)
+        do {
+            _ = try limits.checked()
+        } catch {
+            throw ValidationError(error.message)
         }
     }
 
-    var throttleConfiguration: LoginThrottle.Configuration {
-        LoginThrottle.Configuration(
-            maxFailuresPerUser: maxFailuresPerUser,
-            maxFailuresPerSourceIP: maxFailuresPerIp,
-            window: .milliseconds(Int64((throttleWindow * 1000).rounded())),
-            cooldown: .milliseconds(Int64((throttleCooldown * 1000).rounded()))
-        )
+    var limits: ServeLimits {
+        ServeLimits(port: port, cacheTTL: cacheTtl, maxFailuresPerIP: maxFailuresPerIp, maxFailuresPerUser: maxFailuresPerUser, throttleWindow: throttleWindow, throttleCooldown: throttleCooldown, userDelayMax: userDelayMax, maxConnections: maxConnections, hashingThreads: hashingThreads, hashingQueue: hashingQueue)
     }
 
     func run() async throws {
-        var serverConfiguration: IdPServerConfiguration
         do {
+            try ProcessHardening.disableCoreDumps()
+        } catch {
+            throw CLIFailure(error.message)
+        }
+        var serverConfiguration: IdPServerConfiguration
+        let checked: ServeLimits.Checked
+        do {
+            checked = try limits.checked(argon2: try storeOptions.argon2Parameters())
             let authentication = try authTokenFile.map { CallerAuthentication.bearerToken(try AuthTokenFile.readToken(at: $0)) } ?? .none
-            serverConfiguration = IdPServerConfiguration(host: host, port: port, authentication: authentication, benchmarkBaselineRoute: benchmarkBaselineRoute)
+            serverConfiguration = IdPServerConfiguration(host: host, port: port, authentication: authentication, allowsPlainHTTPOffLoopback: insecurePlainHttp, maxConnections: maxConnections, benchmarkBaselineRoute: benchmarkBaselineRoute)
             if let tlsCert, let tlsKey {
                 serverConfiguration.tls = try IdPServerConfiguration.tlsConfiguration(certificatePath: tlsCert, keyPath: tlsKey)
             }
@@ -102,19 +119,16 @@ struct ServeCommand: AsyncParsableCommand {
             throw CLIFailure(error.message)
         }
 
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-            return handler
-        }
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in JSONLineLogHandler.standardError(label: label, level: level) }
         let store = try storeOptions.openStore()
         // A remote store costs a round trip per login: cache its reads briefly unless told otherwise.
-        let ttl = cacheTtl ?? (store is AWSSecretsManagerStore ? 30 : 0)
         let handler = IdentityProviderHandler(configuration: .init(
             store: store,
             namingScheme: try storeOptions.resolvedNamingScheme(),
-            cacheTimeToLive: .milliseconds(Int64((ttl * 1000).rounded())),
-            throttle: throttleConfiguration
+            cacheTimeToLive: checked.cacheTTL ?? (store is AWSSecretsManagerStore ? .seconds(30) : .zero),
+            throttle: checked.throttle,
+            passwordChecking: checked.passwordChecking
         ))
         let server = IdPServer(handler: handler, configuration: serverConfiguration, logger: Logger(label: "sftpidp.serve"))
         let storeName = store.displayName

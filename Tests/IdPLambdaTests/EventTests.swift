@@ -74,7 +74,7 @@ struct EventTests {
         #expect(request.sourceIP == nil)
     }
 
-    @Test("a proxy request breaking a rule is answered 400, not dropped", arguments: [
+    @Test("a proxy request breaking a rule is kept with its reason, not dropped", arguments: [
         (proxy(headers: #"{"PasswordBase64":"not base64!!"}"#), "the PasswordBase64 header is not valid base64"),
         (proxy(path: #"{"serverId":"s-1","username":"bad%zz"}"#), "the username in the path is not valid URL encoding of UTF-8 text"),
         (proxy(headers: #"{"Password":7}"#), "the event's headers.Password must be a string, not a number"),

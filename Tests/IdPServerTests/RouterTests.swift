@@ -5,6 +5,7 @@ import HummingbirdTesting
 import IdentityModel
 import IdentityProvider
 @testable import IdPServer
+import Logging
 import SecretStore
 import SecretStoreTesting
 import Testing
@@ -24,6 +25,8 @@ struct RouterTests {
         let store: InMemorySecretStore
         let metrics: DecisionMetrics
         let app: Application<RouterResponder<BasicRequestContext>>
+        /// The JSON log lines written so far.
+        let log: LogLines
     }
 
     static func setup(authentication: CallerAuthentication = .bearerToken(token), maxBodySize: Int = 64 * 1024) async throws -> Setup {
@@ -41,7 +44,9 @@ struct RouterTests {
         let metrics = DecisionMetrics()
         let configuration = IdPServerConfiguration(authentication: authentication, maxBodySize: maxBodySize)
         let router = IdPRouter.build(handler: handler, metrics: metrics, configuration: configuration)
-        return Setup(store: store, metrics: metrics, app: Application(router: router))
+        let log = LogLines()
+        let logger = Logger(label: "test") { label in JSONLineLogHandler(label: label, write: log.append) }
+        return Setup(store: store, metrics: metrics, app: Application(router: router, logger: logger), log: log)
     }
 
     static var authorized: HTTPFields { [.authorization: "Bearer \(token)"] }
@@ -95,26 +100,44 @@ struct RouterTests {
         }
     }
 
-    @Test("bad PasswordBase64 is a 400 naming the header", arguments: [("not base64!!", "the PasswordBase64 header is not valid base64"), (Data([0xff, 0xfe, 0xfd]).base64EncodedString(), "the PasswordBase64 header does not decode to UTF-8 text")])
-    func badBase64(value: String, message: String) async throws {
+    @Test("a bad login request is a denial, 200 {}, with the reason in the log", arguments: [
+        ("/servers/\(serverID)/users/jess/config?protocol=SFTP", ["PasswordBase64": "not base64!!"], "the PasswordBase64 header is not valid base64"),
+        ("/servers/\(serverID)/users/jess/config?protocol=SFTP", ["PasswordBase64": Data([0xff, 0xfe, 0xfd]).base64EncodedString()], "the PasswordBase64 header does not decode to UTF-8 text"),
+        ("/servers/\(serverID)/users/j%ZZess/config?protocol=SFTP", ["Password": "correct horse"], "the username in the path is not valid URL encoding of UTF-8 text"),
+        ("/servers/\(serverID)/users/\(String(repeating: "a", count: 101))/config?protocol=SFTP", ["Password": "correct horse"], "the username is longer than 100 characters"),
+        ("/servers/\(serverID)/users/jess/config?protocol=SFTP&sourceIp=10.0.0.1%2500x", ["Password": "correct horse"], #"sourceIp "10.0.0.1%00x" is not an IPv4 or IPv6 address (no zone ids, no other characters)"#),
+        ("/servers/\(serverID)/users/jess/config?protocol=SFTP&sourceIp=10.0.0.1%00x", ["Password": "correct horse"], #"sourceIp "10.0.0.1\0x" is not an IPv4 or IPv6 address (no zone ids, no other characters)"#),
+    ])
+    func badLoginRequest(uri: String, headers: [String: String], reason: String) async throws {
         let setup = try await Self.setup()
         try await setup.app.test(.router) { client in
-            try await client.execute(uri: "/servers/\(Self.serverID)/users/jess/config?protocol=SFTP", method: .get, headers: Self.headers(["PasswordBase64": value])) { response in
-                #expect(response.status == .badRequest)
-                #expect(Self.json(response.body) == .object(["error": .object(["message": .string(message)])]))
+            try await client.execute(uri: uri, method: .get, headers: Self.headers(headers)) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body) == "{}")
             }
         }
+        let decision = try #require(setup.log.objects.first { $0["message"] == .string("login decision") })
+        #expect(decision["result"] == .string("denied"))
+        #expect(decision["reason"] == .string(reason))
+        #expect(setup.metrics.exposition().contains(#"sftpidp_login_decisions_total{result="denied",reason="invalid_request"} 1"#))
     }
 
-    @Test("a malformed escape in the user name is a 400")
-    func badEscape() async throws {
+    @Test("a user name cannot forge a log field or a log line")
+    func logForgery() async throws {
         let setup = try await Self.setup()
+        let forged = "mallory result=allowed\nreason=ok\" user=\"jess"
+        let encoded = forged.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
         try await setup.app.test(.router) { client in
-            try await client.execute(uri: "/servers/\(Self.serverID)/users/j%ZZess/config?protocol=SFTP", method: .get, headers: Self.authorized) { response in
-                #expect(response.status == .badRequest)
-                #expect(String(buffer: response.body).contains("username in the path"))
+            try await client.execute(uri: "/servers/\(Self.serverID)/users/\(encoded)/config?protocol=SFTP", method: .get, headers: Self.headers(["Password": "x"])) { response in
+                #expect(String(buffer: response.body) == "{}")
             }
         }
+        let lines = setup.log.lines.filter { $0.contains("login decision") }
+        #expect(lines.count == 1)
+        #expect(lines.allSatisfy { $0.filter { $0 == "\n" }.count == 1 && $0.hasSuffix("\n") })
+        let decision = try #require(setup.log.objects.first { $0["message"] == .string("login decision") })
+        #expect(decision["user"] == .string(#"mallory result=allowed\nreason=ok" user="jess"#))
+        #expect(decision["result"] == .string("denied"))
     }
 
     @Test("key authentication returns the keys")
@@ -208,9 +231,12 @@ struct RouterTests {
         try await setup.app.test(.router) { client in
             try await client.execute(uri: "/servers/\(Self.serverID)/users/jess/config?protocol=SFTP", method: .get, headers: Self.headers(["Password": "correct horse"])) { response in
                 #expect(response.status == .internalServerError)
-                #expect(Self.json(response.body) == .object(["error": .object(["message": .string("the secret store could not be read: connection refused")])]))
+                #expect(String(buffer: response.body) == #"{"error":{"message":"the secret store could not be read"}}"#)
             }
         }
+        let logged = try #require(setup.log.objects.first { $0["message"] == .string("login decision") })
+        #expect(logged["result"] == .string("error"))
+        #expect(logged["reason"] == .string("connection refused"))
         #expect(setup.metrics.exposition().contains(#"sftpidp_login_decisions_total{result="error",reason="store_unavailable"} 1"#))
     }
 
@@ -228,6 +254,9 @@ struct RouterTests {
                 #expect(text.contains(#"sftpidp_login_decisions_total{result="denied",reason="wrong_password"} 2"#))
                 #expect(text.contains(#"sftpidp_login_decisions_total{result="denied",reason="throttled"} 0"#))
                 #expect(text.contains("sftpidp_login_decision_duration_seconds_count 3"))
+                for series in ["sftpidp_throttle_tracked_entries 0", "sftpidp_throttle_tracked_bytes 0", "sftpidp_throttle_locked_addresses 0", "sftpidp_throttle_slowed_users 0", "sftpidp_throttle_refusals_total 0", "sftpidp_throttle_delays_total 0", "sftpidp_throttle_evictions_total 0", "sftpidp_password_hashing_queued 0", "sftpidp_password_hashing_running 0", "sftpidp_password_hashing_rejections_total 0"] {
+                    #expect(text.contains(series), "\(series)")
+                }
             }
         }
     }
@@ -248,4 +277,25 @@ struct BaselineRouteTests {
             }
         }
     }
+}
+
+/// Log lines collected from a ``JSONLineLogHandler``.
+final class LogLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var collected: [String] = []
+
+    var lines: [String] { lock.withLock { collected } }
+
+    /// Every line parsed as a JSON object (a line that is not one fails the test).
+    var objects: [[String: JSONValue]] {
+        lines.map { line in
+            guard let object = (try? JSONValue(parsing: line))?.objectValue else {
+                Issue.record("a log line is not a JSON object: \(line)")
+                return [:]
+            }
+            return object
+        }
+    }
+
+    @Sendable func append(_ line: String) { lock.withLock { collected.append(line) } }
 }

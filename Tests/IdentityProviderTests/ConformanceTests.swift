@@ -114,7 +114,7 @@ extension ConformanceCase {
         C("list of v4 and v6, outside", merged(["AcceptedIpNetwork": "10.0.0.0/8,2001:db8::/32"]), password(sourceIP: "203.0.113.9"), .denied(.sourceIPNotAllowed, "source IP 203.0.113.9 is not in 10.0.0.0/8, 2001:db8::/32")),
         C("host bits set", merged(["AcceptedIpNetwork": "10.1.2.3/8"]), password(sourceIP: "10.200.0.1"), .allowed(allowedPath)),
         C("no source IP but networks", merged(["AcceptedIpNetwork": "10.0.0.0/8"]), password(sourceIP: nil), .denied(.sourceIPNotAllowed, "the request has no sourceIp, but the user is limited to 10.0.0.0/8")),
-        C("source IP not an address", merged(["AcceptedIpNetwork": "10.0.0.0/8"]), password(sourceIP: "ten.0.0.1"), .denied(.sourceIPNotAllowed, "source IP \"ten.0.0.1\" is not an IPv4 or IPv6 address")),
+        C("source IP not an address", merged(["AcceptedIpNetwork": "10.0.0.0/8"]), password(sourceIP: "ten.0.0.1"), .denied(.invalidRequest, "sourceIp \"ten.0.0.1\" is not an IPv4 or IPv6 address (no zone ids, no other characters)")),
         C("per-protocol network", merged(["AcceptedIpNetwork": "10.0.0.0/8", "SFTPAcceptedIpNetwork": "192.0.2.0/24"]), password(sourceIP: "10.1.1.1"), .denied(.sourceIPNotAllowed, "source IP 10.1.1.1 is not in 192.0.2.0/24")),
         C("no networks: any address", base, password(sourceIP: "203.0.113.9"), .allowed(allowedPath)),
     ]

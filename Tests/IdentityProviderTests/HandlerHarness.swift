@@ -23,11 +23,37 @@ final class ManualClock: @unchecked Sendable {
     }
 }
 
+/// What the handler did that tests count: hash verifications (and against what) and throttle delays asked for.
+final class Recorder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var verified: [StoredPassword] = []
+    private var slept: [Duration] = []
+
+    /// The stored passwords verified so far, in order.
+    var verifications: [StoredPassword] { lock.withLock { verified } }
+    /// The delays the handler waited (without waiting), in order.
+    var delays: [Duration] { lock.withLock { slept } }
+
+    func recordVerification(_ stored: StoredPassword) { lock.withLock { verified.append(stored) } }
+    func recordDelay(_ delay: Duration) { lock.withLock { slept.append(delay) } }
+    func reset() { lock.withLock { verified = []; slept = [] } }
+}
+
 /// A handler over an in-memory store holding the given secrets.
 struct HandlerHarness {
+    /// The dummy hash's cost in tests: cheap, and recognisable in ``Recorder/verifications``.
+    static let dummyParameters: Argon2Parameters = {
+        do {
+            return try Argon2Parameters(memoryKiB: 1032, iterations: 1, parallelism: 1)
+        } catch {
+            fatalError("fixed argon2 parameters were refused: \(error)")
+        }
+    }()
+
     let store: InMemorySecretStore
     let handler: IdentityProviderHandler
     let clock: ManualClock
+    let recorder: Recorder
 
     /// `secrets` maps secret names to secret strings.
     init(
@@ -35,6 +61,9 @@ struct HandlerHarness {
         namingScheme: NamingScheme = .sftpPrefix,
         cacheTimeToLive: Duration = .zero,
         throttle: LoginThrottle.Configuration = .disabled,
+        hashingThreads: Int = 2,
+        hashingQueueLimit: Int = 64,
+        verifyHash: @escaping @Sendable (String, StoredPassword) -> PasswordCheck = PasswordVerifier.verify,
         clock: ManualClock = ManualClock()
     ) async throws {
         store = InMemorySecretStore()
@@ -42,18 +71,30 @@ struct HandlerHarness {
             _ = try await store.createSecret(name: name, value: value, context: WriteContext(action: "test.create", actor: "test"))
         }
         self.clock = clock
+        let recorder = Recorder()
+        self.recorder = recorder
         handler = IdentityProviderHandler(configuration: .init(
             store: store,
             namingScheme: namingScheme,
             cacheTimeToLive: cacheTimeToLive,
             throttle: throttle,
+            passwordChecking: PasswordChecker.Configuration(
+                threads: hashingThreads,
+                queueLimit: hashingQueueLimit,
+                dummyParameters: Self.dummyParameters,
+                verifyHash: { password, stored in
+                    recorder.recordVerification(stored)
+                    return verifyHash(password, stored)
+                }
+            ),
+            sleep: { recorder.recordDelay($0) },
             now: { clock.now }
         ))
     }
 
     /// One user `jess` stored under `SFTP/jess` with `members`.
-    init(jess members: [String: JSONValue], throttle: LoginThrottle.Configuration = .disabled) async throws {
-        try await self.init(secrets: ["SFTP/jess": JSONValue.object(members).jsonText], throttle: throttle)
+    init(jess members: [String: JSONValue], throttle: LoginThrottle.Configuration = .disabled, clock: ManualClock = ManualClock()) async throws {
+        try await self.init(secrets: ["SFTP/jess": JSONValue.object(members).jsonText], throttle: throttle, clock: clock)
     }
 
     /// The decision for a request, failing the test when the store failed instead.
@@ -70,5 +111,11 @@ struct HandlerHarness {
     /// A request for `jess` on the fixture server.
     static func request(user: String? = "jess", password: String? = nil, protocolName: String? = "SFTP", sourceIP: String? = "192.0.2.10", serverID: String? = Fixture.serverID) -> LoginRequest {
         LoginRequest(serverID: serverID, username: user, password: password, protocolName: protocolName, sourceIP: sourceIP)
+    }
+
+    /// Whether `stored` is the handler's dummy hash (argon2id at ``dummyParameters``), not a user's.
+    static func isDummy(_ stored: StoredPassword) -> Bool {
+        guard case .hash(let hash) = stored else { return false }
+        return hash.hasPrefix("$argon2id$v=19$m=1032,t=1,p=1$")
     }
 }

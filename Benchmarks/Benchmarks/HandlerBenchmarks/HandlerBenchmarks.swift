@@ -41,6 +41,18 @@ let benchmarks: @Sendable () -> Void = {
         }
     }, setup: setUp, teardown: tearDown)
 
+    // Password logins whose timing must not tell the cases apart: each costs one argon2id verification at the
+    // default cost (docs/security.md, "Timing"); the medians are recorded in docs/benchmarks.md.
+    for (label, username, password) in HandlerFixture.timingCases {
+        Benchmark("password timing: \(label)", configuration: .init(metrics: [.wallClock], timeUnits: .milliseconds, maxDuration: .seconds(5), maxIterations: 200), closure: { benchmark in
+            guard let fixture else { throw BenchmarkFailure("setup did not run") }
+            let request = LoginRequest(serverID: "s-0123456789abcdef0", username: username, password: password, protocolName: "SFTP", sourceIP: "10.1.2.3")
+            for _ in benchmark.scaledIterations {
+                blackHole(await fixture.handler.decide(request))
+            }
+        }, setup: setUp, teardown: tearDown)
+    }
+
     Benchmark("decide: unknown user, key auth", closure: { benchmark in
         guard let fixture else { throw BenchmarkFailure("setup did not run") }
         for _ in benchmark.scaledIterations {
@@ -59,6 +71,19 @@ final class HandlerFixture {
     let unknownRequest = LoginRequest(serverID: "s-0123456789abcdef0", username: "nobody", password: nil, protocolName: "SFTP", sourceIP: "10.1.2.3")
 
     static let role = "arn:aws:iam::012345678901:role/AWSTransferAccessRole"
+    static let password = "correct horse battery staple"
+    /// Label, user, password: every way a password login can go, for the timing benchmark.
+    static let timingCases: [(String, String, String)] = [
+        ("right password", "jess", password),
+        ("wrong password", "jess", "wrong"),
+        ("unknown user", "nobody", password),
+        ("legacy plain text", "lee", password),
+        ("unsupported hash", "una", password),
+        ("hash over the limit", "otto", password),
+        ("disabled", "dee", password),
+        ("expired", "exa", password),
+        ("out of network", "oon", password),
+    ]
     static let keys = [
         "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILSM73oWUphH3J7JAeB1L5Eg5ZqEC0/idXBSJ2V5c//v key1@bench",
         "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE9N1w3R2OEzKiJgmsYp4tXZrG+2jS+GCZ/yMTHDAqGn key2@bench",
@@ -83,6 +108,19 @@ final class HandlerFixture {
         ])
         _ = try await store.createSecret(name: "SFTP/kim", value: kim.jsonText, context: context)
         _ = try await store.createSecret(name: "SFTP/jess", value: jess.jsonText, context: context)
+        let hash = try PasswordHasher.hash(Self.password)
+        let timingUsers: [String: [String: JSONValue]] = [
+            "lee": ["Password": .string(Self.password)],
+            "una": ["PasswordHash": .string("$1$abcdefgh$unsupportedmd5crypt")],
+            "otto": ["PasswordHash": .string("$argon2id$v=19$m=4194304,t=1,p=1$c29tZXNhbHRzYWx0$ZGeQVFKJg/FSTDgJOLdSnPc4S+vLUMW3l/aUf/Cd0zM")],
+            "dee": ["PasswordHash": .string(hash), "sftpidp:Disabled": .bool(true)],
+            "exa": ["PasswordHash": .string(hash), "sftpidp:ExpiresAt": .string("2020-01-01")],
+            "oon": ["PasswordHash": .string(hash), "AcceptedIpNetwork": .string("192.168.0.0/16")],
+        ]
+        for (name, members) in timingUsers {
+            let secret = JSONValue.object(members.merging(["Role": .string(Self.role)]) { $1 })
+            _ = try await store.createSecret(name: "SFTP/\(name)", value: secret.jsonText, context: context)
+        }
         handler = IdentityProviderHandler(configuration: .init(store: store, throttle: .disabled))
     }
 

@@ -10,15 +10,22 @@ final class ServeProcess {
     private let outputPath: String
     private let errorPath: String
 
-    /// Starts `sftpidp serve --port 0 ARGUMENTS` (with `extra` in its environment) and waits (bounded) for its "listening on" line.
-    init(sandbox: Sandbox, arguments: [String], environment extra: [String: String] = [:]) throws {
+    /// Starts `sftpidp serve --port 0 ARGUMENTS` (with `extra` in its environment; through `launcher`, e.g.
+    /// `prlimit ... --`, when given: it must exec the binary so the process id stays the server's) and waits
+    /// (bounded) for its "listening on" line.
+    init(sandbox: Sandbox, arguments: [String], environment extra: [String: String] = [:], launcher: [String] = []) throws {
         outputPath = sandbox.path("serve-\(UUID().uuidString).out")
         errorPath = sandbox.path("serve-\(UUID().uuidString).err")
         _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
         _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
         process = Process()
-        process.executableURL = Sandbox.binary
-        process.arguments = ["serve", "--port", "0"] + arguments
+        if let tool = launcher.first {
+            process.executableURL = URL(fileURLWithPath: tool)
+            process.arguments = Array(launcher.dropFirst()) + [Sandbox.binary.path, "serve", "--port", "0"] + arguments
+        } else {
+            process.executableURL = Sandbox.binary
+            process.arguments = ["serve", "--port", "0"] + arguments
+        }
         process.environment = sandbox.environment.merging(extra) { $1 }
         process.currentDirectoryURL = sandbox.root
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
