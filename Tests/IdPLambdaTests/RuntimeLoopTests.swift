@@ -46,7 +46,10 @@ struct RuntimeLoopTests {
 
         loop.cancel()
         await server.stop()
-        await #expect(throws: LambdaRuntimeError.self) { try await loop.value }
+        // Cancelled between events the loop ends; cancelled while waiting for one, the stopped server ends it.
+        if case .failure(let error) = await loop.result {
+            #expect(error is LambdaRuntimeError, "the loop ended with \(error)")
+        }
         try await client.shutdown()
     }
 
