@@ -59,8 +59,11 @@ if [[ "${1:-}" == "--check" ]]; then
   exit 0
 fi
 
+# FoundationXML (AWSCore reads STS answers with XMLParser) links Debian's static libxml2, which needs what it was
+# built with: zlib, xz and ICU (C++).
+xml_libraries=(-Xlinker -lxml2 -Xlinker -lz -Xlinker -llzma -Xlinker -licuuc -Xlinker -licudata -Xlinker -lstdc++ -Xlinker -lm)
 swift build -c release --product sftpidp-lambda --scratch-path "$scratch" \
-  -Xswiftc -static-executable -Xlinker --gc-sections
+  -Xswiftc -static-executable -Xlinker --gc-sections "${xml_libraries[@]}"
 built="$scratch/release/sftpidp-lambda"
 [[ -x "$built" ]] || fail "the build did not produce $built"
 
