@@ -25,6 +25,10 @@ let package = Package(
         fuzzTarget("FuzzIPNetwork", [.product(name: "IdentityModel", package: "sftpidp")]),
         fuzzTarget("FuzzUserSecret", [.product(name: "IdentityModel", package: "sftpidp")]),
         fuzzTarget("FuzzThemeTOML", [.product(name: "TerminalUI", package: "sftpidp")]),
+        fuzzTarget("FuzzLambdaEvent", [
+            .product(name: "IdPLambda", package: "sftpidp"),
+            .product(name: "IdentityProvider", package: "sftpidp"),
+        ]),
         fuzzTarget("FuzzHandler", [
             .product(name: "IdentityModel", package: "sftpidp"),
             .product(name: "IdentityProvider", package: "sftpidp"),
