@@ -264,7 +264,12 @@ import Testing
         defer { console.close() }
         try console.shell("sftpidp --store aws --naming-scheme '\(prefix){username}'")
         try console.waitFor("1 user")
-        try console.keys("e")
+        // The list shows names first and reads each secret after; until kim's is read, e answers "not loaded yet".
+        var editing = false
+        for _ in 0..<30 where !editing {
+            try console.keys("e")
+            editing = (try? console.waitFor("Edit kim", tries: 10)) != nil
+        }
         try console.waitFor("Edit kim")
         try console.keys("C-u")
         try console.type("arn:aws:iam::012345678901:role/Uploaders")
