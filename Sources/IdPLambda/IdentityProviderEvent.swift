@@ -17,15 +17,7 @@ public enum IdentityProviderEvent: Sendable {
     /// Reads an event. A proxy request is recognised by `httpMethod` or `pathParameters`; everything else must be the
     /// flat event. Throws when the event is not a JSON object or a flat field is not a string.
     public init(json data: Data) throws(LoginRequestFormError) {
-        let value: JSONValue
-        do {
-            value = try JSONValue(parsing: String(decoding: data, as: UTF8.self))
-        } catch {
-            throw LoginRequestFormError("the event is not valid JSON")
-        }
-        guard let event = value.objectValue else {
-            throw LoginRequestFormError("the event must be a JSON object, not a \(value.typeName)")
-        }
+        let event = try LoginRequest.eventObject(data, shape: "a JSON object")
         guard event["httpMethod"] != nil || event["pathParameters"] != nil else {
             self = .transfer(try LoginRequest(event: event))
             return

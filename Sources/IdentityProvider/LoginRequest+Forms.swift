@@ -21,6 +21,11 @@ extension LoginRequest {
 
     /// The function-style event `{"username", "password", "protocol", "serverId", "sourceIp"}` as JSON text.
     public init(eventJSON data: Data) throws(LoginRequestFormError) {
+        try self.init(event: Self.eventObject(data, shape: "a JSON object with username, password, protocol, serverId and sourceIp"))
+    }
+
+    /// An event's JSON text as an object; otherwise an error saying the event must be `shape`.
+    public static func eventObject(_ data: Data, shape: String) throws(LoginRequestFormError) -> [String: JSONValue] {
         let value: JSONValue
         do {
             value = try JSONValue(parsing: String(decoding: data, as: UTF8.self))
@@ -28,9 +33,9 @@ extension LoginRequest {
             throw LoginRequestFormError("the event is not valid JSON")
         }
         guard let event = value.objectValue else {
-            throw LoginRequestFormError("the event must be a JSON object with username, password, protocol, serverId and sourceIp, not a \(value.typeName)")
+            throw LoginRequestFormError("the event must be \(shape), not a \(value.typeName)")
         }
-        try self.init(event: event)
+        return event
     }
 
     /// The function-style event as a parsed object. A missing or `null` field is missing; any other non-string is refused.
