@@ -29,6 +29,19 @@ func encodeJSON(_ value: some Encodable) throws -> String {
     return String(decoding: try encoder.encode(value), as: UTF8.self)
 }
 
+extension ProgressReporter {
+    /// A handler that draws store progress: "Listing users" while listing, then `handling` for the items.
+    func storeProgress(handling: String) -> StoreProgressHandler? {
+        guard isEnabled else { return nil }
+        return { progress in
+            switch progress {
+            case .listing(let listed): self.update("Listing users", done: listed)
+            case .handling(let done, let total): self.update(handling, done: done, total: total)
+            }
+        }
+    }
+}
+
 /// Runs store work, turning store errors into CLI failures with hints.
 @discardableResult
 func withStoreErrors<T>(_ work: () async throws -> T) async throws -> T {

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import SecretStore
+import TerminalText
 import UserManagement
 
 /// `sftpidp users list`: one line per user, or a JSON array with `--json`.
@@ -22,8 +24,10 @@ struct ListUsersCommand: AsyncParsableCommand {
 
     func run() async throws {
         let directory = try storeOptions.openDirectory()
+        let progress = ProgressReporter.standardError(quiet: storeOptions.quiet)
         let overviews = try await withStoreErrors {
-            try await directory.overviews(includeDeleted: includeDeleted)
+            defer { progress.finish() }
+            return try await directory.overviews(includeDeleted: includeDeleted, progress: progress.storeProgress(handling: "Reading users"))
         }
         let shown = overviews.filter { filter.map($0.matches) ?? true }
         if json {
