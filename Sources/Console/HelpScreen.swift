@@ -17,6 +17,15 @@ let helpSections: [(title: String, keys: [(String, String)])] = [
         ("Ctrl-A Ctrl-E Ctrl-U Ctrl-K Ctrl-W", "start / end / clear before / clear after / delete word"),
         ("Ctrl-N  Ctrl-D", "add / remove a logical home row (editor)"),
     ]),
+    ("Test login (t)", [
+        ("Enter  Ctrl-S", "ask, from any field (server id and source IP are checked first)"),
+        ("Tab  ↓ / Shift-Tab  ↑", "next / previous field; the focus stops at the first and last"),
+        ("PgUp PgDn", "scroll the answer (marked stale once a field changes)"),
+    ]),
+    ("Shortened values", [
+        ("Enter", "list: the user's details, every value whole"), ("?", "header: this help shows the store's full path"),
+        ("w", "conflict screen: values whole / shortened in the middle"),
+    ]),
     ("Read-only mode (--read-only)", [("", "edit, password, delete, restore, new user and roll back are hidden and refused")]),
 ]
 

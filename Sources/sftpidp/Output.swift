@@ -42,6 +42,16 @@ extension ProgressReporter {
     }
 }
 
+/// Every user's overview (see ``UserDirectory/overviews(includeDeleted:now:progress:)``), with a progress line on
+/// a terminal: "Listing users", then `stage` while the secrets are read.
+func readOverviews(_ directory: UserDirectory, includeDeleted: Bool = false, stage: String, quiet: Bool) async throws -> [UserOverview] {
+    let progress = ProgressReporter.standardError(quiet: quiet)
+    return try await withStoreErrors {
+        defer { progress.finish() }
+        return try await directory.overviews(includeDeleted: includeDeleted, progress: progress.storeProgress(handling: stage))
+    }
+}
+
 /// Runs store work, turning store errors into CLI failures with hints.
 @discardableResult
 func withStoreErrors<T>(_ work: () async throws -> T) async throws -> T {

@@ -79,4 +79,16 @@ struct ProgressEndToEndTests {
         let json = try sandbox.run(["users", "list", "--json", "--quiet"])
         #expect(json.status == 0 && json.stderr.isEmpty && json.stdout.contains("\"amy\""), "\(json)")
     }
+
+    @Test("store check on a terminal shows the users being checked, then only its report")
+    func storeCheck() throws {
+        let sandbox = try Self.seededSandbox()
+        let terminal = try Self.onTerminal(sandbox, "sftpidp store check", stdoutFile: "check.out")
+        #expect(terminal.raw.contains("\rChecking users: 4/4 (100%)"), "\(terminal.raw.debugDescription)")
+        #expect(!terminal.pane.contains("Checking users"))
+        let piped = try sandbox.run(["store", "check"])
+        #expect(piped.status == 0 && piped.stderr.isEmpty, "\(piped)")
+        #expect(try String(contentsOfFile: sandbox.path("check.out"), encoding: .utf8) == piped.stdout)
+        #expect(piped.stdout.contains("4 users checked, 0 problems."))
+    }
 }

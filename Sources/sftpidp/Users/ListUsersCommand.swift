@@ -1,7 +1,5 @@
 import ArgumentParser
 import Foundation
-import SecretStore
-import TerminalText
 import UserManagement
 
 /// `sftpidp users list`: one line per user, or a JSON array with `--json`.
@@ -24,11 +22,7 @@ struct ListUsersCommand: AsyncParsableCommand {
 
     func run() async throws {
         let directory = try storeOptions.openDirectory()
-        let progress = ProgressReporter.standardError(quiet: storeOptions.quiet)
-        let overviews = try await withStoreErrors {
-            defer { progress.finish() }
-            return try await directory.overviews(includeDeleted: includeDeleted, progress: progress.storeProgress(handling: "Reading users"))
-        }
+        let overviews = try await readOverviews(directory, includeDeleted: includeDeleted, stage: "Reading users", quiet: storeOptions.quiet)
         let shown = overviews.filter { filter.map($0.matches) ?? true }
         if json {
             printJSON(try encodeJSON(shown.map(UserOverviewJSON.init)))
