@@ -33,13 +33,14 @@ struct TestLoginState: Sendable, Hashable {
     }
 
     /// Marks each field that breaks its rule with a message under it (naming the rule); true when all are valid.
-    /// The SFTP service always sends a server id and the client's address, so both are required.
+    /// The SFTP service always sends a server id and the client's address, so both are required. The focus stays
+    /// where it is: moving it to a clear-text field could catch a password typed next.
     mutating func validate() -> Bool {
         form.clearErrors()
         let server = form["server"]
         if server.isEmpty {
             form.setError("server", "required: s- followed by 17 lowercase hexadecimal digits, e.g. \(placeholderServerID)")
-        } else if let error = Validation.serverID(server, field: "Server id") {
+        } else if let error = Validation.serverID(server) {
             form.setError("server", "\(error.rule), e.g. \(placeholderServerID)")
         }
         let source = form["source"]
@@ -48,11 +49,7 @@ struct TestLoginState: Sendable, Hashable {
         } else if IPAddress(parsing: source) == nil {
             form.setError("source", "must be an IPv4 or IPv6 address, e.g. 192.0.2.10 or 2001:db8::10")
         }
-        if let invalid = form.fields.firstIndex(where: { $0.error != nil }) {
-            form.focus = invalid
-            return false
-        }
-        return true
+        return !form.fields.contains { $0.error != nil }
     }
 
     /// The request as the SFTP service would send it; empty fields are sent as missing.
