@@ -90,10 +90,13 @@ private func resolve(with secret: UserSecret, action: String, conflict: Conflict
 func renderConflict(_ conflict: ConflictState, state: ConsoleState, into canvas: inout Canvas) {
     let frame = renderScreenFrame(title: "Conflict: \(conflict.editor.username) changed meanwhile", state: state, into: &canvas)
     let intro = "Someone saved \(conflict.editor.username) (version \(conflict.theirs.versionID.prefix(8)), \(formatDate(conflict.theirs.version.createdAt))) while you edited it."
-    canvas.put(intro, row: frame.top, column: frame.left, role: .warning, maxWidth: frame.width)
+    let introLines = wrapped(intro, width: frame.width).prefix(2)
+    for (offset, line) in introLines.enumerated() {
+        canvas.put(line, row: frame.top + offset, column: frame.left, role: .warning, maxWidth: frame.width)
+    }
     let keyWidth = 22
     let valueWidth = (frame.width - keyWidth - 3) / 3
-    let header = frame.top + 2
+    let header = frame.top + introLines.count + 1
     for (index, title) in ["FIELD", "BEFORE", "MINE", "THEIRS"].enumerated() {
         let column = index == 0 ? frame.left : frame.left + keyWidth + 1 + (index - 1) * (valueWidth + 1)
         canvas.put(title, row: header, column: column, role: .label)
@@ -106,9 +109,13 @@ func renderConflict(_ conflict: ConflictState, state: ConsoleState, into canvas:
     var shortened = false
     for key in keys where row < choicesRow - 1 {
         let clash = mine.contains(key) && theirs.contains(key) && conflict.mine[key] != conflict.theirsSecret[key]
-        canvas.put(key, row: row, column: frame.left, role: clash ? .error : .value, maxWidth: keyWidth)
+        let keyLines = conflict.showsFullValues ? wrapped(key, width: keyWidth) : [TextWidth.truncateMiddle(key, toColumns: keyWidth)]
+        shortened = shortened || displayWidth(key) > keyWidth
+        for (offset, line) in keyLines.enumerated() where row + offset < choicesRow - 1 {
+            canvas.put(line, row: row + offset, column: frame.left, role: clash ? .error : .value, maxWidth: keyWidth)
+        }
         let versions = [conflict.editor.baseUser.secret, conflict.mine, conflict.theirsSecret]
-        var rowsUsed = 1
+        var rowsUsed = keyLines.count
         for (index, version) in versions.enumerated() {
             let changedHere = (index == 1 && mine.contains(key)) || (index == 2 && theirs.contains(key))
             let value = SecretRedaction.displayValue(of: key, in: version)

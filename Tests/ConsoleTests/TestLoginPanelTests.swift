@@ -218,6 +218,7 @@ struct TestLoginPanelTests {
         #expect(roleRow.contains("…p-access") && roleRow.contains("…ole/mine") && roleRow.contains("…s-access"), "\(roleRow)")
         #expect(roleRow.contains("arn:aws:"))
         #expect(screen.contains("w: full values."))
+        #expect(screen.contains("│ edited it."))  // the intro wraps instead of being cut at 80 columns
 
         _ = SnapshotScenes.press([.character("w")], &state)
         screen = Self.screen(state)
