@@ -100,6 +100,7 @@ extension TestLoginState {
         if form != before { markStaleIfAnswered() }
     }
 
+    /// A field changed: an answer (or failure) on screen no longer answers what the fields ask.
     mutating func markStaleIfAnswered() {
         if report != nil || failure != nil { isStale = true }
     }
