@@ -252,7 +252,7 @@ let package = Package(
             name: "IdPLambdaTests",
             dependencies: ["IdPLambda", "IdentityProvider", "IdentityModel", "SecretStore", "SecretStoreTesting", "LambdaRuntimeTesting"]
         ),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TerminalText"]),
         .testTarget(
             name: "ConsoleTests",
             dependencies: [

@@ -5,13 +5,11 @@ import TerminalUI
 func renderHeader(_ state: ConsoleState, into canvas: inout Canvas) {
     let width = state.size.columns
     canvas.fill(row: 0, column: 0, width: width, role: .header)
-    var column = canvas.put(" sftpidp ", row: 0, column: 0, role: .headerAccent)
-    var right = "\(state.context.naming)"
-    if let serverID = state.context.serverID { right += " · \(serverID)" }
-    if state.context.readOnly { right += " · READ-ONLY" }
+    var column = canvas.put(headerBrand, row: 0, column: 0, role: .headerAccent)
+    let right = headerRight(state)
     let rightWidth = displayWidth(right)
     // The naming scheme and server id matter more than the store's full path: the path gives way first, from its middle.
-    let storeWidth = width - column - rightWidth - 3
+    let storeWidth = headerStoreWidth(state)
     if storeWidth >= 12 {
         canvas.put(" " + TextWidth.truncateMiddle(state.context.storeName, toColumns: storeWidth - 1), row: 0, column: column, role: .header)
         canvas.put(right, row: 0, column: width - rightWidth - 1, role: .header)
@@ -28,9 +26,37 @@ func renderHeader(_ state: ConsoleState, into canvas: inout Canvas) {
         column = canvas.put("   filter: ", row: 1, column: column, role: state.list.isFilterFocused ? .info : .label)
         let fieldWidth = min(30, width - column - 2)
         state.list.filter.render(into: &canvas, row: 1, column: column, width: fieldWidth, focused: state.list.isFilterFocused && state.topModal == nil, placeholder: "type to filter")
+        column += fieldWidth
     } else {
-        canvas.put("   / to filter", row: 1, column: column, role: .dim)
+        column = canvas.put("   / to filter", row: 1, column: column, role: .dim)
     }
+    // Values shortened in the middle (list cells, the store's path above) are one key away.
+    let hints = fullValueHints(state)
+    if !hints.isEmpty {
+        canvas.put("   " + hints.joined(separator: " · "), row: 1, column: column, role: .dim, maxWidth: max(0, width - column))
+    }
+}
+
+private let headerBrand = " sftpidp "
+
+/// The header's right part: naming scheme, server id, read-only mark.
+private func headerRight(_ state: ConsoleState) -> String {
+    var right = "\(state.context.naming)"
+    if let serverID = state.context.serverID { right += " · \(serverID)" }
+    if state.context.readOnly { right += " · READ-ONLY" }
+    return right
+}
+
+/// Columns the header leaves for the store's path (with its leading space).
+private func headerStoreWidth(_ state: ConsoleState) -> Int {
+    state.size.columns - displayWidth(headerBrand) - displayWidth(headerRight(state)) - 3
+}
+
+/// Whether the header shows the store's path shortened; the help screen (`?`) then has it in full.
+func isStoreNameShortened(_ state: ConsoleState) -> Bool {
+    let storeWidth = headerStoreWidth(state)
+    let room = storeWidth >= 12 ? storeWidth - 1 : state.size.columns - displayWidth(headerBrand) - 2
+    return displayWidth(state.context.storeName) > room
 }
 
 /// The line above the key bar: progress of foreground work, else the last message.

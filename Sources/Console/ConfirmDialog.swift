@@ -106,7 +106,7 @@ extension Modal {
             keys.input.insert(text)
             self = .keys(keys)
         case .testLogin(var panel):
-            panel.form.paste(text)
+            panel.paste(text)
             self = .testLogin(panel)
         case .wizard(var wizard):
             wizard.paste(text)

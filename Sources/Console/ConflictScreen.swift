@@ -13,6 +13,8 @@ struct ConflictState: Sendable, Hashable {
     var mine: UserSecret
     var theirs: SecretValue
     var theirsSecret: UserSecret
+    /// Whether values are wrapped whole (`w`) instead of shortened in the middle to one line.
+    var showsFullValues = false
 
     /// Keys I changed, relative to the version I started from.
     var myChanges: [String] { mine.changedKeys(comparedTo: editor.baseUser.secret) }
@@ -51,6 +53,10 @@ func handleConflictKey(_ key: Key, conflict: ConflictState, state: inout Console
         return resolve(with: conflict.mine, action: "console.edit.keep-mine", conflict: conflict, state: &state)
     case .character("a"):
         return resolve(with: conflict.merged, action: "console.edit.merge", conflict: conflict, state: &state)
+    case .character("w"):
+        var toggled = conflict
+        toggled.showsFullValues.toggle()
+        state.replaceTop(.conflict(toggled))
     case .character("t"):
         state.popModal()
         state.popModal()
@@ -84,10 +90,13 @@ private func resolve(with secret: UserSecret, action: String, conflict: Conflict
 func renderConflict(_ conflict: ConflictState, state: ConsoleState, into canvas: inout Canvas) {
     let frame = renderScreenFrame(title: "Conflict: \(conflict.editor.username) changed meanwhile", state: state, into: &canvas)
     let intro = "Someone saved \(conflict.editor.username) (version \(conflict.theirs.versionID.prefix(8)), \(formatDate(conflict.theirs.version.createdAt))) while you edited it."
-    canvas.put(intro, row: frame.top, column: frame.left, role: .warning, maxWidth: frame.width)
+    let introLines = wrapped(intro, width: frame.width).prefix(2)
+    for (offset, line) in introLines.enumerated() {
+        canvas.put(line, row: frame.top + offset, column: frame.left, role: .warning, maxWidth: frame.width)
+    }
     let keyWidth = 22
     let valueWidth = (frame.width - keyWidth - 3) / 3
-    let header = frame.top + 2
+    let header = frame.top + introLines.count + 1
     for (index, title) in ["FIELD", "BEFORE", "MINE", "THEIRS"].enumerated() {
         let column = index == 0 ? frame.left : frame.left + keyWidth + 1 + (index - 1) * (valueWidth + 1)
         canvas.put(title, row: header, column: column, role: .label)
@@ -95,24 +104,39 @@ func renderConflict(_ conflict: ConflictState, state: ConsoleState, into canvas:
     let keys = Array(Set(conflict.myChanges).union(conflict.theirChanges)).sorted()
     let mine = Set(conflict.myChanges)
     let theirs = Set(conflict.theirChanges)
-    for (offset, key) in keys.prefix(max(0, frame.height - 7)).enumerated() {
-        let row = header + 1 + offset
+    let choicesRow = frame.top + frame.height - 3
+    var row = header + 1
+    var shortened = false
+    for key in keys where row < choicesRow - 1 {
         let clash = mine.contains(key) && theirs.contains(key) && conflict.mine[key] != conflict.theirsSecret[key]
-        canvas.put(key, row: row, column: frame.left, role: clash ? .error : .value, maxWidth: keyWidth)
+        let keyLines = conflict.showsFullValues ? wrapped(key, width: keyWidth) : [TextWidth.truncateMiddle(key, toColumns: keyWidth)]
+        shortened = shortened || displayWidth(key) > keyWidth
+        for (offset, line) in keyLines.enumerated() where row + offset < choicesRow - 1 {
+            canvas.put(line, row: row + offset, column: frame.left, role: clash ? .error : .value, maxWidth: keyWidth)
+        }
         let versions = [conflict.editor.baseUser.secret, conflict.mine, conflict.theirsSecret]
+        var rowsUsed = keyLines.count
         for (index, version) in versions.enumerated() {
             let changedHere = (index == 1 && mine.contains(key)) || (index == 2 && theirs.contains(key))
-            canvas.put(truncated(SecretRedaction.displayValue(of: key, in: version), to: valueWidth), row: row, column: frame.left + keyWidth + 1 + index * (valueWidth + 1), role: changedHere ? .match : .dim, maxWidth: valueWidth)
+            let value = SecretRedaction.displayValue(of: key, in: version)
+            // Shortened in the middle: the ends (a home's user folder, a role's name) are what tell versions apart.
+            let lines = conflict.showsFullValues ? wrapped(value, width: valueWidth) : [TextWidth.truncateMiddle(value, toColumns: valueWidth)]
+            shortened = shortened || displayWidth(value) > valueWidth
+            for (offset, line) in lines.enumerated() where row + offset < choicesRow - 1 {
+                canvas.put(line, row: row + offset, column: frame.left + keyWidth + 1 + index * (valueWidth + 1), role: changedHere ? .match : .dim, maxWidth: valueWidth)
+            }
+            rowsUsed = max(rowsUsed, lines.count)
         }
+        row += rowsUsed
     }
-    let choicesRow = frame.top + frame.height - 3
     let choices = [("m", "keep mine"), ("t", "take theirs"), ("a", "merge: my changed fields onto theirs"), ("Esc", "back to my edit")]
     var column = frame.left
     for (key, action) in choices {
         column = canvas.put(" \(key) ", row: choicesRow, column: column, role: .buttonFocused)
         column = canvas.put(" \(action)   ", row: choicesRow, column: column, role: .normal)
     }
-    canvas.put("Fields in red were changed on both sides.", row: choicesRow + 1, column: frame.left, role: .dim, maxWidth: frame.width)
+    let valuesHint = conflict.showsFullValues ? "  w: one line per field." : shortened ? "  w: full values." : ""
+    canvas.put("Fields in red were changed on both sides." + valuesHint, row: choicesRow + 1, column: frame.left, role: .dim, maxWidth: frame.width)
     renderStatusLine(state, into: &canvas)
     renderKeyBar(choices, state: state, into: &canvas)
 }

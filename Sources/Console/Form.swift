@@ -36,6 +36,11 @@ enum FormAction: Sendable, Hashable { case edited, moved, submit, cancel, ignore
 struct Form: Sendable, Hashable {
     var fields: [FormField]
     var focus = 0
+    /// Whether Tab on the last field goes to the first (and Shift-Tab on the first to the last); when false the
+    /// focus stops at both ends, so a field's neighbours are only the fields drawn next to it.
+    var wraps = true
+    /// Whether Enter submits from any field rather than moving to the next one.
+    var entersSubmit = false
 
     init(_ fields: [FormField]) {
         self.fields = fields
@@ -69,13 +74,13 @@ struct Form: Sendable, Hashable {
     mutating func handle(_ key: Key) -> FormAction {
         switch key {
         case .tab, .down:
-            focus = (focus + 1) % max(1, fields.count)
+            focus = wraps ? (focus + 1) % max(1, fields.count) : min(focus + 1, max(0, fields.count - 1))
             return .moved
         case .backTab, .up:
-            focus = (focus - 1 + fields.count) % max(1, fields.count)
+            focus = wraps ? (focus - 1 + fields.count) % max(1, fields.count) : max(0, focus - 1)
             return .moved
         case .enter:
-            if focus == fields.count - 1 { return .submit }
+            if entersSubmit || focus == fields.count - 1 { return .submit }
             focus += 1
             return .moved
         case .control("s"), .function(2):
@@ -112,8 +117,10 @@ struct Form: Sendable, Hashable {
         fields[focus].input = .text(field)
     }
 
-    /// Rows the form takes: one per field, plus one per error or hint line shown.
-    func render(into canvas: inout Canvas, top: Int, left: Int, width: Int, height: Int, focused: Bool = true) {
+    /// Draws the fields from `top`, one row each, with the error (or the focused choice's hint) wrapped under its
+    /// field; returns the row after the last one drawn.
+    @discardableResult
+    func render(into canvas: inout Canvas, top: Int, left: Int, width: Int, height: Int, focused: Bool = true) -> Int {
         let labelWidth = min(22, max(12, (fields.map { displayWidth($0.label) }.max() ?? 10) + 1))
         let inputWidth = max(10, min(width - labelWidth - 2, 70))
         var row = top
@@ -133,13 +140,20 @@ struct Form: Sendable, Hashable {
                 }
             }
             row += 1
-            if let error = field.error, row < top + height {
-                canvas.put("✗ \(error)", row: row, column: column, role: .error, maxWidth: width - labelWidth - 1)
-                row += 1
-            } else if isFocused, case .choice = field.input, !field.hint.isEmpty, row < top + height {
-                canvas.put(field.hint, row: row, column: column, role: .dim, maxWidth: width - labelWidth - 1)
-                row += 1
+            let note: (text: String, role: StyleRole)? = if let error = field.error {
+                ("✗ \(error)", .error)
+            } else if isFocused, case .choice = field.input, !field.hint.isEmpty {
+                (field.hint, .dim)
+            } else {
+                nil
+            }
+            if let note {
+                for line in wrapped(note.text, width: width - labelWidth - 1) where row < top + height {
+                    canvas.put(line, row: row, column: column, role: note.role, maxWidth: width - labelWidth - 1)
+                    row += 1
+                }
             }
         }
+        return row
     }
 }

@@ -17,6 +17,15 @@ let helpSections: [(title: String, keys: [(String, String)])] = [
         ("Ctrl-A Ctrl-E Ctrl-U Ctrl-K Ctrl-W", "start / end / clear before / clear after / delete word"),
         ("Ctrl-N  Ctrl-D", "add / remove a logical home row (editor)"),
     ]),
+    ("Test login (t)", [
+        ("Enter  Ctrl-S", "ask, from any field (server id and source IP are checked first)"),
+        ("Tab  ↓ / Shift-Tab  ↑", "next / previous field; the focus stops at the first and last"),
+        ("PgUp PgDn", "scroll the answer (marked stale once a field changes)"),
+    ]),
+    ("Shortened values", [
+        ("Enter", "list: the user's details, every value whole"), ("?", "header: this help shows the store's full path"),
+        ("w", "conflict screen: values whole / shortened in the middle"),
+    ]),
     ("Read-only mode (--read-only)", [("", "edit, password, delete, restore, new user and roll back are hidden and refused")]),
 ]
 
@@ -24,6 +33,10 @@ let helpSections: [(title: String, keys: [(String, String)])] = [
 func helpLines(_ state: ConsoleState) -> [(String, String, StyleRole)] {
     let theme = state.themeIndex == 0 ? state.context.themeExplanation ?? state.themeName : state.themeName
     var lines: [(String, String, StyleRole)] = [("Colour theme", "", .title), ("now", theme, .value), ("", "", .normal)]
+    // The header may shorten the store's path; here it is whole, wrapped under its title.
+    lines.append(("Store", "", .title))
+    lines += wrapped(state.context.storeName, width: max(10, state.size.columns - 8)).map { ("", $0, .dim) }
+    lines.append(("", "", .normal))
     for section in helpSections {
         lines.append((section.title, "", .title))
         for (key, action) in section.keys { lines.append((key, action, .value)) }
@@ -32,13 +45,13 @@ func helpLines(_ state: ConsoleState) -> [(String, String, StyleRole)] {
     return lines
 }
 
-func helpLineCount() -> Int { helpSections.reduce(3) { $0 + $1.keys.count + 2 } }
+func helpLineCount(_ state: ConsoleState) -> Int { helpLines(state).count }
 
 func handleHelpKey(_ key: Key, scroll: Int, state: inout ConsoleState) -> [Effect] {
     switch key {
     case .up, .character("k"): state.replaceTop(.help(scroll: max(0, scroll - 1)))
-    case .down, .character("j"): state.replaceTop(.help(scroll: min(helpLineCount(), scroll + 1)))
-    case .pageDown, .character(" "): state.replaceTop(.help(scroll: min(helpLineCount(), scroll + 10)))
+    case .down, .character("j"): state.replaceTop(.help(scroll: min(helpLineCount(state), scroll + 1)))
+    case .pageDown, .character(" "): state.replaceTop(.help(scroll: min(helpLineCount(state), scroll + 10)))
     case .pageUp: state.replaceTop(.help(scroll: max(0, scroll - 10)))
     default: state.popModal()
     }
@@ -53,6 +66,8 @@ func renderHelp(scroll: Int, state: ConsoleState, into canvas: inout Canvas) {
         let row = frame.top + offset
         if line.2 == .title {
             canvas.put(line.0, row: row, column: frame.left, role: .title)
+        } else if line.2 == .dim {  // a line of text (the store's path), not a key and its action
+            canvas.put(line.1, row: row, column: frame.left + 2, role: .value, maxWidth: frame.width - 2)
         } else {
             canvas.put(line.0, row: row, column: frame.left + 2, role: .statusKey, maxWidth: keyWidth)
             canvas.put(line.1, row: row, column: frame.left + 2 + keyWidth, role: .value, maxWidth: frame.width - keyWidth - 2)

@@ -58,3 +58,43 @@ func putRuns(_ runs: [StyledRun], row: Int, column: Int, width: Int, into canvas
     }
     return next
 }
+
+/// Lines of runs wrapped to `width` columns, so nothing is cut at the edge: a line breaks after its last space that
+/// fits (or mid-word when a word alone is wider), and its continuation rows are indented by `indent` columns.
+func wrappedRuns(_ lines: [[StyledRun]], width: Int, indent: Int = 2) -> [[StyledRun]] {
+    guard width > indent else { return lines }
+    var result: [[StyledRun]] = []
+    for line in lines {
+        var glyphs: [(character: Character, width: Int, role: StyleRole)] = []
+        for run in line {
+            TextWidth.forEachGlyph(in: run.text) { glyphs.append(($0.character, $0.width, run.role)) }
+        }
+        var start = 0
+        var isFirst = true
+        repeat {
+            let available = isFirst ? width : width - indent
+            var end = start
+            var used = 0
+            var lastBreak: Int?
+            while end < glyphs.count, used + glyphs[end].width <= available {
+                used += glyphs[end].width
+                if glyphs[end].character == " " { lastBreak = end + 1 }
+                end += 1
+            }
+            if end < glyphs.count, let lastBreak, lastBreak > start { end = lastBreak }
+            end = max(end, min(glyphs.count, start + 1))
+            var row: [StyledRun] = isFirst ? [] : [StyledRun(text: String(repeating: " ", count: indent), role: .normal)]
+            for glyph in glyphs[start..<end] {
+                if let last = row.last, last.role == glyph.role, !(row.count == 1 && !isFirst) {
+                    row[row.count - 1].text.append(glyph.character)
+                } else {
+                    row.append(StyledRun(text: String(glyph.character), role: glyph.role))
+                }
+            }
+            result.append(row)
+            start = end
+            isFirst = false
+        } while start < glyphs.count
+    }
+    return result
+}

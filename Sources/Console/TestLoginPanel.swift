@@ -11,16 +11,45 @@ struct TestLoginState: Sendable, Hashable {
     var failure: String?
     var isRunning = false
     var resultScroll = 0
+    /// True once a field changed after the shown answer (or failure): it no longer answers what the fields ask.
+    var isStale = false
 
+    /// The fields in the order the task needs them. With a user selected the password comes first and has focus;
+    /// without one the user name does, the password right after it. The focus stops at both ends (no wrapping) and
+    /// the field after the password is the protocol choice, so a password typed after one Tab too many is never
+    /// shown in a clear-text field.
     init(serverID: String?, username: String) {
-        form = Form([
-            .text("server", "Server id", serverID ?? "", hint: "s-0123456789abcdef0"),
-            .text("user", "User name", username),
-            .text("password", "Password", hint: "empty: public-key authentication", masked: true),
+        let password = FormField.text("password", "Password", hint: "empty: public-key authentication", masked: true)
+        let user = FormField.text("user", "User name", username)
+        let rest: [FormField] = [
             .choice("protocol", "Protocol", options: TransferProtocol.allCases.map(\.rawValue), hint: "Space or ←→ changes the protocol"),
             .text("source", "Source IP", "192.0.2.10", hint: "the client's IPv4 or IPv6 address"),
-        ])
-        form.focus = username.isEmpty ? 1 : 2
+            .text("server", "Server id", serverID ?? "", hint: "s-0123456789abcdef0"),
+        ]
+        form = Form(username.isEmpty ? [user, password] + rest : [password] + rest + [user])
+        form.wraps = false
+        form.entersSubmit = true
+        form.focus = 0
+    }
+
+    /// Marks each field that breaks its rule with a message under it (naming the rule); true when all are valid.
+    /// The SFTP service always sends a server id and the client's address, so both are required. The focus stays
+    /// where it is: moving it to a clear-text field could catch a password typed next.
+    mutating func validate() -> Bool {
+        form.clearErrors()
+        let server = form["server"]
+        if server.isEmpty {
+            form.setError("server", "required: s- followed by 17 lowercase hexadecimal digits, e.g. \(placeholderServerID)")
+        } else if let error = Validation.serverID(server) {
+            form.setError("server", "\(error.rule), e.g. \(placeholderServerID)")
+        }
+        let source = form["source"]
+        if source.isEmpty {
+            form.setError("source", "required: an IPv4 or IPv6 address, e.g. 192.0.2.10 or 2001:db8::10")
+        } else if IPAddress(parsing: source) == nil {
+            form.setError("source", "must be an IPv4 or IPv6 address, e.g. 192.0.2.10 or 2001:db8::10")
+        }
+        return !form.fields.contains { $0.error != nil }
     }
 
     /// The request as the SFTP service would send it; empty fields are sent as missing.
@@ -53,6 +82,8 @@ func handleTestLoginKey(_ key: Key, panel: TestLoginState, state: inout ConsoleS
             return []
         case .submit:
             return runTestLogin(&panel, state: &state)
+        case .edited:
+            panel.markStaleIfAnswered()
         default:
             break
         }
@@ -61,8 +92,28 @@ func handleTestLoginKey(_ key: Key, panel: TestLoginState, state: inout ConsoleS
     return []
 }
 
+extension TestLoginState {
+    /// Pasted text goes into the focused field, which makes a shown answer stale like typing does.
+    mutating func paste(_ text: String) {
+        let before = form
+        form.paste(text)
+        if form != before { markStaleIfAnswered() }
+    }
+
+    /// A field changed: an answer (or failure) on screen no longer answers what the fields ask.
+    mutating func markStaleIfAnswered() {
+        if report != nil || failure != nil { isStale = true }
+    }
+}
+
 private func runTestLogin(_ panel: inout TestLoginState, state: inout ConsoleState) -> [Effect] {
+    guard panel.validate() else {
+        state.replaceTop(.testLogin(panel))
+        state.show("Not asked: fix the fields marked ✗ first", .error)
+        return []
+    }
     panel.isRunning = true
+    panel.isStale = false
     panel.failure = nil
     panel.report = nil
     panel.resultScroll = 0
@@ -98,24 +149,36 @@ func testLoginFailed(_ message: String, state: inout ConsoleState) {
 
 func renderTestLogin(_ panel: TestLoginState, state: ConsoleState, into canvas: inout Canvas) {
     let frame = renderScreenFrame(title: "Test a login", state: state, into: &canvas)
-    panel.form.render(into: &canvas, top: frame.top, left: frame.left, width: frame.width, height: 7, focused: !panel.isRunning)
-    let resultTop = frame.top + 7
-    canvas.fill(row: resultTop - 1, column: frame.left, width: frame.width, role: .normal)
+    let formEnd = panel.form.render(into: &canvas, top: frame.top, left: frame.left, width: frame.width, height: frame.height / 2, focused: !panel.isRunning)
+    var resultTop = max(frame.top + 7, formEnd + 1)
+    let bottom = frame.top + frame.height
+    if panel.isStale, panel.report != nil || panel.failure != nil {
+        canvas.put("stale: fields changed since this answer (Enter asks again)", row: resultTop, column: frame.left, role: .warning, maxWidth: frame.width)
+        resultTop += 1
+    }
     if panel.isRunning {
         canvas.put("\(spinner(state)) asking the identity provider…", row: resultTop, column: frame.left, role: .info)
     } else if let failure = panel.failure {
-        canvas.put("Not finished: \(failure)", row: resultTop, column: frame.left, role: .warning, maxWidth: frame.width)
+        putWrapped([StyledRun(text: "Not finished: \(failure)", role: panel.isStale ? .dim : .warning)], top: resultTop, bottom: bottom, left: frame.left, width: frame.width, into: &canvas)
     } else if let report = panel.report {
-        renderReport(report, top: resultTop, left: frame.left, height: frame.top + frame.height - resultTop, width: frame.width, scroll: panel.resultScroll, into: &canvas)
+        renderReport(report, top: resultTop, left: frame.left, height: bottom - resultTop, width: frame.width, scroll: panel.resultScroll, dimmed: panel.isStale, into: &canvas)
     } else {
-        canvas.put("Enter on the last field (or Ctrl-S) asks the identity provider, in-process, exactly as `serve` would.", row: resultTop, column: frame.left, role: .dim, maxWidth: frame.width)
+        putWrapped([StyledRun(text: "Enter (or Ctrl-S) asks the identity provider, in-process, exactly as `serve` would.", role: .dim)], top: resultTop, bottom: bottom, left: frame.left, width: frame.width, into: &canvas)
     }
     renderStatusLine(state, into: &canvas)
-    renderKeyBar([("Tab/↑↓", "field"), ("Ctrl-S", "run"), ("PgUp/PgDn", "scroll result"), ("Esc", "back")], state: state, into: &canvas)
+    renderKeyBar([("⏎", "run"), ("Tab/↑↓", "field"), ("PgUp/PgDn", "scroll result"), ("Esc", "back")], state: state, into: &canvas)
 }
 
-/// The answer: verdict and time, StatusCode and Message, the Response JSON coloured, then the checks.
-func renderReport(_ report: TestLoginReport, top: Int, left: Int, height: Int, width: Int, scroll: Int, into canvas: inout Canvas) {
+/// Draws one line of runs wrapped to `width`, from `top` down to (not including) `bottom`.
+private func putWrapped(_ runs: [StyledRun], top: Int, bottom: Int, left: Int, width: Int, into canvas: inout Canvas) {
+    for (offset, row) in wrappedRuns([runs], width: width).prefix(max(0, bottom - top)).enumerated() {
+        putRuns(row, row: top + offset, column: left, width: width, into: &canvas)
+    }
+}
+
+/// The answer: verdict and time, StatusCode and Message, the Response JSON coloured, then the checks; long lines wrap.
+/// `dimmed` draws it all in the dim role (a stale answer).
+func renderReport(_ report: TestLoginReport, top: Int, left: Int, height: Int, width: Int, scroll: Int, dimmed: Bool = false, into canvas: inout Canvas) {
     var lines: [[StyledRun]] = []
     let verdict = report.isAllowed ? "✔ ALLOWED" : (report.statusCode == 200 ? "✘ DENIED" : "✘ ERROR")
     var headline = [StyledRun(text: verdict, role: report.isAllowed ? .success : .error)]
@@ -148,6 +211,8 @@ func renderReport(_ report: TestLoginReport, top: Int, left: Int, height: Int, w
             lines.append([StyledRun(text: "  \(mark) \(check.name): ", role: role), StyledRun(text: check.detail, role: .value)])
         }
     }
+    lines = wrappedRuns(lines, width: width)
+    if dimmed { lines = lines.map { $0.map { StyledRun(text: $0.text, role: .dim) } } }
     for (offset, runs) in lines.dropFirst(min(scroll, max(0, lines.count - 1))).prefix(height).enumerated() {
         putRuns(runs, row: top + offset, column: left, width: width, into: &canvas)
     }

@@ -185,7 +185,7 @@ private func renderRow(_ record: UserRecord, row: Int, columns: ListColumns, rol
     if summary.authentication == "?", let problem = summary.problem {
         // An unreadable secret: its reason gets the width of the three middle columns.
         let width = columns.auth + columns.role + columns.home + 2
-        canvas.put(truncated(problem, to: width), row: row, column: column, role: selected ? role : .error, maxWidth: width)
+        canvas.put(TextWidth.truncateMiddle(problem, toColumns: width), row: row, column: column, role: selected ? role : .error, maxWidth: width)
         column += width + 1
         for flag in summary.flags where column < columns.total {
             column = canvas.put(flag.badge, row: row, column: column, role: selected ? role : .error, maxWidth: columns.total - column) + 1
@@ -194,7 +194,7 @@ private func renderRow(_ record: UserRecord, row: Int, columns: ListColumns, rol
     }
     let cells = [summary.authentication, summary.role, summary.home]
     for (text, width) in zip(cells, [columns.auth, columns.role, columns.home]) {
-        canvas.put(truncated(text, to: width), row: row, column: column, role: role, maxWidth: width)
+        canvas.put(TextWidth.truncateMiddle(text, toColumns: width), row: row, column: column, role: role, maxWidth: width)
         column += width + 1
     }
     for flag in summary.flags where column < columns.total {
@@ -203,9 +203,33 @@ private func renderRow(_ record: UserRecord, row: Int, columns: ListColumns, rol
     }
 }
 
+/// Where the full values are when the list or the header shows some shortened: for the header's hint line.
+func fullValueHints(_ state: ConsoleState) -> [String] {
+    var hints: [String] = []
+    if rowsOnScreenAreShortened(state) { hints.append("⏎ full values") }
+    if isStoreNameShortened(state) { hints.append("? full store path") }
+    return hints
+}
+
+/// Whether a row on screen has a cell wider than its column (drawn shortened in the middle).
+private func rowsOnScreenAreShortened(_ state: ConsoleState) -> Bool {
+    let columns = ListColumns(width: listWidth(state), content: state.list.cellWidths)
+    let visible = state.list.visible
+    let start = min(state.list.top, max(0, visible.count - 1))
+    return visible.dropFirst(start).prefix(listHeight(state)).contains { index in
+        let record = state.list.records[index]
+        let summary = record.summary
+        if displayWidth(record.username) > columns.name { return true }
+        if summary.authentication == "?", let problem = summary.problem {
+            return displayWidth(problem) > columns.auth + columns.role + columns.home + 2
+        }
+        return displayWidth(summary.authentication) > columns.auth || displayWidth(summary.role) > columns.role || displayWidth(summary.home) > columns.home
+    }
+}
+
 /// Draws text with the filter match in the `match` role.
 private func putHighlighted(_ text: String, match: String, row: Int, column: Int, width: Int, role: StyleRole, into canvas: inout Canvas) {
-    let shown = truncated(text, to: width)
+    let shown = TextWidth.truncateMiddle(text, toColumns: width)
     guard !match.isEmpty, let range = shown.range(of: match, options: .caseInsensitive) else {
         canvas.put(shown, row: row, column: column, role: role, maxWidth: width)
         return
@@ -244,13 +268,14 @@ struct ListColumns {
 func mainKeys(_ state: ConsoleState) -> [(String, String)] {
     // The bar is cut on narrow terminals: the keys people need first come first.
     var keys: [(String, String)] = [("↑↓", "move"), ("/", "filter"), ("⏎", "details")]
+    let help = ("?", "help")
     if let record = state.list.selectedRecord, record.deletedAt != nil {
         if !state.context.readOnly { keys.append(("R", "restore")) }
-        keys += [("t", "test login"), ("?", "help"), ("q", "quit")]
+        keys += [("t", "test login"), help, ("q", "quit")]
     } else if state.context.readOnly {
-        keys += [("t", "test login"), ("?", "help"), ("q", "quit"), ("K", "keys"), ("h", "history")]
+        keys += [("t", "test login"), help, ("q", "quit"), ("K", "keys"), ("h", "history")]
     } else {
-        keys += [("e", "edit"), ("t", "test login"), ("?", "help"), ("q", "quit"), ("n", "new user"), ("p", "password"),
+        keys += [("e", "edit"), ("t", "test login"), help, ("q", "quit"), ("n", "new user"), ("p", "password"),
                  ("K", "keys"), ("d", "delete"), ("h", "history")]
     }
     return keys

@@ -16,20 +16,22 @@ public struct SecretCopier: Sendable {
     /// - Parameters:
     ///   - dryRun: decide and report what would happen, write nothing.
     ///   - overwrite: replace a destination secret whose value differs; without it such a secret is skipped.
+    ///   - progress: hears the listing, then each secret handled.
     public func copy(prefix: String, dryRun: Bool = false, overwrite: Bool = false,
-                     context: WriteContext = .current(action: "store.copy")) async -> CopySummary {
+                     context: WriteContext = .current(action: "store.copy"), progress: StoreProgressHandler? = nil) async -> CopySummary {
         let names: [String]
         do {
-            names = try await source.listAllSecrets(prefix: prefix).map(\.name)
+            let listed = progress.map { report in { @Sendable (count: Int) in report(.listing(listed: count)) } }
+            names = try await source.listAllSecrets(prefix: prefix, progress: listed).map(\.name)
         } catch {
             return CopySummary(dryRun: dryRun, items: [], listingFailure: "listing \(source.displayName) failed: \(Self.reason(error))")
         }
-        return await copy(names: names, dryRun: dryRun, overwrite: overwrite, context: context)
+        return await copy(names: names, dryRun: dryRun, overwrite: overwrite, context: context, progress: progress)
     }
 
-    /// Copies the secrets named in `names`.
+    /// Copies the secrets named in `names`; `progress` hears each secret handled.
     public func copy(names: [String], dryRun: Bool = false, overwrite: Bool = false,
-                     context: WriteContext = .current(action: "store.copy")) async -> CopySummary {
+                     context: WriteContext = .current(action: "store.copy"), progress: StoreProgressHandler? = nil) async -> CopySummary {
         var seen = Set<String>()
         let uniqueNames = names.filter { seen.insert($0).inserted }
         var items: [CopySummary.Item] = []
@@ -38,12 +40,16 @@ public struct SecretCopier: Sendable {
         while start < uniqueNames.count {
             let chunk = Array(uniqueNames[start..<min(start + batch, uniqueNames.count)])
             start += chunk.count
-            items += await copyChunk(chunk, dryRun: dryRun, overwrite: overwrite, context: context)
+            let before = items.count
+            items += await copyChunk(chunk, dryRun: dryRun, overwrite: overwrite, context: context) { handled in
+                progress?(.handling(done: before + handled, total: uniqueNames.count))
+            }
+            progress?(.handling(done: items.count, total: uniqueNames.count))
         }
         return CopySummary(dryRun: dryRun, items: items, listingFailure: nil)
     }
 
-    private func copyChunk(_ names: [String], dryRun: Bool, overwrite: Bool, context: WriteContext) async -> [CopySummary.Item] {
+    private func copyChunk(_ names: [String], dryRun: Bool, overwrite: Bool, context: WriteContext, handled: (Int) -> Void) async -> [CopySummary.Item] {
         let sourceValues: [String: Result<SecretValue, SecretStoreError>]
         let destinationValues: [String: Result<SecretValue, SecretStoreError>]
         do {
@@ -69,6 +75,7 @@ public struct SecretCopier: Sendable {
                 outcome = .failed(reason: "the source did not return it")
             }
             items.append(.init(name: name, outcome: outcome))
+            handled(items.count)
         }
         return items
     }

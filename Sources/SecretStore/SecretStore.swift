@@ -68,13 +68,14 @@ extension SecretStore {
         return values
     }
 
-    /// Every secret name starting with `prefix`, following all pages.
-    public func listAllSecrets(prefix: String, includeDeleted: Bool = false) async throws -> [SecretSummary] {
+    /// Every secret name starting with `prefix`, following all pages; `progress` hears the count after each page.
+    public func listAllSecrets(prefix: String, includeDeleted: Bool = false, progress: (@Sendable (_ listed: Int) -> Void)? = nil) async throws -> [SecretSummary] {
         var summaries: [SecretSummary] = []
         var token: String?
         repeat {
             let page = try await listSecrets(prefix: prefix, pageSize: 100, nextToken: token, includeDeleted: includeDeleted)
             summaries += page.secrets
+            progress?(summaries.count)
             token = page.nextToken
         } while token != nil
         return summaries

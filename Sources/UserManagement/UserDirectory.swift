@@ -32,10 +32,12 @@ public struct UserDirectory: Sendable {
         try naming.secretName(forUser: username, serverID: serverID)
     }
 
-    /// Every user name in the store (sorted), with deleted-but-restorable users when `includeDeleted`.
-    public func listUsers(includeDeleted: Bool = false) async throws -> [UserListing] {
+    /// Every user name in the store (sorted), with deleted-but-restorable users when `includeDeleted`; `progress`
+    /// hears the count listed after each page.
+    public func listUsers(includeDeleted: Bool = false, progress: StoreProgressHandler? = nil) async throws -> [UserListing] {
         let prefix = try naming.prefix(serverID: serverID)
-        return try await store.listAllSecrets(prefix: prefix, includeDeleted: includeDeleted).compactMap { summary in
+        let listed = progress.map { report in { @Sendable (count: Int) in report(.listing(listed: count)) } }
+        return try await store.listAllSecrets(prefix: prefix, includeDeleted: includeDeleted, progress: listed).compactMap { summary in
             guard let username = naming.username(fromSecretName: summary.name, serverID: serverID) else { return nil }
             return UserListing(username: username, summary: summary)
         }

@@ -121,15 +121,17 @@ public struct UserOverview: Sendable, Hashable {
 extension UserDirectory {
     /// Overviews of every user, sorted by name, reading the secrets in batches.
     ///
-    /// A secret that cannot be read or parsed is listed with the reason, never left out.
-    public func overviews(includeDeleted: Bool = false, now: Date = Date()) async throws -> [UserOverview] {
-        let listings = try await listUsers(includeDeleted: includeDeleted)
+    /// A secret that cannot be read or parsed is listed with the reason, never left out. `progress` hears the
+    /// listing, then the secrets read.
+    public func overviews(includeDeleted: Bool = false, now: Date = Date(), progress: StoreProgressHandler? = nil) async throws -> [UserOverview] {
+        let listings = try await listUsers(includeDeleted: includeDeleted, progress: progress)
         let live = listings.filter { $0.summary.deletedAt == nil }.map(\.username)
         var overviews: [UserOverview] = []
         overviews.reserveCapacity(listings.count)
         var loaded: [String: Result<StoredUser, SecretStoreError>] = [:]
         for batch in stride(from: 0, to: live.count, by: 100).map({ Array(live[$0..<min($0 + 100, live.count)]) }) {
             loaded.merge(try await loadMany(batch)) { $1 }
+            progress?(.handling(done: loaded.count, total: live.count))
         }
         for listing in listings {
             if let deletedAt = listing.summary.deletedAt {

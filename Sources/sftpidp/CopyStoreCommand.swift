@@ -1,5 +1,6 @@
 import ArgumentParser
 import SecretStore
+import TerminalText
 
 /// `sftpidp store copy --from STORE --to STORE`: copies every user secret between two stores, idempotently.
 struct CopyStoreCommand: AsyncParsableCommand {
@@ -37,7 +38,9 @@ struct CopyStoreCommand: AsyncParsableCommand {
         let destination = try storeOptions.openStore(to == "embedded" ? nil : to, config: config, createIfMissing: true)
         let prefix = try storeOptions.resolvedNamingScheme().prefix(serverID: try storeOptions.resolvedServerID())
         printToStandardError("Copying users under \(prefix) from \(source.displayName) to \(destination.displayName)\(dryRun ? " (dry run)" : "")...")
-        let summary = await SecretCopier(from: source, to: destination).copy(prefix: prefix, dryRun: dryRun, overwrite: overwrite)
+        let progress = ProgressReporter.standardError(quiet: storeOptions.quiet)
+        let summary = await SecretCopier(from: source, to: destination).copy(prefix: prefix, dryRun: dryRun, overwrite: overwrite, progress: progress.storeProgress(handling: dryRun ? "Checking users" : "Copying users"))
+        progress.finish()
         printOutput(summary.description)
         if !summary.succeeded { throw ExitCode.failure }
     }

@@ -29,6 +29,29 @@ func encodeJSON(_ value: some Encodable) throws -> String {
     return String(decoding: try encoder.encode(value), as: UTF8.self)
 }
 
+extension ProgressReporter {
+    /// A handler that draws store progress: "Listing users" while listing, then `handling` for the items.
+    func storeProgress(handling: String) -> StoreProgressHandler? {
+        guard isEnabled else { return nil }
+        return { progress in
+            switch progress {
+            case .listing(let listed): self.update("Listing users", done: listed)
+            case .handling(let done, let total): self.update(handling, done: done, total: total)
+            }
+        }
+    }
+}
+
+/// Every user's overview (see ``UserDirectory/overviews(includeDeleted:now:progress:)``), with a progress line on
+/// a terminal: "Listing users", then `stage` while the secrets are read.
+func readOverviews(_ directory: UserDirectory, includeDeleted: Bool = false, stage: String, quiet: Bool) async throws -> [UserOverview] {
+    let progress = ProgressReporter.standardError(quiet: quiet)
+    return try await withStoreErrors {
+        defer { progress.finish() }
+        return try await directory.overviews(includeDeleted: includeDeleted, progress: progress.storeProgress(handling: stage))
+    }
+}
+
 /// Runs store work, turning store errors into CLI failures with hints.
 @discardableResult
 func withStoreErrors<T>(_ work: () async throws -> T) async throws -> T {

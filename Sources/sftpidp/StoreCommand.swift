@@ -58,7 +58,7 @@ struct CheckStoreCommand: AsyncParsableCommand {
             problems += report.problems.count
         }
         let directory = UserDirectory(store: store, naming: try storeOptions.resolvedNamingScheme(), serverID: try storeOptions.resolvedServerID())
-        let overviews = try await withStoreErrors { try await directory.overviews() }
+        let overviews = try await readOverviews(directory, stage: "Checking users", quiet: storeOptions.quiet)
         for overview in overviews where !overview.problems.isEmpty {
             problems += 1
             printOutput("\(overview.username): \(overview.problems.joined(separator: "; "))")

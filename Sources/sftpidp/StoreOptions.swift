@@ -28,6 +28,9 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("AWS: the Secrets Manager endpoint, e.g. a local test server. [env: AWS_ENDPOINT_URL_SECRETS_MANAGER, AWS_ENDPOINT_URL]", valueName: "URL"))
     var endpointUrl: String?
 
+    @Flag(name: .long, help: "No progress line on standard error (it is only drawn when standard error is a terminal).")
+    var quiet = false
+
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
     /// The store description after options, environment and config file.

@@ -11,7 +11,8 @@ import TerminalUI
 struct ConsoleSnapshotTests {
     enum Screen: String, CaseIterable, Sendable {
         case list, filtered, detail, help, editor, editorErrors, passwordMenu, passwordTyping, keys, testLoginAllowed, testLoginDenied,
-             wizardName, wizardHome, wizardReview, history, confirmDelete, conflict, readOnly, tooSmall
+             wizardName, wizardHome, wizardReview, history, confirmDelete, conflict, readOnly, tooSmall,
+             testLoginInvalid, testLoginStale, conflictFullValues
     }
 
     static let sizes = [TerminalSize(rows: 24, columns: 80), TerminalSize(rows: 40, columns: 120)]
@@ -53,13 +54,23 @@ struct ConsoleSnapshotTests {
             SnapshotScenes.typing("secret", &state)
         case .keys:
             _ = SnapshotScenes.press([.character("K")], &state)
-        case .testLoginAllowed, .testLoginDenied:
+        case .testLoginAllowed, .testLoginDenied, .testLoginStale:
             _ = SnapshotScenes.press([.character("t")], &state)
             SnapshotScenes.typing("typed", &state)
             let effects = SnapshotScenes.press([.control("s")], &state)
             if case .testLogin(let id, _)? = effects.first {
-                _ = reduce(state: &state, event: .loginDecided(id, screen == .testLoginAllowed ? SnapshotScenes.allowedOutcome() : SnapshotScenes.deniedOutcome()))
+                _ = reduce(state: &state, event: .loginDecided(id, screen == .testLoginDenied ? SnapshotScenes.deniedOutcome() : SnapshotScenes.allowedOutcome()))
             }
+            if screen == .testLoginStale {
+                _ = SnapshotScenes.press([.tab, .tab, .backspace], &state)
+            }
+        case .testLoginInvalid:
+            // Source IP: a network, not an address; server id: upper-case hex. Both messages, nothing asked.
+            _ = SnapshotScenes.press([.character("t"), .tab, .tab], &state)
+            SnapshotScenes.typing("/24", &state)
+            _ = SnapshotScenes.press([.tab, .control("u")], &state)
+            SnapshotScenes.typing("s-0123456789ABCDEF0", &state)
+            _ = SnapshotScenes.press([.enter], &state)
         case .wizardName:
             _ = SnapshotScenes.press([.character("n")], &state)
             SnapshotScenes.typing("erin", &state)
@@ -88,7 +99,7 @@ struct ConsoleSnapshotTests {
         case .confirmDelete:
             _ = SnapshotScenes.press([.character("d")], &state)
             SnapshotScenes.typing("ali", &state)
-        case .conflict:
+        case .conflict, .conflictFullValues:
             _ = SnapshotScenes.press([.character("e"), .control("u")], &state)
             SnapshotScenes.typing("arn:aws:iam::123456789012:role/mine", &state)
             let effects = SnapshotScenes.press([.control("s")], &state)
@@ -96,6 +107,7 @@ struct ConsoleSnapshotTests {
                 let theirs = SnapshotScenes.users[0].1.replacingOccurrences(of: "Finance uploads", with: "Moved to the new bucket")
                 _ = reduce(state: &state, event: .writeConflict(id, theirs: SnapshotScenes.value("alice", theirs, version: "v2", at: SnapshotScenes.now)))
             }
+            if screen == .conflictFullValues { _ = SnapshotScenes.press([.character("w")], &state) }
         case .tooSmall:
             _ = reduce(state: &state, event: .resize(TerminalSize(rows: size.rows / 2, columns: size.columns / 2)))
         }

@@ -99,6 +99,39 @@ struct ConsoleTmuxTests {
         try session.waitFor(TmuxSession.prompt)
     }
 
+    @Test("test panel: password first, a Tab too many shows nothing, a bad source IP is refused before the call, a changed field marks the answer stale")
+    func testPanelFocusValidationAndStale() throws {
+        let sandbox = try Self.seededSandbox()
+        let session = try Self.open(sandbox, waitFor: "3 users loaded")
+        defer { session.close() }
+        try session.keys("t")
+        try session.waitFor("Test a login")
+        try session.type("jess-password-1")
+        try session.keys("Tab")
+        try session.type("zqx")
+        try session.keys("Tab", "C-u")
+        try session.type("192.0.2.300")
+        try session.keys("Enter")
+        var pane = try session.waitFor("must be an IPv4 or IPv6 address")
+        #expect(pane.contains("Not asked: fix the fields marked"))
+        #expect(!pane.contains("ALLOWED") && !pane.contains("DENIED"))
+        #expect(!pane.contains("jess-password-1") && !pane.contains("zqx"))
+        try session.keys("C-u")
+        try session.type("2001:db8::10")
+        try session.keys("Enter")
+        pane = try session.waitFor("ALLOWED")
+        #expect(!pane.contains("stale:"))
+        try session.keys("BSpace")
+        pane = try session.waitFor("stale: fields changed since this answer")
+        #expect(pane.contains("ALLOWED"))
+        try session.keys("Enter")
+        try session.waitForAbsence("stale:")
+        try session.keys("Escape")
+        try session.waitFor("3 users")
+        try session.keys("q")
+        try session.waitFor(TmuxSession.prompt)
+    }
+
     @Test("editing a role writes a new version that the CLI sees")
     func editRole() throws {
         let sandbox = try Self.seededSandbox()

@@ -22,9 +22,7 @@ struct ListUsersCommand: AsyncParsableCommand {
 
     func run() async throws {
         let directory = try storeOptions.openDirectory()
-        let overviews = try await withStoreErrors {
-            try await directory.overviews(includeDeleted: includeDeleted)
-        }
+        let overviews = try await readOverviews(directory, includeDeleted: includeDeleted, stage: "Reading users", quiet: storeOptions.quiet)
         let shown = overviews.filter { filter.map($0.matches) ?? true }
         if json {
             printJSON(try encodeJSON(shown.map(UserOverviewJSON.init)))

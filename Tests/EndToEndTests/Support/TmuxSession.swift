@@ -83,6 +83,11 @@ final class TmuxSession {
         try runTmux(["capture-pane", "-p", "-e", "-t", "0"])
     }
 
+    /// Appends every byte the pane's program writes (escapes and `\r` included) to the file at `path`.
+    func recordOutput(to path: String) throws {
+        try runTmux(["pipe-pane", "-o", "-t", "0", "cat >> '\(path)'"])
+    }
+
     func resize(columns: Int, rows: Int) throws {
         try runTmux(["resize-window", "-t", "0", "-x", String(columns), "-y", String(rows)])
     }
