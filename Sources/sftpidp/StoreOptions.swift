@@ -28,6 +28,9 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("AWS: the Secrets Manager endpoint, e.g. a local test server. [env: AWS_ENDPOINT_URL_SECRETS_MANAGER, AWS_ENDPOINT_URL]", valueName: "URL"))
     var endpointUrl: String?
 
+    @Flag(name: .long, help: "AWS: list users without the local listing cache, reading every secret. [config: listing-cache = \"off\"; env: SFTPIDP_LISTING_CACHE=off]")
+    var noCache = false
+
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
     /// The store description after options, environment and config file.

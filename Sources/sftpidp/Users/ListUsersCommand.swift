@@ -22,8 +22,9 @@ struct ListUsersCommand: AsyncParsableCommand {
 
     func run() async throws {
         let directory = try storeOptions.openDirectory()
+        let cache = try storeOptions.listingCache(for: directory.store)
         let overviews = try await withStoreErrors {
-            try await directory.overviews(includeDeleted: includeDeleted)
+            try await directory.overviews(includeDeleted: includeDeleted, cache: cache)
         }
         let shown = overviews.filter { filter.map($0.matches) ?? true }
         if json {
