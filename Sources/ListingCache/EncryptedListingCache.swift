@@ -21,6 +21,8 @@ public final class EncryptedListingCache: UserOverviewCache, @unchecked Sendable
     private let warn: @Sendable (String) -> Void
     private let lock = NSLock()
     private var entries: [String: CachedUserOverview]
+    /// True when the file does not hold ``entries`` (missing, or discarded): the next update writes it even unchanged.
+    private var mustWrite: Bool
 
     /// The largest cache file read; far more than 100,000 users take.
     static let maximumFileBytes = 512 * 1024 * 1024
@@ -39,7 +41,9 @@ public final class EncryptedListingCache: UserOverviewCache, @unchecked Sendable
         self.scope = scope
         self.warn = warn
         self.key = key
-        entries = key.map { Self.read(path, key: $0, scope: scope, warn: warn) } ?? [:]
+        let read = key.flatMap { Self.read(path, key: $0, scope: scope, warn: warn) }
+        entries = read ?? [:]
+        mustWrite = read == nil
     }
 
     /// How many users the cache holds.
@@ -51,19 +55,20 @@ public final class EncryptedListingCache: UserOverviewCache, @unchecked Sendable
 
     public func update(_ newEntries: [String: CachedUserOverview], prefix: String, listed: Set<String>) {
         guard let key else { return }
-        let snapshot = lock.withLock {
-            entries.merge(newEntries) { $1 }
-            entries = entries.filter { !$0.key.hasPrefix(prefix) || listed.contains($0.key) }
-            return entries
-        }
-        do {
-            let plaintext = try JSONEncoder().encode(Contents(entries: snapshot))
-            guard let sealed = try AES.GCM.seal(plaintext, using: key, authenticating: Self.associatedData(scope: scope)).combined else {
-                throw CacheFileError("AES-GCM produced no combined box")
+        lock.withLock {
+            let kept = entries.filter { !$0.key.hasPrefix(prefix) || listed.contains($0.key) }
+            guard mustWrite || !newEntries.isEmpty || kept.count != entries.count else { return }
+            entries = kept.merging(newEntries) { $1 }
+            mustWrite = false
+            do {
+                let plaintext = try JSONEncoder().encode(Contents(entries: entries))
+                guard let sealed = try AES.GCM.seal(plaintext, using: key, authenticating: Self.associatedData(scope: scope)).combined else {
+                    throw CacheFileError("AES-GCM produced no combined box")
+                }
+                try CacheFile.replace(path, with: sealed)
+            } catch {
+                warn("the listing cache \(path) could not be written (\(error)); the next listing reads every user again")
             }
-            try CacheFile.replace(path, with: sealed)
-        } catch {
-            warn("the listing cache \(path) could not be written (\(error)); the next listing reads every user again")
         }
     }
 
@@ -89,15 +94,15 @@ public final class EncryptedListingCache: UserOverviewCache, @unchecked Sendable
         }
     }
 
-    /// The entries sealed in `path`; empty, with a warning, when the file cannot be trusted.
-    private static func read(_ path: String, key: SymmetricKey, scope: String, warn: (String) -> Void) -> [String: CachedUserOverview] {
+    /// The entries sealed in `path`; nil when there is no file, or (with a warning) when it cannot be trusted.
+    private static func read(_ path: String, key: SymmetricKey, scope: String, warn: (String) -> Void) -> [String: CachedUserOverview]? {
         let sealed: Data
         do {
-            guard let data = try CacheFile.contents(of: path, maximumBytes: maximumFileBytes) else { return [:] }
+            guard let data = try CacheFile.contents(of: path, maximumBytes: maximumFileBytes) else { return nil }
             sealed = data
         } catch {
             warn("the listing cache \(path) is discarded and rebuilt: \(error)")
-            return [:]
+            return nil
         }
         do {
             let plaintext = try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key,
@@ -105,7 +110,7 @@ public final class EncryptedListingCache: UserOverviewCache, @unchecked Sendable
             return try JSONDecoder().decode(Contents.self, from: plaintext).entries
         } catch {
             warn("the listing cache \(path) is discarded and rebuilt: it does not decrypt (altered, damaged, or sealed with another key)")
-            return [:]
+            return nil
         }
     }
 

@@ -8,13 +8,17 @@ import UserManagement
 
 /// The listing cache against moto, changes made by the real AWS CLI: the calls each reopening makes, and that the
 /// list always shows what the store holds.
-@Suite(.motoServer) struct ListingCacheMotoTests {
+@Suite(.motoServer) final class ListingCacheMotoTests {
     let moto: MotoServer
     let location = ListingCacheLocation(directory: NSTemporaryDirectory() + "listing-cache-moto-\(UUID().uuidString)/sftpidp")
     let warnings = CollectedLines()
 
     init() throws {
         moto = try #require(MotoServer.current)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: (location.directory as NSString).deletingLastPathComponent)
     }
 
     static let passwordHash = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$4hS6vCw1nSoqYV2gg8qjXmEXxo9GSNbG4WV0ZoS5mpQ"

@@ -6,7 +6,7 @@ import Testing
 import UserManagement
 
 /// The cache file on its own: what it keeps, what it refuses, and that it is rebuilt rather than trusted.
-struct EncryptedListingCacheTests {
+final class EncryptedListingCacheTests {
     let directory: String
     let location: ListingCacheLocation
     let scope = "AWS Secrets Manager us-east-1 at http://127.0.0.1:1 as AKIDEXAMPLE (env)"
@@ -15,6 +15,10 @@ struct EncryptedListingCacheTests {
     init() throws {
         directory = NSTemporaryDirectory() + "listing-cache-\(UUID().uuidString)"
         location = ListingCacheLocation(directory: directory + "/sftpidp")
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: directory)
     }
 
     func open(scope: String? = nil) -> EncryptedListingCache {
@@ -45,6 +49,19 @@ struct EncryptedListingCacheTests {
         #expect(overview.roleShortName == "SFTPUploaders")
         #expect(overview.home == .path("/acme-sftp/home/jess"))
         #expect(warnings.lines.isEmpty)
+    }
+
+    /// A listing that changes nothing leaves the file alone (another process may have written a newer one).
+    @Test func unchangedListingDoesNotRewriteTheFile() throws {
+        let (name, entry) = Self.entry("jess")
+        open().update([name: entry], prefix: "SFTP/", listed: [name])
+        let inode = { (path: String) in try FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? Int }
+        let before = try inode(open().path)
+        open().update([:], prefix: "SFTP/", listed: [name])
+        #expect(try inode(open().path) == before)
+        open().update([:], prefix: "SFTP/", listed: [])
+        #expect(try inode(open().path) != before)
+        #expect(open().count == 0)
     }
 
     @Test func filesArePrivateAndHoldNoValueInClear() throws {
