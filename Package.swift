@@ -112,6 +112,17 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Users' overviews kept between listings, sealed in a private file under $XDG_CACHE_HOME (for AWS).
+        .target(
+            name: "ListingCache",
+            dependencies: [
+                "UserManagement",
+                "SecretStore",
+                "EmbeddedStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Test support: an in-memory SecretStore for unit tests of the layers above.
         .target(
             name: "SecretStoreTesting",
@@ -193,6 +204,7 @@ let package = Package(
                 "UserManagement",
                 "EmbeddedStore",
                 "AWSSecretsManager",
+                "ListingCache",
                 "IdentityProvider",
                 "IdPServer",
                 "Console",
@@ -235,8 +247,12 @@ let package = Package(
         .testTarget(name: "SecretStoreTests", dependencies: ["SecretStore", "SecretStoreTesting"]),
         .testTarget(name: "UserManagementTests", dependencies: ["UserManagement", "SecretStoreTesting", "TerminalText"]),
         .testTarget(name: "EmbeddedStoreTests", dependencies: ["EmbeddedStore", "SecretStore", "SecretStoreTesting"]),
-        .testTarget(name: "AWSSecretsManagerTests", dependencies: ["AWSSecretsManager", "SecretStore", "SecretStoreTesting", "PeerTesting"]),
+        .testTarget(name: "AWSSecretsManagerTests", dependencies: ["AWSSecretsManager", "SecretStore", "SecretStoreTesting", "PeerTesting", "ListingCache", "UserManagement"]),
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "PeerTesting"]),
+        .testTarget(
+            name: "ListingCacheTests",
+            dependencies: ["ListingCache", "UserManagement", "SecretStore", "PeerTesting"]
+        ),
         .testTarget(
             name: "IdentityProviderTests",
             dependencies: ["IdentityProvider", "IdentityModel", "SecretStore", "SecretStoreTesting"]

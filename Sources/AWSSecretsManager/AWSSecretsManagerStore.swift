@@ -78,7 +78,8 @@ public final class AWSSecretsManagerStore: SecretStore, @unchecked Sendable {
             // The name filter is not case-sensitive on AWS: keep exact prefixes only.
             secrets += (output.SecretList ?? [])
                 .filter { $0.Name.hasPrefix(prefix) && (includeDeleted || $0.DeletedDate == nil) }
-                .map { SecretSummary(name: $0.Name, lastChangedAt: $0.LastChangedDate, deletedAt: $0.DeletedDate) }
+                .map { SecretSummary(name: $0.Name, lastChangedAt: $0.LastChangedDate, deletedAt: $0.DeletedDate,
+                                     currentVersionID: $0.currentVersionID) }
             token = output.NextToken.flatMap { $0.isEmpty ? nil : $0 }
         } while token != nil
         return lock.withLock { overlay.apply(to: secrets, prefix: prefix, includeDeleted: includeDeleted) }

@@ -39,7 +39,8 @@ struct ListingOverlay: Sendable {
             switch entry.state {
             case .present(let changedAt):
                 let listed = secrets.first { $0.name == name && $0.deletedAt == nil }
-                corrected.append(SecretSummary(name: name, lastChangedAt: listed?.lastChangedAt ?? changedAt))
+                corrected.append(SecretSummary(name: name, lastChangedAt: listed?.lastChangedAt ?? changedAt,
+                                               currentVersionID: listed?.currentVersionID))
             case .scheduledForDeletion(let deletedAt) where includeDeleted:
                 let listed = secrets.first { $0.name == name }
                 corrected.append(SecretSummary(name: name, lastChangedAt: listed?.lastChangedAt, deletedAt: listed?.deletedAt ?? deletedAt))

@@ -22,6 +22,10 @@ struct ListSecretsOutput: Decodable, Sendable {
         var Name: String
         var LastChangedDate: Date?
         var DeletedDate: Date?
+        var SecretVersionsToStages: [String: [String]]?
+
+        /// The id of the version labelled `AWSCURRENT`.
+        var currentVersionID: String? { versionID(labelled: "AWSCURRENT", in: SecretVersionsToStages) }
     }
     var SecretList: [Entry]?
     var NextToken: String?
@@ -79,14 +83,10 @@ struct DescribeSecretOutput: Decodable, Sendable {
     var VersionIdsToStages: [String: [String]]?
 
     /// The id of the version labelled `AWSCURRENT`.
-    var currentVersionID: String? {
-        VersionIdsToStages?.first { $0.value.contains("AWSCURRENT") }?.key
-    }
+    var currentVersionID: String? { versionID(labelled: "AWSCURRENT", in: VersionIdsToStages) }
 
     /// The id of the version labelled `AWSPREVIOUS`.
-    var previousVersionID: String? {
-        VersionIdsToStages?.first { $0.value.contains("AWSPREVIOUS") }?.key
-    }
+    var previousVersionID: String? { versionID(labelled: "AWSPREVIOUS", in: VersionIdsToStages) }
 }
 
 struct ListSecretVersionIdsInput: Encodable, Sendable {
@@ -121,6 +121,11 @@ struct DeleteSecretInput: Encodable, Sendable {
 
 struct DeleteSecretOutput: Decodable, Sendable {
     var DeletionDate: Date?
+}
+
+/// The version that carries `stage` in a version-id-to-stages map.
+private func versionID(labelled stage: String, in versionsToStages: [String: [String]]?) -> String? {
+    versionsToStages?.first { $0.value.contains(stage) }?.key
 }
 
 /// For answers whose members we do not need.

@@ -3,9 +3,11 @@ import Foundation
 import SecretStore
 
 /// The store's 256-bit AES key, kept in its own file (base64, one line) that only its owner may read.
-struct MasterKey: Sendable {
-    let key: SymmetricKey
-    let path: String
+///
+/// Public so that other private files (the AWS listing cache) keep their keys the same way.
+public struct MasterKey: Sendable {
+    public let key: SymmetricKey
+    public let path: String
 
     /// The largest key file read: one line of base64 for 32 bytes is 45 bytes; anything far larger is not a key file.
     private static let maximumFileBytes = 4096
@@ -15,7 +17,7 @@ struct MasterKey: Sendable {
     ///
     /// Refuses, with a message naming the file and the rule: a symlink, anything but a regular file, a file owned by
     /// another user than the effective one, a file that group or others can access, and one that holds no 32 bytes.
-    static func load(path: String) throws -> MasterKey {
+    public static func load(path: String) throws -> MasterKey {
         let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard descriptor >= 0 else {
             let reason = errno
@@ -46,7 +48,7 @@ struct MasterKey: Sendable {
 
     /// Creates a new random key at `path` (mode 0600, missing directories 0700) unless one appears there first,
     /// then loads whatever key the file holds. Two processes racing here end up with the same key.
-    static func loadOrCreate(path: String) throws -> MasterKey {
+    public static func loadOrCreate(path: String) throws -> MasterKey {
         if exists(path: path) {
             return try load(path: path)
         }

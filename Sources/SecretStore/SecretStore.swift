@@ -100,11 +100,14 @@ public struct SecretSummary: Sendable, Hashable {
     public var lastChangedAt: Date?
     /// Set when the secret is scheduled for deletion: the date it was deleted.
     public var deletedAt: Date?
+    /// The id of the current version, when the listing tells it (AWS does, in `SecretVersionsToStages`).
+    public var currentVersionID: String?
 
-    public init(name: String, lastChangedAt: Date? = nil, deletedAt: Date? = nil) {
+    public init(name: String, lastChangedAt: Date? = nil, deletedAt: Date? = nil, currentVersionID: String? = nil) {
         self.name = name
         self.lastChangedAt = lastChangedAt
         self.deletedAt = deletedAt
+        self.currentVersionID = currentVersionID
     }
 }
 

@@ -121,29 +121,49 @@ public struct UserOverview: Sendable, Hashable {
 extension UserDirectory {
     /// Overviews of every user, sorted by name, reading the secrets in batches.
     ///
-    /// A secret that cannot be read or parsed is listed with the reason, never left out. `progress` hears the
-    /// listing, then the secrets read.
-    public func overviews(includeDeleted: Bool = false, now: Date = Date(), progress: StoreProgressHandler? = nil) async throws -> [UserOverview] {
+    /// With a `cache`, a user whose listed current version is in it is not read at all; the overviews of the users
+    /// read are put in the cache, and users no longer listed are dropped from it. A secret that cannot be read or
+    /// parsed is listed with the reason, never left out (and never cached). `progress` hears the listing, then the
+    /// secrets read.
+    public func overviews(includeDeleted: Bool = false, now: Date = Date(), cache: (any UserOverviewCache)? = nil, progress: StoreProgressHandler? = nil) async throws -> [UserOverview] {
         let listings = try await listUsers(includeDeleted: includeDeleted, progress: progress)
-        let live = listings.filter { $0.summary.deletedAt == nil }.map(\.username)
+        let live = listings.filter { $0.summary.deletedAt == nil }
+        var cached: [String: UserOverview] = [:]
+        if let cache {
+            for listing in live {
+                guard let versionID = listing.summary.currentVersionID,
+                      let entry = cache.entry(secretName: listing.summary.name, versionID: versionID) else { continue }
+                cached[listing.username] = entry.overview(now: now)
+            }
+        }
+        let toRead = live.map(\.username).filter { cached[$0] == nil }
         var overviews: [UserOverview] = []
         overviews.reserveCapacity(listings.count)
         var loaded: [String: Result<StoredUser, SecretStoreError>] = [:]
-        for batch in stride(from: 0, to: live.count, by: 100).map({ Array(live[$0..<min($0 + 100, live.count)]) }) {
+        for batch in stride(from: 0, to: toRead.count, by: 100).map({ Array(toRead[$0..<min($0 + 100, toRead.count)]) }) {
             loaded.merge(try await loadMany(batch)) { $1 }
-            progress?(.handling(done: loaded.count, total: live.count))
+            progress?(.handling(done: loaded.count, total: toRead.count))
         }
+        var fresh: [String: CachedUserOverview] = [:]
         for listing in listings {
             if let deletedAt = listing.summary.deletedAt {
                 overviews.append(UserOverview(deletedUsername: listing.username, deletedAt: deletedAt))
                 continue
             }
+            if let overview = cached[listing.username] {
+                overviews.append(overview)
+                continue
+            }
             switch loaded[listing.username] {
-            case .success(let stored): overviews.append(UserOverview(stored: stored, now: now))
+            case .success(let stored):
+                let overview = UserOverview(stored: stored, now: now)
+                overviews.append(overview)
+                if cache != nil { fresh[stored.value.name] = CachedUserOverview(overview, of: stored) }
             case .failure(let error): overviews.append(UserOverview(username: listing.username, loadError: error))
             case nil: overviews.append(UserOverview(username: listing.username, loadError: SecretStoreError(.notFound, secretName: listing.summary.name, message: "\(listing.summary.name) disappeared while listing")))
             }
         }
+        cache?.update(fresh, prefix: try naming.prefix(serverID: serverID), listed: Set(live.map(\.summary.name)))
         return overviews
     }
 }

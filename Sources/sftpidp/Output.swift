@@ -42,13 +42,13 @@ extension ProgressReporter {
     }
 }
 
-/// Every user's overview (see ``UserDirectory/overviews(includeDeleted:now:progress:)``), with a progress line on
+/// Every user's overview (see ``UserDirectory/overviews(includeDeleted:now:cache:progress:)``), with a progress line on
 /// a terminal: "Listing users", then `stage` while the secrets are read.
-func readOverviews(_ directory: UserDirectory, includeDeleted: Bool = false, stage: String, quiet: Bool) async throws -> [UserOverview] {
+func readOverviews(_ directory: UserDirectory, includeDeleted: Bool = false, cache: (any UserOverviewCache)? = nil, stage: String, quiet: Bool) async throws -> [UserOverview] {
     let progress = ProgressReporter.standardError(quiet: quiet)
     return try await withStoreErrors {
         defer { progress.finish() }
-        return try await directory.overviews(includeDeleted: includeDeleted, progress: progress.storeProgress(handling: stage))
+        return try await directory.overviews(includeDeleted: includeDeleted, cache: cache, progress: progress.storeProgress(handling: stage))
     }
 }
 

@@ -6,7 +6,7 @@ import TOMLKit
 /// Command-line options win over environment variables, which win over this file.
 struct ConfigFile {
     /// The keys the file may hold, each a string.
-    static let knownKeys: Set<String> = ["store", "naming-scheme", "server-id", "theme", "profile", "region", "endpoint-url", "argon2", "recovery-window-days"]
+    static let knownKeys: Set<String> = ["store", "naming-scheme", "server-id", "theme", "profile", "region", "endpoint-url", "argon2", "recovery-window-days", "listing-cache"]
 
     private(set) var values: [String: String] = [:]
     /// `[role-policies]`: for a role ARN, the files holding its policies (`--explain-access` reads them).

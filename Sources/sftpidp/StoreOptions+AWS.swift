@@ -1,5 +1,7 @@
 import AWSSecretsManager
+import ListingCache
 import SecretStore
+import UserManagement
 
 extension StoreOptions {
     /// Opens AWS Secrets Manager with settings resolved as the AWS CLI does (options, environment, profile),
@@ -16,5 +18,20 @@ extension StoreOptions {
         } catch {
             throw CLIFailure(error.description)
         }
+    }
+
+    /// The listing cache for `store`: one under `$XDG_CACHE_HOME/sftpidp` for an AWS store and its region, endpoint and
+    /// identity; nil for other stores, with `--no-cache`, or when `SFTPIDP_LISTING_CACHE` / the config's
+    /// `listing-cache` is `off`.
+    func listingCache(for store: any SecretStore) throws -> (any UserOverviewCache)? {
+        guard let aws = store as? AWSSecretsManagerStore, !noCache else { return nil }
+        let config = try ConfigFile.load(environment: environment)
+        switch resolveSetting(nil, environment: environment, variable: "SFTPIDP_LISTING_CACHE", config: config, key: "listing-cache") {
+        case nil, "on": break
+        case "off": return nil
+        case let other?: throw CLIFailure("listing-cache \"\(other)\" (SFTPIDP_LISTING_CACHE or the config's listing-cache): must be on or off")
+        }
+        return EncryptedListingCache(location: .resolve(environment: environment), scope: aws.configuration.description,
+                                     warn: { printToStandardError("warning: \($0)") })
     }
 }

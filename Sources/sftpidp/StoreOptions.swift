@@ -31,6 +31,9 @@ struct StoreOptions: ParsableArguments {
     @Flag(name: .long, help: "No progress line on standard error (it is only drawn when standard error is a terminal).")
     var quiet = false
 
+    @Flag(name: .long, help: "AWS: list users without the local listing cache, reading every secret. [config: listing-cache = \"off\"; env: SFTPIDP_LISTING_CACHE=off]")
+    var noCache = false
+
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
     /// The store description after options, environment and config file.

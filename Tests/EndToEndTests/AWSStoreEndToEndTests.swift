@@ -111,6 +111,51 @@ import Testing
         }
     }
 
+    /// `users list` keeps its listing cache in ~/.cache/sftpidp: a change made by the AWS CLI shows at once, the cache
+    /// can be deleted, a damaged one is rebuilt with a warning, and `--no-cache` / `listing-cache = "off"` bypass it.
+    @Test func usersListKeepsAListingCacheThatNeverHidesAChange() throws {
+        let prefix = Self.uniquePrefix()
+        let value = { (role: String) in #"{"Role":"arn:aws:iam::012345678901:role/\#(role)","HomeDirectory":"/bucket/home/jess"}"# }
+        try aws(["create-secret", "--name", "\(prefix)jess", "--secret-string", value("FirstRole")])
+        let first = try sftpidp(["users", "list"], prefix: prefix)
+        #expect(first.status == 0 && first.stdout.contains("FirstRole"), "\(first)")
+        let cacheDirectory = sandbox.path(".cache/sftpidp")
+        let files = try FileManager.default.contentsOfDirectory(atPath: cacheDirectory)
+        let cacheFiles = files.filter { $0.hasPrefix("listing-") && $0.hasSuffix(".cache") }
+        #expect(files.count == 2 && cacheFiles.count == 1 && files.contains("listing-cache.key"), "\(files)")
+        let cacheFile = cacheDirectory + "/" + (cacheFiles.first ?? "")
+
+        try aws(["put-secret-value", "--secret-id", "\(prefix)jess", "--secret-string", value("SecondRole")])
+        let second = try sftpidp(["users", "list"], prefix: prefix)
+        #expect(second.stdout.contains("SecondRole") && second.stderr.isEmpty, "\(second)")
+
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: cacheFile))
+        bytes[bytes.count / 2] ^= 0x10
+        try bytes.write(to: URL(fileURLWithPath: cacheFile))
+        let damaged = try sftpidp(["users", "list"], prefix: prefix)
+        #expect(damaged.status == 0 && damaged.stdout.contains("SecondRole"), "\(damaged)")
+        #expect(damaged.stderr.contains("warning: the listing cache \(cacheFile) is discarded and rebuilt"), "\(damaged)")
+        #expect(try sftpidp(["users", "list"], prefix: prefix).stderr.isEmpty)
+
+        // rm -rf ~/.cache/sftpidp
+        try sandbox.runTool("rm", ["-rf", cacheDirectory])
+        let bypassed = try sftpidp(["users", "list", "--no-cache"], prefix: prefix)
+        #expect(bypassed.stdout.contains("SecondRole"), "\(bypassed)")
+        #expect(!FileManager.default.fileExists(atPath: cacheDirectory))
+        try FileManager.default.createDirectory(atPath: sandbox.path("config/sftpidp"), withIntermediateDirectories: true)
+        try #"listing-cache = "off""#.write(toFile: sandbox.path("config/sftpidp/config.toml"), atomically: true, encoding: .utf8)
+        #expect(try sftpidp(["users", "list"], prefix: prefix).stdout.contains("SecondRole"))
+        #expect(!FileManager.default.fileExists(atPath: cacheDirectory))
+        let wrong = try sandbox.run(["users", "list", "--store", "aws", "--naming-scheme", "\(prefix){username}"],
+                                    environment: awsEnvironment.merging(["SFTPIDP_LISTING_CACHE": "sometimes"]) { $1 })
+        #expect(wrong.status != 0 && wrong.stderr.contains("listing-cache \"sometimes\"") && wrong.stderr.contains("must be on or off"), "\(wrong)")
+
+        try FileManager.default.removeItem(atPath: sandbox.path("config/sftpidp/config.toml"))
+        let rebuilt = try sftpidp(["users", "list"], prefix: prefix)
+        #expect(rebuilt.stdout.contains("SecondRole") && rebuilt.stderr.isEmpty, "\(rebuilt)")
+        #expect(FileManager.default.fileExists(atPath: cacheFile))
+    }
+
     /// A `users show --json` object without the fields that name the stored version.
     static func withoutVersion(_ json: String) throws -> NSDictionary {
         var object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])

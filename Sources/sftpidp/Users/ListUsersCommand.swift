@@ -22,7 +22,8 @@ struct ListUsersCommand: AsyncParsableCommand {
 
     func run() async throws {
         let directory = try storeOptions.openDirectory()
-        let overviews = try await readOverviews(directory, includeDeleted: includeDeleted, stage: "Reading users", quiet: storeOptions.quiet)
+        let cache = try storeOptions.listingCache(for: directory.store)
+        let overviews = try await readOverviews(directory, includeDeleted: includeDeleted, cache: cache, stage: "Reading users", quiet: storeOptions.quiet)
         let shown = overviews.filter { filter.map($0.matches) ?? true }
         if json {
             printJSON(try encodeJSON(shown.map(UserOverviewJSON.init)))

@@ -1,0 +1,120 @@
+import Crypto
+import EmbeddedStore
+import Foundation
+import SecretStore
+import UserManagement
+
+/// A ``UserOverviewCache`` kept in one private file, sealed with AES-256-GCM under a key file next to it (kept as the
+/// embedded store keeps its master key: one line of base64, mode 0600, refused when others can read it).
+///
+/// Safe to delete: a missing cache or key is made again without a word. A cache that does not decrypt (altered,
+/// damaged, made with another key or for another scope), that is not a private regular file, or whose key file is
+/// unusable, is discarded with a warning (one line to `warn`) and rebuilt; it is never trusted and never a crash. Writes go to a
+/// temporary file renamed over the cache, so two processes writing at once leave one whole cache, never a mix.
+public final class EncryptedListingCache: UserOverviewCache, @unchecked Sendable {
+    /// The cache file.
+    public let path: String
+    /// What the cache is for (for AWS: region, endpoint and identity); bound to the ciphertext.
+    public let scope: String
+    /// Nil when no key could be had: the cache then keeps nothing and reads every secret.
+    private let key: SymmetricKey?
+    private let warn: @Sendable (String) -> Void
+    private let lock = NSLock()
+    private var entries: [String: CachedUserOverview]
+    /// True when the file does not hold ``entries`` (missing, or discarded): the next update writes it even unchanged.
+    private var mustWrite: Bool
+
+    /// The largest cache file read; far more than 100,000 users take.
+    static let maximumFileBytes = 512 * 1024 * 1024
+
+    /// What is sealed: the overviews by secret name.
+    private struct Contents: Codable {
+        var entries: [String: CachedUserOverview]
+    }
+
+    /// Opens (or starts) the cache of `scope` in `location`, making the directory (0700) and key (0600) when missing.
+    /// `warn` gets one line (a path and a reason, never a value) for each cache or key discarded.
+    public init(location: ListingCacheLocation, scope: String, warn: @escaping @Sendable (String) -> Void) {
+        let path = location.cachePath(scope: scope)
+        let key = Self.key(at: location.keyPath, warn: warn)
+        self.path = path
+        self.scope = scope
+        self.warn = warn
+        self.key = key
+        let read = key.flatMap { Self.read(path, key: $0, scope: scope, warn: warn) }
+        entries = read ?? [:]
+        mustWrite = read == nil
+    }
+
+    /// How many users the cache holds.
+    public var count: Int { lock.withLock { entries.count } }
+
+    public func entry(secretName: String, versionID: String) -> CachedUserOverview? {
+        lock.withLock { entries[secretName] }.flatMap { $0.versionID == versionID ? $0 : nil }
+    }
+
+    public func update(_ newEntries: [String: CachedUserOverview], prefix: String, listed: Set<String>) {
+        guard let key else { return }
+        lock.withLock {
+            let kept = entries.filter { !$0.key.hasPrefix(prefix) || listed.contains($0.key) }
+            guard mustWrite || !newEntries.isEmpty || kept.count != entries.count else { return }
+            entries = kept.merging(newEntries) { $1 }
+            mustWrite = false
+            do {
+                let plaintext = try JSONEncoder().encode(Contents(entries: entries))
+                guard let sealed = try AES.GCM.seal(plaintext, using: key, authenticating: Self.associatedData(scope: scope)).combined else {
+                    throw CacheFileError("AES-GCM produced no combined box")
+                }
+                try CacheFile.replace(path, with: sealed)
+            } catch {
+                warn("the listing cache \(path) could not be written (\(error)); the next listing reads every user again")
+            }
+        }
+    }
+
+    /// `sftpidp-listing-cache-v1 NUL scope`: a cache copied to another scope's file name does not decrypt.
+    private static func associatedData(scope: String) -> Data {
+        Data("sftpidp-listing-cache-v1\u{0}\(scope)".utf8)
+    }
+
+    /// The key at `path`, made when missing; an unusable key file (a symlink, not private, not a key) is replaced,
+    /// which discards every cache it sealed.
+    private static func key(at path: String, warn: (String) -> Void) -> SymmetricKey? {
+        do {
+            return try MasterKey.loadOrCreate(path: path).key
+        } catch {
+            warn("the listing cache key \(path) cannot be used (\(describe(error))); making a new key, the caches are rebuilt")
+        }
+        unlink(path)
+        do {
+            return try MasterKey.loadOrCreate(path: path).key
+        } catch {
+            warn("no listing cache this time: the key \(path) cannot be made (\(describe(error)))")
+            return nil
+        }
+    }
+
+    /// The entries sealed in `path`; nil when there is no file, or (with a warning) when it cannot be trusted.
+    private static func read(_ path: String, key: SymmetricKey, scope: String, warn: (String) -> Void) -> [String: CachedUserOverview]? {
+        let sealed: Data
+        do {
+            guard let data = try CacheFile.contents(of: path, maximumBytes: maximumFileBytes) else { return nil }
+            sealed = data
+        } catch {
+            warn("the listing cache \(path) is discarded and rebuilt: \(error)")
+            return nil
+        }
+        do {
+            let plaintext = try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key,
+                                             authenticating: associatedData(scope: scope))
+            return try JSONDecoder().decode(Contents.self, from: plaintext).entries
+        } catch {
+            warn("the listing cache \(path) is discarded and rebuilt: it does not decrypt (altered, damaged, or sealed with another key)")
+            return nil
+        }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        (error as? SecretStoreError)?.message ?? "\(error)"
+    }
+}
