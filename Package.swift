@@ -163,6 +163,12 @@ let package = Package(
             name: "AccessAnalysis",
             swiftSettings: strictSettings
         ),
+        // A role's identity policies read from IAM (query protocol, on AWSCore) for the access explainer.
+        .target(
+            name: "AWSIAM",
+            dependencies: ["AWSCore", "AccessAnalysis"],
+            swiftSettings: strictSettings
+        ),
         // Terminal abstraction: curses driver, virtual screen, themes.
         .target(
             name: "TerminalUI",
@@ -199,6 +205,7 @@ let package = Package(
                 "TerminalUI",
                 "TerminalText",
                 "AccessAnalysis",
+                "AWSIAM",
                 "ProcessHardening",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -263,6 +270,7 @@ let package = Package(
             exclude: ["__Snapshots__"]
         ),
         .testTarget(name: "AccessAnalysisTests", dependencies: ["AccessAnalysis", "PeerTesting"]),
+        .testTarget(name: "AWSIAMTests", dependencies: ["AWSIAM", "AWSCore", "AccessAnalysis", "PeerTesting"]),
         // Runs the real `sftpidp` binary: CLI, curl against `serve`, tmux against the console.
         .testTarget(
             name: "EndToEndTests",
