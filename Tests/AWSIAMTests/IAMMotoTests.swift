@@ -109,64 +109,12 @@ import Testing
     }
 }
 
-/// Sets up moto's IAM with the AWS CLI: an administrator role for making roles and policies, and reader roles
-/// holding chosen permissions, each assumed through STS.
-struct MotoIAM {
-    let moto: MotoServer
-    let adminEnvironment: [String: String]
-
-    init(moto: MotoServer) throws {
-        self.moto = moto
-        adminEnvironment = try Self.assume(moto: moto, roleName: "iam-admin-\(UUID().uuidString.prefix(8))", actions: ["iam:*"])
-    }
-
-    /// Creates a role any principal may assume, allowed `actions` on everything; returns its credentials as
-    /// AWS CLI environment variables.
-    static func assume(moto: MotoServer, roleName: String, actions: [String]) throws -> [String: String] {
-        let environment = moto.cliEnvironment()
-        let arn = try createRole(roleName, path: "/", environment: environment)
-        try putAllow(role: roleName, actions: actions, environment: environment)
-        let output = try ExternalProcess.run("aws", ["sts", "assume-role", "--role-arn", arn, "--role-session-name", "tests", "--output", "json"], environment: environment)
-        let credentials = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])["Credentials"] as? [String: Any]
-        var assumed = environment
-        assumed["AWS_ACCESS_KEY_ID"] = try #require(credentials?["AccessKeyId"] as? String)
-        assumed["AWS_SECRET_ACCESS_KEY"] = try #require(credentials?["SecretAccessKey"] as? String)
-        assumed["AWS_SESSION_TOKEN"] = try #require(credentials?["SessionToken"] as? String)
-        return assumed
-    }
-
-    static func createRole(_ name: String, path: String, environment: [String: String]) throws -> String {
-        let trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}"#
-        let output = try ExternalProcess.run("aws", ["iam", "create-role", "--role-name", name, "--path", path,
-                                                     "--assume-role-policy-document", trust, "--query", "Role.Arn", "--output", "text"], environment: environment)
-        return output.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    static func putAllow(role: String, actions: [String], environment: [String: String]) throws {
-        let document = try JSONSerialization.data(withJSONObject: ["Version": "2012-10-17", "Statement": [["Effect": "Allow", "Action": actions, "Resource": "*"]]])
-        try ExternalProcess.run("aws", ["iam", "put-role-policy", "--role-name", role, "--policy-name", "allow",
-                                        "--policy-document", String(decoding: document, as: UTF8.self)], environment: environment)
-    }
-
-    /// Runs the AWS CLI as the administrator.
-    @discardableResult
-    func admin(_ arguments: [String]) throws -> String {
-        try ExternalProcess.run("aws", arguments, environment: adminEnvironment)
-    }
-
-    func createRole(_ name: String, path: String) throws -> String {
-        try Self.createRole(name, path: path, environment: adminEnvironment)
-    }
-
-    func createPolicy(_ name: String, _ document: String) throws -> String {
-        try admin(["iam", "create-policy", "--policy-name", name, "--policy-document", document, "--query", "Policy.Arn", "--output", "text"])
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
+extension MotoIAM {
     /// An IAM client signed as a fresh role holding exactly `permissions`.
     func client(permissions: [String], pageSize: Int? = nil) throws -> IAMClient {
-        let environment = try Self.assume(moto: moto, roleName: "reader-\(UUID().uuidString.prefix(8))", actions: permissions)
-        let credentials = AWSCredentials(accessKeyID: environment["AWS_ACCESS_KEY_ID"]!, secretAccessKey: environment["AWS_SECRET_ACCESS_KEY"]!,
+        let environment = try reader(permissions: permissions)
+        let credentials = AWSCredentials(accessKeyID: try #require(environment["AWS_ACCESS_KEY_ID"]),
+                                         secretAccessKey: try #require(environment["AWS_SECRET_ACCESS_KEY"]),
                                          sessionToken: environment["AWS_SESSION_TOKEN"])
         return IAMClient(endpoint: IAMEndpoint(url: URL(string: moto.endpoint)!, signingRegion: "us-east-1"),
                          credentials: StaticCredentialProvider(credentials, source: "test"), pageSize: pageSize)
