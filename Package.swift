@@ -188,6 +188,7 @@ let package = Package(
                 "SecretStore",
                 "UserManagement",
                 "IdentityProvider",
+                "AccessAnalysis",
             ],
             swiftSettings: strictSettings
         ),
@@ -263,7 +264,7 @@ let package = Package(
         .testTarget(
             name: "ConsoleTests",
             dependencies: [
-                "Console", "TerminalUI", "SecretStoreTesting",
+                "Console", "TerminalUI", "SecretStoreTesting", "AccessAnalysis",
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
             ],
             // Text snapshots are read from the source tree by SnapshotTesting, not bundled.

@@ -72,17 +72,24 @@ private func runTestLogin(_ panel: inout TestLoginState, state: inout ConsoleSta
     return [.testLogin(id, request)]
 }
 
-func loginDecided(_ outcome: LoginOutcome, state: inout ConsoleState) {
+func loginDecided(_ outcome: LoginOutcome, state: inout ConsoleState) -> [Effect] {
     let report = TestLoginReport(outcome: outcome, url: "in-process: sftpidp console", store: state.context.storeName, explain: true)
+    let username: String
     if case .testLogin(var panel)? = state.topModal {
         panel.isRunning = false
         panel.report = report
+        username = panel.form["user"]
         state.replaceTop(.testLogin(panel))
     } else if case .wizard(var wizard)? = state.topModal {
         wizard.testReport = report
         wizard.isTesting = false
+        username = wizard.username
         state.replaceTop(.wizard(wizard))
+    } else {
+        return []
     }
+    state.access = nil
+    return report.isAllowed ? startAccessExplanation(answerJSON: report.response, username: username, state: &state) : []
 }
 
 func testLoginFailed(_ message: String, state: inout ConsoleState) {
@@ -106,7 +113,8 @@ func renderTestLogin(_ panel: TestLoginState, state: ConsoleState, into canvas: 
     } else if let failure = panel.failure {
         canvas.put("Not finished: \(failure)", row: resultTop, column: frame.left, role: .warning, maxWidth: frame.width)
     } else if let report = panel.report {
-        renderReport(report, top: resultTop, left: frame.left, height: frame.top + frame.height - resultTop, width: frame.width, scroll: panel.resultScroll, into: &canvas)
+        renderReport(report, access: report.isAllowed ? state.access.flatMap { $0.onDemand ? nil : $0 } : nil, state: state, top: resultTop, left: frame.left,
+                     height: frame.top + frame.height - resultTop, width: frame.width, scroll: panel.resultScroll, into: &canvas)
     } else {
         canvas.put("Enter on the last field (or Ctrl-S) asks the identity provider, in-process, exactly as `serve` would.", row: resultTop, column: frame.left, role: .dim, maxWidth: frame.width)
     }
@@ -115,7 +123,7 @@ func renderTestLogin(_ panel: TestLoginState, state: ConsoleState, into canvas: 
 }
 
 /// The answer: verdict and time, StatusCode and Message, the Response JSON coloured, then the checks.
-func renderReport(_ report: TestLoginReport, top: Int, left: Int, height: Int, width: Int, scroll: Int, into canvas: inout Canvas) {
+func renderReport(_ report: TestLoginReport, access: AccessSection?, state: ConsoleState, top: Int, left: Int, height: Int, width: Int, scroll: Int, into canvas: inout Canvas) {
     var lines: [[StyledRun]] = []
     let verdict = report.isAllowed ? "✔ ALLOWED" : (report.statusCode == 200 ? "✘ DENIED" : "✘ ERROR")
     var headline = [StyledRun(text: verdict, role: report.isAllowed ? .success : .error)]
@@ -147,6 +155,9 @@ func renderReport(_ report: TestLoginReport, top: Int, left: Int, height: Int, w
             }
             lines.append([StyledRun(text: "  \(mark) \(check.name): ", role: role), StyledRun(text: check.detail, role: .value)])
         }
+    }
+    if let access {
+        lines += accessRunLines(access, state: state, width: width)
     }
     for (offset, runs) in lines.dropFirst(min(scroll, max(0, lines.count - 1))).prefix(height).enumerated() {
         putRuns(runs, row: top + offset, column: left, width: width, into: &canvas)
