@@ -97,7 +97,7 @@ func accessRows(_ section: AccessSection, state: ConsoleState) -> [DetailLine] {
                 // The reason the role's policies are unknown is said once, above, not under every operation.
                 let first = operation.requests.first { $0.decision != .allowed }?.reasons.first?.text
                 let reason = first == report.rolePoliciesUnknown ? nil : first
-                rows.append(DetailLine(label: "  \(operation.operation.title)", value: operation.decision.rawValue + (reason.map { ": \($0)" } ?? ""),
+                rows.append(DetailLine(label: "  \(operation.operation.rawValue)", value: operation.decision.rawValue + (reason.map { ": \($0)" } ?? ""),
                                        role: operation.decision.styleRole))
             }
         }

@@ -75,7 +75,7 @@ import Testing
         let screen = driver.screen
         #expect(screen.contains("role policies unknown: could not read the role's policies (\(Fixtures.role):"), "\(screen)")
         #expect(screen.contains("IAM refused iam:ListRolePolicies (AccessDenied: not allowed))"), "wrapped onto the next line: \(screen)")
-        for operation in ["list", "download", "upload", "create a directory", "delete", "rename"] {
+        for operation in ["list", "download", "upload", "mkdir", "delete", "rename"] {
             #expect(screen.contains("  " + operation.padding(toLength: 20, withPad: " ", startingAt: 0) + "unknown  "), "\(operation): \(screen)")
         }
     }

@@ -96,4 +96,19 @@ import Testing
         let local = try explain(store, ["--role-policy", file], environment: moto.cliEnvironment())
         #expect(local.status == 0 && local.stderr.contains("policies: \(file) (role, ") && !local.stderr.contains("IAM refused"), "\(local)")
     }
+
+    @Test func theConsoleReadsTheRolesPoliciesFromIAM() throws {
+        let (role, managed) = try transferRole("jess-console-role")
+        let store = try storeWithJess(role: role)
+        let session = try ConsoleTmuxTests.open(sandbox, arguments: (["console"] + store).joined(separator: " "),
+                                                environment: operatorEnvironment.filter { $0.key.hasPrefix("AWS_") },
+                                                columns: 130, rows: 50, waitFor: "jess")
+        defer { session.close() }
+        try session.keys("a")
+        try session.waitFor("what jess can do where")
+        let screen = try session.waitFor("inline policy list-home")
+        #expect(screen.contains(String(managed.prefix(30))), "\(screen)")
+        #expect(!screen.contains("unknown"), "\(screen)")
+        try session.keys("q")
+    }
 }
