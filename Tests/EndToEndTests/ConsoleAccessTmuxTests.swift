@@ -20,6 +20,7 @@ struct ConsoleAccessTmuxTests {
         _ = try sandbox.write("""
             [role-policies]
             "\(role)" = ["\(file)"]
+            "arn:aws:iam::012345678901:role/Partners" = ["\(sandbox.path("missing.json"))"]
             """, to: "config/sftpidp/config.toml")
         return sandbox
     }
@@ -47,6 +48,15 @@ struct ConsoleAccessTmuxTests {
         #expect(screen.contains("download            allowed"), "\(screen)")
         #expect(!screen.contains("jess-password-1"))
         try session.keys("Escape")
+        try session.waitForAbsence("Test a login")
+
+        // lee's role names a file that is not there: said, and nothing decided on the role's side.
+        try session.keys("End")
+        try session.keys("a")
+        screen = try session.waitFor("what lee can do where")
+        screen = try session.waitFor("could not read")
+        #expect(screen.contains("role policies unknown"), "\(screen)")
+        #expect(!screen.contains("allowed"), "\(screen)")
         try session.keys("q")
     }
 }
