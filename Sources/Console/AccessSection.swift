@@ -1,6 +1,5 @@
 import AccessAnalysis
 import IdentityModel
-import IdentityProvider
 import TerminalUI
 
 /// What an allowed login can do where, shown under the test panel's and the wizard's answer and, on demand (`a`),

@@ -122,7 +122,8 @@ func renderTestLogin(_ panel: TestLoginState, state: ConsoleState, into canvas: 
     renderKeyBar([("Tab/↑↓", "field"), ("Ctrl-S", "run"), ("PgUp/PgDn", "scroll result"), ("Esc", "back")], state: state, into: &canvas)
 }
 
-/// The answer: verdict and time, StatusCode and Message, the Response JSON coloured, then the checks.
+/// The answer: verdict and time, StatusCode and Message, the Response JSON coloured, the checks, then `access`
+/// (the access section of an allowed answer) when given.
 func renderReport(_ report: TestLoginReport, access: AccessSection?, state: ConsoleState, top: Int, left: Int, height: Int, width: Int, scroll: Int, into canvas: inout Canvas) {
     var lines: [[StyledRun]] = []
     let verdict = report.isAllowed ? "✔ ALLOWED" : (report.statusCode == 200 ? "✘ DENIED" : "✘ ERROR")
