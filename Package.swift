@@ -174,6 +174,12 @@ let package = Package(
             name: "AccessAnalysis",
             swiftSettings: strictSettings
         ),
+        // A role's identity policies read from IAM (query protocol, on AWSCore) for the access explainer.
+        .target(
+            name: "AWSIAM",
+            dependencies: ["AWSCore", "AccessAnalysis"],
+            swiftSettings: strictSettings
+        ),
         // Terminal abstraction: curses driver, virtual screen, themes.
         .target(
             name: "TerminalUI",
@@ -193,6 +199,7 @@ let package = Package(
                 "SecretStore",
                 "UserManagement",
                 "IdentityProvider",
+                "AccessAnalysis",
             ],
             swiftSettings: strictSettings
         ),
@@ -211,6 +218,7 @@ let package = Package(
                 "TerminalUI",
                 "TerminalText",
                 "AccessAnalysis",
+                "AWSIAM",
                 "ProcessHardening",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -272,13 +280,14 @@ let package = Package(
         .testTarget(
             name: "ConsoleTests",
             dependencies: [
-                "Console", "TerminalUI", "SecretStoreTesting",
+                "Console", "TerminalUI", "SecretStoreTesting", "AccessAnalysis",
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
             ],
             // Text snapshots are read from the source tree by SnapshotTesting, not bundled.
             exclude: ["__Snapshots__"]
         ),
         .testTarget(name: "AccessAnalysisTests", dependencies: ["AccessAnalysis", "PeerTesting"]),
+        .testTarget(name: "AWSIAMTests", dependencies: ["AWSIAM", "AWSCore", "AccessAnalysis", "PeerTesting"]),
         // Runs the real `sftpidp` binary: CLI, curl against `serve`, tmux against the console.
         .testTarget(
             name: "EndToEndTests",

@@ -59,6 +59,16 @@ public struct AWSSharedConfig: Sendable {
     /// endpoint `https://<hostPrefix>.<region>.amazonaws.com`. `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` ignores all
     /// but `argument`.
     public func endpoint(service: ServiceNames, argument: String?, profile: String, region: String) throws(AWSConfigurationError) -> URL {
+        if let configured = try configuredEndpoint(service: service, argument: argument, profile: profile) { return configured }
+        let domain = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
+        guard let url = URL(string: "https://\(service.hostPrefix).\(region).\(domain)") else { throw .invalidRegion(region) }
+        return url
+    }
+
+    /// The endpoint set for a service by `argument`, `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, the profile's
+    /// `services` section or its `endpoint_url` (the first set wins); nil when none is, for services whose public
+    /// endpoint is not regional (IAM).
+    public func configuredEndpoint(service: ServiceNames, argument: String?, profile: String) throws(AWSConfigurationError) -> URL? {
         var candidates: [(String?, String)] = [(argument, "--endpoint-url")]
         let section = configSection(profile: profile)
         if environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"]?.lowercased() != "true" {
@@ -81,9 +91,7 @@ public struct AWSSharedConfig: Sendable {
             }
             return url
         }
-        let domain = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
-        guard let url = URL(string: "https://\(service.hostPrefix).\(region).\(domain)") else { throw .invalidRegion(region) }
-        return url
+        return nil
     }
 
     /// How a service is named in endpoint settings.
@@ -102,6 +110,8 @@ public struct AWSSharedConfig: Sendable {
         }
 
         public static let sts = ServiceNames(environmentSuffix: "STS", servicesKey: "sts", hostPrefix: "sts")
+        /// IAM's names; its public endpoint is global per partition, not `iam.<region>`.
+        public static let iam = ServiceNames(environmentSuffix: "IAM", servicesKey: "iam", hostPrefix: "iam")
     }
 
     private static func read(_ rawPath: String, home: String) throws(AWSConfigurationError) -> INIFile? {

@@ -36,12 +36,7 @@ public struct STSClient: Sendable {
 
     private func call(_ action: String, _ parameters: [(String, String)],
                       credentials: (any AWSCredentialProvider)?) async throws(AWSServiceError) -> AWSCredentials {
-        let form = ([("Action", action), ("Version", Self.apiVersion)] + parameters)
-            .map { "\(SigV4Signer.percentEncode($0.0))=\(SigV4Signer.percentEncode($0.1))" }
-            .joined(separator: "&")
-        let request = SignableRequest(method: "POST", scheme: "https", host: "", path: "/",
-                                      headers: [.init("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
-                                      body: Array(form.utf8))
+        let request = SignableRequest.query(action: action, version: Self.apiVersion, parameters: parameters)
         let sender = AWSRequestSender(endpoint: endpoint, region: region, service: "sts", credentials: credentials,
                                       httpClient: httpClient, options: options)
         let body = try await sender.send(action, request)

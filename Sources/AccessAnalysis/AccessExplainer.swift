@@ -6,11 +6,19 @@ public struct AccessExplainer: Sendable {
     /// The role's identity policies, or nil when they are not known (every answer then depends on them: unknown,
     /// except where the session policy or an explicit deny already decides).
     public var rolePolicies: [NamedPolicy]?
+    /// Why the role's policies are not known, when they are not: every reason that depends on them says it.
+    public var unknownRoleReason: String?
 
     public init(answer: TransferAnswer, userName: String, rolePolicies: [NamedPolicy]?) {
+        self.init(answer: answer, userName: userName, lookup: rolePolicies.map(RolePolicyLookup.found) ?? .notGiven)
+    }
+
+    /// Explains with the role's policies as a source found them, or with why they are not known.
+    public init(answer: TransferAnswer, userName: String, lookup: RolePolicyLookup) {
         self.answer = answer
         self.userName = userName
-        self.rolePolicies = rolePolicies
+        rolePolicies = lookup.policies
+        unknownRoleReason = lookup.unknownReason
     }
 
     /// The report: one entry per visible place, every operation with its S3 requests, the findings.
@@ -32,7 +40,8 @@ public struct AccessExplainer: Sendable {
         }
         let variables = PolicyVariables(userName: userName, home: answer.isLogical ? nil : answer.homeDirectory,
                                         awsValues: ["aws:PrincipalType": "AssumedRole"])
-        let evaluator = PolicyEvaluator(rolePolicies: rolePolicies, sessionPolicy: sessionPolicy, variables: variables)
+        var evaluator = PolicyEvaluator(rolePolicies: rolePolicies, sessionPolicy: sessionPolicy, variables: variables)
+        if let unknownRoleReason { evaluator.unknownRoleReason = unknownRoleReason }
         let decide: (S3Request) -> RequestVerdict = { request in
             if let unreadableSession {
                 return RequestVerdict(request: request, decision: .unknown,
@@ -48,7 +57,8 @@ public struct AccessExplainer: Sendable {
             summaries.append(PolicySummary(name: "session policy", origin: .session, characters: text.count))
         }
         return AccessReport(userName: userName, role: answer.role, homeDirectoryType: answer.isLogical ? "LOGICAL" : "PATH",
-                            policies: summaries, places: places, findings: findings, notChecked: AccessReport.notChecked)
+                            policies: summaries, rolePoliciesUnknown: unknownRoleReason, places: places, findings: findings,
+                            notChecked: AccessReport.notChecked)
     }
 
     private func place(for visible: VisiblePlace, decide: (S3Request) -> RequestVerdict) -> PlaceAccess {

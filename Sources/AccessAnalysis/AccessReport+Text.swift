@@ -4,6 +4,9 @@ extension AccessReport {
     public var text: String {
         var lines = ["access for \(userName): \(homeDirectoryType) home, role \(role)"]
         lines.append("policies: " + (policies.isEmpty ? "none" : policies.map { "\($0.name) (\($0.origin.rawValue), \($0.characters) characters)" }.joined(separator: ", ")))
+        if let rolePoliciesUnknown {
+            lines.append("role policies: unknown: \(rolePoliciesUnknown)")
+        }
         for place in places {
             lines.append("")
             let shown = place.entry == place.target ? place.entry : "\(place.entry) -> \(place.target)"

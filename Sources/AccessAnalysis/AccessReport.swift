@@ -5,6 +5,9 @@ public struct AccessReport: Sendable, Hashable, Encodable {
     public var homeDirectoryType: String
     /// The policies the answer was evaluated against.
     public var policies: [PolicySummary]
+    /// Why the role's policies are not part of the evaluation, when they are not ("the role's policies are not
+    /// known", "could not read the role's policies (reason)").
+    public var rolePoliciesUnknown: String?
     public var places: [PlaceAccess]
     public var findings: [AccessFinding]
     /// What the evaluation does not read, so that "allowed" is read with it in mind.

@@ -10,6 +10,8 @@ public struct PolicyEvaluator: Sendable {
     /// The session policy from the answer's `Policy`, when it has one.
     public var sessionPolicy: NamedPolicy?
     public var variables: PolicyVariables
+    /// The reason given when ``rolePolicies`` is nil (not given, or IAM could not be read).
+    public var unknownRoleReason = "the role's policies are not known"
 
     public init(rolePolicies: [NamedPolicy]?, sessionPolicy: NamedPolicy?, variables: PolicyVariables) {
         self.rolePolicies = rolePolicies
@@ -41,7 +43,7 @@ public struct PolicyEvaluator: Sendable {
         if let rolePolicies {
             sides.append(allowance(request, in: rolePolicies, side: "the role's policies"))
         } else {
-            sides.append((.unknown, [AccessReason(policy: nil, statement: nil, element: nil, detail: "the role's policies are not known")]))
+            sides.append((.unknown, [AccessReason(policy: nil, statement: nil, element: nil, detail: unknownRoleReason)]))
         }
         if let sessionPolicy {
             sides.append(allowance(request, in: [sessionPolicy], side: "the session policy"))

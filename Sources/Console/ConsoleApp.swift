@@ -1,3 +1,4 @@
+import AccessAnalysis
 import Foundation
 import IdentityModel
 import IdentityProvider
@@ -17,16 +18,19 @@ public struct ConsoleOptions: Sendable {
     public var argon2: Argon2Parameters
     /// How long a deleted user can be restored (the `recovery-window-days` setting).
     public var recoveryWindowDays: Int
+    /// Where access explanations read the role's policies (settings files, IAM on AWS stores).
+    public var rolePolicies: any RolePolicySource
 
     public init(
         readOnly: Bool = false, themeNames: [String] = ["default"], themeExplanation: String? = nil, argon2: Argon2Parameters = .default,
-        recoveryWindowDays: Int = UserDirectory.defaultRecoveryWindowDays
+        recoveryWindowDays: Int = UserDirectory.defaultRecoveryWindowDays, rolePolicies: any RolePolicySource = RolePolicySources([])
     ) {
         self.readOnly = readOnly
         self.themeNames = themeNames
         self.themeExplanation = themeExplanation
         self.argon2 = argon2
         self.recoveryWindowDays = recoveryWindowDays
+        self.rolePolicies = rolePolicies
     }
 }
 
@@ -63,7 +67,7 @@ public enum ConsoleApp {
             let context = ConsoleContext(storeName: store.displayName, naming: naming, serverID: serverID, readOnly: options.readOnly, themeNames: options.themeNames, themeExplanation: options.themeExplanation)
             var state = ConsoleState(context: context, size: terminal.size, now: Date())
             let inbox = EventInbox()
-            let runner = EffectRunner(directory: UserDirectory(store: store, naming: naming, serverID: serverID, recoveryWindowDays: options.recoveryWindowDays), handler: handler, argon2: options.argon2, inbox: inbox)
+            let runner = EffectRunner(directory: UserDirectory(store: store, naming: naming, serverID: serverID, recoveryWindowDays: options.recoveryWindowDays), handler: handler, argon2: options.argon2, rolePolicies: options.rolePolicies, inbox: inbox)
 
             func perform(_ effects: [Effect]) {
                 for case .applyTheme(let name) in effects {

@@ -1,3 +1,4 @@
+import AccessAnalysis
 import Foundation
 import IdentityProvider
 import SecretStore
@@ -25,6 +26,7 @@ public enum ConsoleEvent: Sendable {
     case passwordGenerated(OperationID, password: SecretText, hash: String)
     case keyFileRead(OperationID, String)
     case loginDecided(OperationID, LoginOutcome)
+    case accessExplained(OperationID, AccessReport)
     /// Any effect that failed: the message names what failed, never a secret value.
     case failed(OperationID, String)
 }

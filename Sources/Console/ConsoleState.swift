@@ -22,6 +22,8 @@ public struct ConsoleState: Sendable {
     var operations: [OperationID: Operation] = [:]
     private var lastOperationID = 0
     var message: StatusMessage?
+    /// The access explanation last asked for (test panel, wizard, `a` on a user), shown where it belongs.
+    var access: AccessSection?
     /// Set when the console should end.
     public internal(set) var shouldQuit = false
 

@@ -67,7 +67,7 @@ func renderDetailPane(_ state: ConsoleState, top: Int, left: Int, into canvas: i
         canvas.put("No user selected", row: top + 1, column: left + 2, role: .dim)
         return
     }
-    renderDetailLines(detailLines(for: record, now: state.now), top: top + 1, left: left + 2, height: height - 2, width: width - 4, scroll: 0, into: &canvas)
+    renderDetailLines(detailLines(for: record, now: state.now) + accessLines(for: record, state: state), top: top + 1, left: left + 2, height: height - 2, width: width - 4, scroll: 0, into: &canvas)
 }
 
 /// The full-screen detail of the selected user (Enter from the list).
@@ -75,11 +75,17 @@ func renderDetailScreen(_ state: ConsoleState, scroll: Int, into canvas: inout C
     renderHeader(state, into: &canvas)
     guard let record = state.list.selectedRecord else { return }
     let frame = renderScreenFrame(title: "User \(record.username)", state: state, into: &canvas)
-    renderDetailLines(detailLines(for: record, now: state.now), top: frame.top, left: frame.left, height: frame.height, width: frame.width, scroll: scroll, into: &canvas)
+    renderDetailLines(detailLines(for: record, now: state.now) + accessLines(for: record, state: state), top: frame.top, left: frame.left, height: frame.height, width: frame.width, scroll: scroll, into: &canvas)
     renderStatusLine(state, into: &canvas)
     var keys = [("↑↓", "scroll"), ("Esc", "back")]
     keys += Array(mainKeys(state).dropFirst(3))
     renderKeyBar(keys, state: state, into: &canvas)
+}
+
+/// The access section of `record`, when `a` asked for it; after a blank line.
+private func accessLines(for record: UserRecord, state: ConsoleState) -> [DetailLine] {
+    guard let access = state.access, access.onDemand, access.username == record.username, state.topModal == nil else { return [] }
+    return [DetailLine(label: "", value: "")] + accessRows(access, state: state)
 }
 
 func handleDetailKey(_ key: Key, state: inout ConsoleState) -> [Effect] {

@@ -1,3 +1,4 @@
+import AccessAnalysis
 import IdentityProvider
 import SecretStore
 import UserManagement
@@ -20,6 +21,8 @@ public enum Effect: Sendable, CustomStringConvertible {
     case generatePassword(OperationID)
     case readKeyFile(OperationID, path: String)
     case testLogin(OperationID, LoginRequest)
+    /// Explains what `answer` lets `username` do, reading the role's policies from the console's source.
+    case explainAccess(OperationID, TransferAnswer, username: String)
     case cancel(OperationID)
     case applyTheme(String)
 
@@ -38,6 +41,7 @@ public enum Effect: Sendable, CustomStringConvertible {
         case .generatePassword(let id): "generatePassword(\(id))"
         case .readKeyFile(let id, let path): "readKeyFile(\(id), \(path))"
         case .testLogin(let id, let request): "testLogin(\(id), \(request))"
+        case .explainAccess(let id, let answer, let username): "explainAccess(\(id), \(username), \(answer.role))"
         case .cancel(let id): "cancel(\(id))"
         case .applyTheme(let name): "applyTheme(\(name))"
         }

@@ -1,3 +1,4 @@
+import AccessAnalysis
 import Foundation
 import IdentityModel
 import IdentityProvider
@@ -30,14 +31,18 @@ final class EffectRunner: Sendable {
     let directory: UserDirectory
     let handler: IdentityProviderHandler
     let argon2: Argon2Parameters
+    /// Where the role's policies are read for access explanations.
+    let rolePolicies: any RolePolicySource
     let inbox: EventInbox
     private let tasks = Mutex<[OperationID: Task<Void, Never>]>([:])
     var store: any SecretStore { directory.store }
 
-    init(directory: UserDirectory, handler: IdentityProviderHandler, argon2: Argon2Parameters = .default, inbox: EventInbox) {
+    init(directory: UserDirectory, handler: IdentityProviderHandler, argon2: Argon2Parameters = .default,
+         rolePolicies: any RolePolicySource = RolePolicySources([]), inbox: EventInbox) {
         self.directory = directory
         self.handler = handler
         self.argon2 = argon2
+        self.rolePolicies = rolePolicies
         self.inbox = inbox
     }
 
@@ -118,6 +123,8 @@ final class EffectRunner: Sendable {
                 return .keyFileRead(id, try EditInput.keyFileText(path))
             case .testLogin(_, let request):
                 return .loginDecided(id, await handler.decide(request))
+            case .explainAccess(_, let answer, let username):
+                return .accessExplained(id, await AccessExplainer.report(answer: answer, userName: username, source: rolePolicies))
             case .cancel, .applyTheme:
                 return nil
             }
@@ -160,7 +167,8 @@ extension Effect {
         switch self {
         case .listUsers(let id, _, _, _), .fetchUsers(let id, _), .createUser(let id, _, _, _), .updateUser(let id, _, _, _, _),
              .deleteUser(let id, _), .restoreUser(let id, _), .loadHistory(let id, _), .rollBack(let id, _, _, _),
-             .hashPassword(let id, _), .generatePassword(let id), .readKeyFile(let id, _), .testLogin(let id, _), .cancel(let id):
+             .hashPassword(let id, _), .generatePassword(let id), .readKeyFile(let id, _), .testLogin(let id, _), .explainAccess(let id, _, _),
+             .cancel(let id):
             id
         case .applyTheme:
             nil

@@ -9,6 +9,7 @@ let helpSections: [(title: String, keys: [(String, String)])] = [
         ("K", "public keys: add (paste or file path), remove"), ("n  o", "onboard a new user (guided wizard)"),
         ("d  Delete", "delete the user (type the name to confirm; restorable)"), ("h", "history: versions, changed fields, roll back"),
         ("D", "show or hide deleted users"), ("R", "restore the selected deleted user"), ("t", "test a login against the identity provider"),
+        ("a", "access: what the user can do in each directory, and why not (role policies from files or IAM)"),
         ("r  Ctrl-R", "reload from the store"), ("T", "next colour theme"), ("?  F1", "this help"), ("q  Ctrl-C", "quit (asks when an edit is unsaved)"),
     ]),
     ("Forms and dialogs", [

@@ -462,5 +462,8 @@ private func renderWizardResult(_ wizard: WizardState, state: ConsoleState, top:
     for (index, text) in steps.enumerated() {
         lines.append((index == 0 ? "Next" : "", "\(index + 1). \(text)", .value))
     }
+    if wizard.testReport?.isAllowed == true, let access = state.access, !access.onDemand, access.username == wizard.username {
+        lines += accessSummaryRows(access, state: state).map { ($0.label, $0.value, $0.role) }
+    }
     renderLabelled(lines, top: top, frame: frame, into: &canvas)
 }

@@ -26,6 +26,7 @@ struct Operation: Sendable, Hashable {
         case generatePassword
         case readKeyFile
         case testLogin
+        case explainAccess
     }
 
     var id: OperationID
@@ -42,7 +43,7 @@ struct Operation: Sendable, Hashable {
     var isWrite: Bool {
         switch purpose {
         case .saveEdit, .savePassword, .saveKeys, .createUser, .resolveConflict, .delete, .restore, .rollback: true
-        case .listing, .fetching, .history, .hashPassword, .generatePassword, .readKeyFile, .testLogin: false
+        case .listing, .fetching, .history, .hashPassword, .generatePassword, .readKeyFile, .testLogin, .explainAccess: false
         }
     }
 }

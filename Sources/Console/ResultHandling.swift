@@ -50,7 +50,10 @@ func handleResult(_ event: ConsoleEvent, state: inout ConsoleState) -> [Effect] 
         return addKeys(from: text, state: &state)
     case .loginDecided(let id, let outcome):
         guard state.finishOperation(id) != nil else { return [] }
-        loginDecided(outcome, state: &state)
+        return loginDecided(outcome, state: &state)
+    case .accessExplained(let id, let report):
+        guard state.finishOperation(id) != nil else { return [] }
+        accessExplained(report, id: id, state: &state)
         return []
     case .failed(let id, let message):
         guard let operation = state.finishOperation(id) else { return [] }
@@ -154,6 +157,8 @@ private func operationFailed(_ operation: Operation, message: String, state: ino
         state.show("Could not read some users: \(message) (press r to retry)", .error)
     case .testLogin:
         testLoginFailed(message, state: &state)
+    case .explainAccess:
+        accessExplanationFailed(message, id: operation.id, state: &state)
     case .readKeyFile:
         keyTextFailed(message, state: &state)
     case .createUser:
@@ -171,6 +176,8 @@ func cancelledOperation(_ operation: Operation, state: inout ConsoleState) {
     switch operation.purpose {
     case .testLogin:
         testLoginFailed("cancelled", state: &state)
+    case .explainAccess:
+        accessExplanationFailed("cancelled", id: operation.id, state: &state)
     case .createUser, .hashPassword, .generatePassword:
         if case .password(var dialog)? = state.topModal {
             dialog.step = .choose

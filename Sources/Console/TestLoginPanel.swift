@@ -123,17 +123,24 @@ private func runTestLogin(_ panel: inout TestLoginState, state: inout ConsoleSta
     return [.testLogin(id, request)]
 }
 
-func loginDecided(_ outcome: LoginOutcome, state: inout ConsoleState) {
+func loginDecided(_ outcome: LoginOutcome, state: inout ConsoleState) -> [Effect] {
     let report = TestLoginReport(outcome: outcome, url: "in-process: sftpidp console", store: state.context.storeName, explain: true)
+    let username: String
     if case .testLogin(var panel)? = state.topModal {
         panel.isRunning = false
         panel.report = report
+        username = panel.form["user"]
         state.replaceTop(.testLogin(panel))
     } else if case .wizard(var wizard)? = state.topModal {
         wizard.testReport = report
         wizard.isTesting = false
+        username = wizard.username
         state.replaceTop(.wizard(wizard))
+    } else {
+        return []
     }
+    state.access = nil
+    return report.isAllowed ? startAccessExplanation(answerJSON: report.response, username: username, state: &state) : []
 }
 
 func testLoginFailed(_ message: String, state: inout ConsoleState) {
@@ -161,7 +168,8 @@ func renderTestLogin(_ panel: TestLoginState, state: ConsoleState, into canvas: 
     } else if let failure = panel.failure {
         putWrapped([StyledRun(text: "Not finished: \(failure)", role: panel.isStale ? .dim : .warning)], top: resultTop, bottom: bottom, left: frame.left, width: frame.width, into: &canvas)
     } else if let report = panel.report {
-        renderReport(report, top: resultTop, left: frame.left, height: bottom - resultTop, width: frame.width, scroll: panel.resultScroll, dimmed: panel.isStale, into: &canvas)
+        renderReport(report, access: report.isAllowed ? state.access.flatMap { $0.onDemand ? nil : $0 } : nil, state: state, top: resultTop, left: frame.left,
+                     height: bottom - resultTop, width: frame.width, scroll: panel.resultScroll, dimmed: panel.isStale, into: &canvas)
     } else {
         putWrapped([StyledRun(text: "Enter (or Ctrl-S) asks the identity provider, in-process, exactly as `serve` would.", role: .dim)], top: resultTop, bottom: bottom, left: frame.left, width: frame.width, into: &canvas)
     }
@@ -176,9 +184,10 @@ private func putWrapped(_ runs: [StyledRun], top: Int, bottom: Int, left: Int, w
     }
 }
 
-/// The answer: verdict and time, StatusCode and Message, the Response JSON coloured, then the checks; long lines wrap.
-/// `dimmed` draws it all in the dim role (a stale answer).
-func renderReport(_ report: TestLoginReport, top: Int, left: Int, height: Int, width: Int, scroll: Int, dimmed: Bool = false, into canvas: inout Canvas) {
+/// The answer: verdict and time, StatusCode and Message, the Response JSON coloured, the checks, then `access`
+/// (the access section of an allowed answer) when given; long lines wrap. `dimmed` draws it all in the dim role
+/// (a stale answer).
+func renderReport(_ report: TestLoginReport, access: AccessSection?, state: ConsoleState, top: Int, left: Int, height: Int, width: Int, scroll: Int, dimmed: Bool = false, into canvas: inout Canvas) {
     var lines: [[StyledRun]] = []
     let verdict = report.isAllowed ? "✔ ALLOWED" : (report.statusCode == 200 ? "✘ DENIED" : "✘ ERROR")
     var headline = [StyledRun(text: verdict, role: report.isAllowed ? .success : .error)]
@@ -210,6 +219,9 @@ func renderReport(_ report: TestLoginReport, top: Int, left: Int, height: Int, w
             }
             lines.append([StyledRun(text: "  \(mark) \(check.name): ", role: role), StyledRun(text: check.detail, role: .value)])
         }
+    }
+    if let access {
+        lines += accessRunLines(access, state: state, width: width)
     }
     lines = wrappedRuns(lines, width: width)
     if dimmed { lines = lines.map { $0.map { StyledRun(text: $0.text, role: .dim) } } }

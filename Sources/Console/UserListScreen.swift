@@ -69,6 +69,9 @@ func handleUserActionKey(_ key: Key, state: inout ConsoleState) -> [Effect] {
             return []
         }
         switch key {
+        case .character("a"):
+            if !isWideLayout(state.size) && state.detailScroll == nil { state.detailScroll = 0 }
+            return explainSelectedUser(state: &state)
         case .character("e"):
             guard !state.refuseWriteIfReadOnly() else { return [] }
             openEditor(for: record, state: &state)
@@ -273,9 +276,9 @@ func mainKeys(_ state: ConsoleState) -> [(String, String)] {
         if !state.context.readOnly { keys.append(("R", "restore")) }
         keys += [("t", "test login"), help, ("q", "quit")]
     } else if state.context.readOnly {
-        keys += [("t", "test login"), help, ("q", "quit"), ("K", "keys"), ("h", "history")]
+        keys += [("t", "test login"), ("a", "access"), help, ("q", "quit"), ("K", "keys"), ("h", "history")]
     } else {
-        keys += [("e", "edit"), ("t", "test login"), help, ("q", "quit"), ("n", "new user"), ("p", "password"),
+        keys += [("e", "edit"), ("t", "test login"), help, ("q", "quit"), ("n", "new user"), ("a", "access"), ("p", "password"),
                  ("K", "keys"), ("d", "delete"), ("h", "history")]
     }
     return keys

@@ -1,3 +1,4 @@
+import AccessAnalysis
 import ArgumentParser
 import Console
 import Foundation
@@ -43,6 +44,9 @@ struct ConsoleCommand: AsyncParsableCommand {
         let directory = try store.openDirectory()
         let argon2 = try store.argon2Parameters()
         let handler = IdentityProviderHandler(configuration: .init(store: directory.store, namingScheme: directory.naming))
+        // Settings files first, as for test-login; then IAM on an AWS store.
+        let rolePolicies = RolePolicySources([RolePolicyFiles(filesByRole: config.rolePolicyFiles)]
+            + (try store.iamRolePolicies(config: config, endpointURL: nil).map { [$0] } ?? []))
         let themeNames = [startTheme.name] + Theme.builtInNames.filter { $0 != startTheme.name }
 
         let terminal: CursesTerminal
@@ -59,7 +63,7 @@ struct ConsoleCommand: AsyncParsableCommand {
             handler: handler,
             options: ConsoleOptions(
                 readOnly: readOnly, themeNames: themeNames, themeExplanation: choice.explanation, argon2: argon2,
-                recoveryWindowDays: directory.recoveryWindowDays),
+                recoveryWindowDays: directory.recoveryWindowDays, rolePolicies: rolePolicies),
             loadTheme: { name in try Theme.load(name: name, searchPaths: searchPaths) }
         )
         terminal.close()

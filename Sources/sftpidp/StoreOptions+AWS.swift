@@ -1,3 +1,5 @@
+import AWSCore
+import AWSIAM
 import AWSSecretsManager
 import ListingCache
 import SecretStore
@@ -7,14 +9,33 @@ extension StoreOptions {
     /// Opens AWS Secrets Manager with settings resolved as the AWS CLI does (options, environment, profile),
     /// the region of `aws:REGION` winning over the environment.
     func openAWSStore(region regionFromStore: String?, config: ConfigFile) throws -> any SecretStore {
+        AWSSecretsManagerStore(configuration: try awsConfiguration(region: regionFromStore, config: config))
+    }
+
+    /// On an AWS store, the role policies in IAM, read with the store's credentials (the same profile, keys and
+    /// region); nil for other stores. The endpoint is `endpointURL`, `AWS_ENDPOINT_URL_IAM`, `AWS_ENDPOINT_URL`, the
+    /// profile's settings, or the partition's global IAM endpoint.
+    func iamRolePolicies(config: ConfigFile, endpointURL: String?) throws -> IAMRolePolicies? {
+        guard let setting = storeSetting(config: config), setting == "aws" || setting.hasPrefix("aws:") else { return nil }
+        let configuration = try awsConfiguration(region: setting.hasPrefix("aws:") ? String(setting.dropFirst(4)) : nil, config: config)
         do {
-            let configuration = try AWSConfiguration.resolve(
+            let shared = try AWSSharedConfig(environment: environment)
+            let profileName = configuration.profile ?? shared.environment["AWS_PROFILE"] ?? "default"
+            let endpoint = try IAMEndpoint.resolve(argument: endpointURL, config: shared, profile: profileName, region: configuration.region)
+            return IAMRolePolicies(client: IAMClient(endpoint: endpoint, credentials: configuration.credentialProvider))
+        } catch {
+            throw CLIFailure(error.description)
+        }
+    }
+
+    private func awsConfiguration(region regionFromStore: String?, config: ConfigFile) throws -> AWSConfiguration {
+        do {
+            return try AWSConfiguration.resolve(
                 profile: profile ?? config["profile"],
                 region: region ?? regionFromStore ?? config["region"],
                 endpointURL: endpointUrl ?? config["endpoint-url"],
                 environment: environment
             )
-            return AWSSecretsManagerStore(configuration: configuration)
         } catch {
             throw CLIFailure(error.description)
         }

@@ -70,9 +70,15 @@ struct TestLoginCommand: AsyncParsableCommand {
             let failure = LoginStoreFailure(message: String(describing: error), checks: [], duration: .zero)
             report = TestLoginReport(outcome: .storeFailure(failure), url: Self.url(for: request), store: storeOptions.store ?? "default store", explain: explain)
         }
-        let accessExplanation = try access.explainAccess ? AccessExplanation(login: report, userName: userName) { role in
-            try access.rolePolicies(for: role, config: ConfigFile.load(environment: storeOptions.environment))
-        } : nil
+        var accessExplanation: AccessExplanation?
+        if access.explainAccess {
+            let config = try ConfigFile.load(environment: storeOptions.environment)
+            accessExplanation = try await AccessExplanation(login: report, userName: userName) { role in
+                try await access.lookup(role: role, config: config) {
+                    try storeOptions.iamRolePolicies(config: config, endpointURL: access.iamEndpointUrl)
+                }
+            }
+        }
         let accessMember = json ? accessExplanation.map { [("AccessExplanation", $0.jsonText)] } : nil
         printJSON(report.jsonText(prettyPrinted: !json, includeExplanation: json, extraMembers: accessMember ?? []))
         if !json, let explanation = report.explanationText {

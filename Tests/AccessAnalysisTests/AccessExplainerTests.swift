@@ -72,6 +72,7 @@ import Testing
         #expect(report.text == """
         access for jess: PATH home, role arn:aws:iam::012345678901:role/TransferUser
         policies: session policy (session, \(session.count) characters)
+        role policies: unknown: the role's policies are not known
 
         /b/home/jess
           list                unknown
@@ -115,5 +116,34 @@ import Testing
         #expect(operations.allSatisfy { $0["Decision"] as? String == "allowed" })
         let list = try #require((operations.first?["Requests"] as? [[String: Any]])?.first)
         #expect(list["Context"] as? [String: String] == ["s3:prefix": "home/", "s3:delimiter": "/"])
+    }
+}
+
+/// Role policies from a source: found, not given, or unreadable (the reason carried into every answer that needs them).
+@Suite struct RolePolicySourceTests {
+    struct Fixed: RolePolicySource {
+        var answers: [String: RolePolicyLookup]
+        func lookup(role: String) async -> RolePolicyLookup { answers[role] ?? .notGiven }
+    }
+
+    static let role = "arn:aws:iam::012345678901:role/TransferUser"
+
+    @Test func theFirstSourceThatKnowsTheRoleAnswers() async throws {
+        let policy = try Fixture.role(Fixture.policy(Fixture.listEverything), name: "all.json")
+        let failing = Fixed(answers: [Self.role: .unreadable("IAM refused iam:ListRolePolicies")])
+        let files = Fixed(answers: [Self.role: .found([policy])])
+        #expect(await RolePolicySources([Fixed(answers: [:]), files, failing]).lookup(role: Self.role) == .found([policy]))
+        #expect(await RolePolicySources([failing, files]).lookup(role: Self.role) == .unreadable("IAM refused iam:ListRolePolicies"))
+        #expect(await RolePolicySources([Fixed(answers: [:])]).lookup(role: Self.role) == .notGiven)
+    }
+
+    @Test func anUnreadableRoleMakesItsAnswersUnknownWithTheReason() async {
+        let source = Fixed(answers: [Self.role: .unreadable("IAM refused iam:GetPolicy")])
+        let report = await AccessExplainer.report(answer: TransferAnswer(role: Self.role, homeDirectory: "/b/home/jess"), userName: "jess", source: source)
+        #expect(report.rolePoliciesUnknown == "could not read the role's policies (IAM refused iam:GetPolicy)")
+        #expect(report.text.contains("role policies: unknown: could not read the role's policies (IAM refused iam:GetPolicy)\n"))
+        let requests = report.places.flatMap(\.operations).flatMap(\.requests)
+        #expect(!requests.isEmpty && requests.allSatisfy { $0.decision == .unknown })
+        #expect(requests.allSatisfy { $0.reasons.map(\.text) == ["could not read the role's policies (IAM refused iam:GetPolicy)"] })
     }
 }

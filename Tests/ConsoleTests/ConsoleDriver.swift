@@ -1,3 +1,4 @@
+import AccessAnalysis
 import Foundation
 import IdentityModel
 import IdentityProvider
@@ -16,10 +17,12 @@ final class ConsoleDriver {
     /// Every effect the reducer asked for, in order.
     private(set) var effects: [Effect] = []
 
-    init(store: InMemorySecretStore, size: TerminalSize = TerminalSize(rows: 24, columns: 80), readOnly: Bool = false, serverID: String? = nil, naming: NamingScheme = .sftpPrefix) {
+    init(store: InMemorySecretStore, size: TerminalSize = TerminalSize(rows: 24, columns: 80), readOnly: Bool = false, serverID: String? = nil, naming: NamingScheme = .sftpPrefix,
+         rolePolicies: any RolePolicySource = RolePolicySources([])) {
         self.store = store
         let handler = IdentityProviderHandler(configuration: .init(store: store, namingScheme: naming))
-        runner = EffectRunner(directory: UserDirectory(store: store, naming: naming, serverID: serverID), handler: handler, argon2: Argon2Parameters.cheapForTests, inbox: EventInbox())
+        runner = EffectRunner(directory: UserDirectory(store: store, naming: naming, serverID: serverID), handler: handler, argon2: Argon2Parameters.cheapForTests,
+                              rolePolicies: rolePolicies, inbox: EventInbox())
         state = ConsoleState(context: ConsoleContext(storeName: store.displayName, naming: naming, serverID: serverID, readOnly: readOnly, themeNames: ["default", "light"]), size: size, now: Date())
     }
 

@@ -187,7 +187,7 @@ struct TestLoginPanelTests {
             .joined()
         #expect(joined.replacingOccurrences(of: " ", with: "").contains(home))
         #expect(joined.replacingOccurrences(of: " ", with: "").contains(reason.replacingOccurrences(of: " ", with: "")))
-        #expect(!panelRows.contains { $0.contains("…") })
+        #expect(!panelRows.filter { $0.hasPrefix("│") }.contains { $0.contains("…") })  // the status line below may spin "…"
     }
 
     @Test("styled runs wrap at spaces, mid-word only for a word wider than the line, with indented continuations")

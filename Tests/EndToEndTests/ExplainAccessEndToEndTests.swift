@@ -96,6 +96,9 @@ import Testing
         let withoutFlag = try Self.testLogin(sandbox, ["--role-policy", broken])
         #expect(withoutFlag.status == 2)
         #expect(withoutFlag.stderr.contains("--role-policy is only used with --explain-access"))
+        let endpointWithoutFlag = try Self.testLogin(sandbox, ["--iam-endpoint-url", "http://127.0.0.1:1"])
+        #expect(endpointWithoutFlag.status == 2)
+        #expect(endpointWithoutFlag.stderr.contains("--iam-endpoint-url is only used with --explain-access"))
     }
 
     @Test func rolePoliciesFromTheConfigFile() throws {

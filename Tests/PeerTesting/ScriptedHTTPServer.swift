@@ -2,7 +2,7 @@ import Foundation
 
 /// A tiny HTTP server (python3, on a free loopback port) that answers GET, PUT and POST requests from a script of
 /// canned answers, then repeats the last one; it records each request's method, path, X-Amz-Target, X-Amz-Date,
-/// ClientRequestToken and Authorization. An answer with its own `Date` header is sent with that date only.
+/// ClientRequestToken, Authorization and body. An answer with its own `Date` header is sent with that date only.
 public final class ScriptedHTTPServer: @unchecked Sendable {
     public struct Answer: Encodable, Sendable {
         public var status: Int
@@ -37,7 +37,8 @@ public final class ScriptedHTTPServer: @unchecked Sendable {
                                       "target": self.headers.get("X-Amz-Target"),
                                       "amzDate": self.headers.get("X-Amz-Date"),
                                       "token": token,
-                                      "authorization": self.headers.get("Authorization")}) + "\\n")
+                                      "authorization": self.headers.get("Authorization"),
+                                      "body": body.decode("utf-8", "replace")}) + "\\n")
                 log.flush()
                 time.sleep(answer["delay"])
                 body = answer["body"].encode()
@@ -92,6 +93,8 @@ public final class ScriptedHTTPServer: @unchecked Sendable {
         public var amzDate: String?
         public var token: String?
         public var authorization: String?
+        /// The request body as text (a query-protocol form, a JSON document).
+        public var body: String?
     }
 
     /// Every request received so far, in order.

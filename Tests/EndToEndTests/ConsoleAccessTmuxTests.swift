@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+
+/// The console's access section through tmux on the real binary: role policies from `[role-policies]` in the
+/// config file, shown with `a` in the detail pane and under an allowed answer in the test panel.
+@Suite("Console access section in tmux", .serialized)
+struct ConsoleAccessTmuxTests {
+    static let role = ConsoleTmuxTests.role
+    static let rolePolicy = """
+    {"Version": "2012-10-17", "Statement": [
+      {"Sid": "List", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::bucket"},
+      {"Sid": "Objects", "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::bucket/*"}
+    ]}
+    """
+
+    /// The seeded users, and a config file naming the role's policy file.
+    static func sandbox() throws -> Sandbox {
+        let sandbox = try ConsoleTmuxTests.seededSandbox()
+        let file = try sandbox.write(rolePolicy, to: "transfer-role.json")
+        _ = try sandbox.write("""
+            [role-policies]
+            "\(role)" = ["\(file)"]
+            "arn:aws:iam::012345678901:role/Partners" = ["\(sandbox.path("missing.json"))"]
+            """, to: "config/sftpidp/config.toml")
+        return sandbox
+    }
+
+    @Test("a explains the selected user in the detail pane; the test panel shows the section under an allowed answer")
+    func accessSection() throws {
+        let sandbox = try Self.sandbox()
+        let session = try ConsoleTmuxTests.open(sandbox, columns: 130, rows: 50, waitFor: "jess")
+        defer { session.close() }
+        try session.waitFor("a access")
+        try session.keys("a")
+        var screen = try session.waitFor("what jess can do where")
+        #expect(screen.contains("Policies    role:") && screen.contains("transfer-role.json"), "\(screen)")
+        #expect(screen.contains("  mkdir     allowed"), "\(screen)")
+        screen = try session.waitFor("denied: ")
+        #expect(screen.contains("/bucket/home/jess"), "\(screen)")
+
+        try session.keys("t")
+        try session.waitFor("Test a login")
+        try session.type("jess-password-1")
+        try session.keys("C-s")
+        try session.waitFor("ALLOWED")
+        screen = try session.waitFor("what jess can do where")
+        #expect(screen.contains("Directory             /bucket/home/jess"), "\(screen)")
+        #expect(screen.contains("download            allowed"), "\(screen)")
+        #expect(!screen.contains("jess-password-1"))
+        try session.keys("Escape")
+        try session.waitForAbsence("Test a login")
+
+        // lee's role names a file that is not there: said, and nothing decided on the role's side.
+        try session.keys("End")
+        try session.keys("a")
+        screen = try session.waitFor("what lee can do where")
+        screen = try session.waitFor("could not read")
+        #expect(screen.contains("role policies unknown"), "\(screen)")
+        #expect(!screen.contains("allowed"), "\(screen)")
+        try session.keys("q")
+    }
+}
