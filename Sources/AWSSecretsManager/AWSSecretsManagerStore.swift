@@ -43,9 +43,6 @@ public final class AWSSecretsManagerStore: SecretStore, @unchecked Sendable {
     /// HTTP requests sent so far, all operations together.
     public var callCount: Int { counters.snapshot.values.reduce(0, +) }
 
-    /// Sets the counters back to zero.
-    public func resetCallCounts() { counters.reset() }
-
     // MARK: Reading
 
     /// Pages sorted by name: the first page fetches the whole listing (ListSecrets, 100 per call) and keeps it for a
