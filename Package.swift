@@ -235,10 +235,10 @@ let package = Package(
             path: "Tests/LambdaRuntimeTesting"
         ),
 
-        .testTarget(name: "IdentityModelTests", dependencies: ["IdentityModel"]),
+        .testTarget(name: "IdentityModelTests", dependencies: ["IdentityModel", "PeerTesting"]),
         .testTarget(name: "SecretStoreTests", dependencies: ["SecretStore", "SecretStoreTesting"]),
         .testTarget(name: "UserManagementTests", dependencies: ["UserManagement", "IdentityModel", "SecretStore", "SecretStoreTesting", "TerminalText"]),
-        .testTarget(name: "EmbeddedStoreTests", dependencies: ["EmbeddedStore", "SecretStore", "SecretStoreTesting"]),
+        .testTarget(name: "EmbeddedStoreTests", dependencies: ["EmbeddedStore", "SecretStore", "SecretStoreTesting", "PeerTesting"]),
         .testTarget(name: "AWSSecretsManagerTests", dependencies: ["AWSSecretsManager", "AWSCore", "SecretStore", "SecretStoreTesting", "PeerTesting"]),
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "PeerTesting"]),
         .testTarget(
@@ -248,7 +248,7 @@ let package = Package(
         .testTarget(
             name: "IdPServerTests",
             dependencies: [
-                "IdPServer", "IdentityModel", "IdentityProvider", "SecretStore", "SecretStoreTesting",
+                "IdPServer", "IdentityModel", "IdentityProvider", "PeerTesting", "SecretStore", "SecretStoreTesting",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -266,7 +266,7 @@ let package = Package(
         .testTarget(
             name: "ConsoleTests",
             dependencies: [
-                "Console", "TerminalUI", "IdentityModel", "IdentityProvider", "SecretStore", "SecretStoreTesting", "UserManagement",
+                "Console", "TerminalUI", "IdentityModel", "IdentityProvider", "PeerTesting", "SecretStore", "SecretStoreTesting", "UserManagement",
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
             ],
             // Text snapshots are read from the source tree by SnapshotTesting, not bundled.
