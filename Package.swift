@@ -7,7 +7,7 @@ let strictSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "sftpidp",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],  // Synchronization.Mutex
     products: [
         .executable(name: "sftpidp", targets: ["sftpidp"]),
         .executable(name: "sftpidp-lambda", targets: ["sftpidp-lambda"]),
@@ -31,10 +31,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
-        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -143,11 +143,13 @@ let package = Package(
         .target(
             name: "IdPServer",
             dependencies: [
+                "IdentityModel",
                 "IdentityProvider",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -163,6 +165,7 @@ let package = Package(
                 "IdentityProvider",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -177,7 +180,7 @@ let package = Package(
         // A role's identity policies read from IAM (query protocol, on AWSCore) for the access explainer.
         .target(
             name: "AWSIAM",
-            dependencies: ["AWSCore", "AccessAnalysis"],
+            dependencies: ["AWSCore", "AccessAnalysis", .product(name: "AsyncHTTPClient", package: "async-http-client")],
             swiftSettings: strictSettings
         ),
         // Terminal abstraction: curses driver, virtual screen, themes.
@@ -210,6 +213,7 @@ let package = Package(
                 "SecretStore",
                 "UserManagement",
                 "EmbeddedStore",
+                "AWSCore",
                 "AWSSecretsManager",
                 "ListingCache",
                 "IdentityProvider",
@@ -245,17 +249,18 @@ let package = Package(
         .target(
             name: "LambdaRuntimeTesting",
             dependencies: [
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/LambdaRuntimeTesting"
         ),
 
-        .testTarget(name: "IdentityModelTests", dependencies: ["IdentityModel"]),
+        .testTarget(name: "IdentityModelTests", dependencies: ["IdentityModel", "PeerTesting"]),
         .testTarget(name: "SecretStoreTests", dependencies: ["SecretStore", "SecretStoreTesting"]),
-        .testTarget(name: "UserManagementTests", dependencies: ["UserManagement", "SecretStoreTesting", "TerminalText"]),
-        .testTarget(name: "EmbeddedStoreTests", dependencies: ["EmbeddedStore", "SecretStore", "SecretStoreTesting"]),
-        .testTarget(name: "AWSSecretsManagerTests", dependencies: ["AWSSecretsManager", "SecretStore", "SecretStoreTesting", "PeerTesting", "ListingCache", "UserManagement"]),
+        .testTarget(name: "UserManagementTests", dependencies: ["UserManagement", "IdentityModel", "SecretStore", "SecretStoreTesting", "TerminalText"]),
+        .testTarget(name: "EmbeddedStoreTests", dependencies: ["EmbeddedStore", "SecretStore", "SecretStoreTesting", "PeerTesting"]),
+        .testTarget(name: "AWSSecretsManagerTests", dependencies: ["AWSSecretsManager", "AWSCore", "SecretStore", "SecretStoreTesting", "PeerTesting", "ListingCache", "UserManagement"]),
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "PeerTesting"]),
         .testTarget(
             name: "ListingCacheTests",
@@ -268,19 +273,25 @@ let package = Package(
         .testTarget(
             name: "IdPServerTests",
             dependencies: [
-                "IdPServer", "IdentityProvider", "SecretStoreTesting",
+                "IdPServer", "IdentityModel", "IdentityProvider", "PeerTesting", "SecretStore", "SecretStoreTesting",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "IdPLambdaTests",
-            dependencies: ["IdPLambda", "IdentityProvider", "IdentityModel", "SecretStore", "SecretStoreTesting", "LambdaRuntimeTesting"]
+            dependencies: [
+                "IdPLambda", "IdentityProvider", "IdentityModel", "SecretStore", "SecretStoreTesting", "LambdaRuntimeTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TerminalText"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TerminalText", "CCurses"]),
         .testTarget(
             name: "ConsoleTests",
             dependencies: [
-                "Console", "TerminalUI", "SecretStoreTesting", "AccessAnalysis",
+                "Console", "TerminalUI", "AccessAnalysis", "IdentityModel", "IdentityProvider", "PeerTesting", "SecretStore", "SecretStoreTesting", "UserManagement",
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
             ],
             // Text snapshots are read from the source tree by SnapshotTesting, not bundled.

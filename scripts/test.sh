@@ -3,7 +3,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --test
-swift build --build-tests
+# The debug build, with SwiftPM's check that no target imports a package target it does not depend on (a prescan
+# of the imports: no second build); scripts/check-target-imports.py checks that each import is declared directly.
+swift build --build-tests --explicit-target-dependency-import-check error
+python3 scripts/check-target-imports.py
 # The Lambda package (static release build, checked) and an older Debian to prove it in (LambdaPackageTests).
 bash scripts/package-lambda.sh
 SFTPIDP_LAMBDA_ROOTFS=$(bash scripts/lambda-rootfs.sh)

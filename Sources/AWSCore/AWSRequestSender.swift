@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// Sends requests to one AWS endpoint: signs each attempt (SigV4, with credentials from a provider, or unsigned),
 /// gives each attempt a time limit, retries what is worth retrying with backoff, corrects the signing clock once
@@ -129,9 +130,8 @@ public struct AWSRequestSender: Sendable {
 }
 
 /// The clock requests are signed with: the local clock plus an offset learnt from the service's clock-skew answers.
-public final class SigningClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var offset: TimeInterval = 0
+public final class SigningClock: Sendable {
+    private let offset = Mutex<TimeInterval>(0)
     private let localNow: @Sendable () -> Date
 
     /// `localNow` is the machine's clock; tests pass a wrong one to provoke skew.
@@ -140,15 +140,15 @@ public final class SigningClock: @unchecked Sendable {
     }
 
     /// The corrected time.
-    public func now() -> Date { localNow().addingTimeInterval(lock.withLock { offset }) }
+    public func now() -> Date { localNow().addingTimeInterval(offset.withLock { $0 }) }
 
     /// The seconds added to the local clock.
-    public var correction: TimeInterval { lock.withLock { offset } }
+    public var correction: TimeInterval { offset.withLock { $0 } }
 
     /// Sets the offset so that ``now()`` reads `serverDate` at this instant.
     public func adjust(toServerDate serverDate: Date) {
         let local = localNow()
-        lock.withLock { offset = serverDate.timeIntervalSince(local) }
+        offset.withLock { $0 = serverDate.timeIntervalSince(local) }
     }
 }
 

@@ -8,6 +8,8 @@ import Foundation
 ///   at most every ``retryAfterFailure``.
 /// - Within ``mandatoryRefresh`` of expiry (or with nothing cached), callers wait for the refresh; concurrent
 ///   callers share one fetch. If it fails while the cached credentials have not yet expired, those are returned.
+// @unchecked Sendable: the cache, the shared refresh Task and the failure time change together under `lock`; a
+// Mutex would need the whole state in one value and `withLock` closures that cannot await (kept for the AWS store's owner).
 public final class RefreshingCredentialProvider: AWSCredentialProvider, @unchecked Sendable {
     public let source: String
     /// What the credentials are fetched from, without secrets (e.g. a role ARN or an endpoint).

@@ -1,15 +1,12 @@
-import Foundation
+import Synchronization
 
 /// Counts HTTP requests sent to the service, per operation (retries included).
-final class CallCounters: @unchecked Sendable {
-    private let lock = NSLock()
-    private var counts: [String: Int] = [:]
+final class CallCounters: Sendable {
+    private let counts = Mutex<[String: Int]>([:])
 
     func record(_ operation: String) {
-        lock.withLock { counts[operation, default: 0] += 1 }
+        counts.withLock { $0[operation, default: 0] += 1 }
     }
 
-    var snapshot: [String: Int] { lock.withLock { counts } }
-
-    func reset() { lock.withLock { counts = [:] } }
+    var snapshot: [String: Int] { counts.withLock { $0 } }
 }

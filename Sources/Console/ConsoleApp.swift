@@ -124,6 +124,7 @@ public enum ConsoleApp {
     }
 
     /// Work handed to another thread while its owner waits.
+    // @unchecked Sendable: a non-Sendable closure handed to one other thread while its owner waits for it to finish.
     private struct ThreadBody: @unchecked Sendable {
         let run: () -> Void
     }

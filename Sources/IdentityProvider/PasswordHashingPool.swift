@@ -18,6 +18,7 @@ public final class PasswordHashingPool: Sendable {
     }
 
     /// The work queue shared with the threads; the threads hold it, not the pool, so releasing the pool stops them.
+    // @unchecked Sendable: guarded by `condition` (an NSCondition: threads wait on it), which Mutex cannot do.
     private final class Queue: @unchecked Sendable {
         let condition = NSCondition()
         var jobs: [@Sendable () -> Void] = []

@@ -1,4 +1,4 @@
-/// An in-memory terminal for tests: events come from a queue, presented canvases are recorded.
+/// An in-memory terminal for tests: events come from a queue, the presented screen is kept.
 ///
 /// Counts the cells each present changes (a stand-in for the bytes a real terminal would receive),
 /// so that tests can check that moving the cursor redraws little.
@@ -7,12 +7,8 @@ public final class VirtualTerminal: Terminal {
     public let colorSupport: ColorSupport
     /// The theme last set, nil until `setTheme` is called.
     public private(set) var theme: Theme?
-    /// Every canvas presented, oldest first.
-    public private(set) var presentedCanvases: [Canvas] = []
     /// For each present, how many cells differed from the screen before it.
     public private(set) var cellsChangedPerPresent: [Int] = []
-    /// How many times `nextEvent` found the queue empty (a loop that is idle asks, then waits).
-    public private(set) var emptyPolls = 0
     private var events: [TerminalEvent] = []
     private var screen: Canvas?
 
@@ -22,20 +18,11 @@ public final class VirtualTerminal: Terminal {
         self.colorSupport = colorSupport
     }
 
-    /// The last canvas presented, nil before the first present.
-    public var lastCanvas: Canvas? { presentedCanvases.last }
-
     /// The screen as plain text (`Canvas.text`), blank before the first present.
     public var screenText: String { (screen ?? Canvas(size: size)).text }
 
-    /// The screen with role markers (`Canvas.styledText`).
-    public var styledScreenText: String { (screen ?? Canvas(size: size)).styledText }
-
     /// Cells changed by the last present (0 before any).
     public var lastCellsChanged: Int { cellsChangedPerPresent.last ?? 0 }
-
-    /// Events still waiting to be read.
-    public var pendingEventCount: Int { events.count }
 
     /// Queues key presses.
     public func enqueue(_ keys: Key...) { events += keys.map { .key($0) } }
@@ -69,16 +56,11 @@ public final class VirtualTerminal: Terminal {
     public func present(_ canvas: Canvas) {
         cellsChangedPerPresent.append(canvas.changedCells(since: screen))
         screen = canvas
-        presentedCanvases.append(canvas)
     }
 
     /// The next queued event; nil at once when the queue is empty (tests never wait).
     public func nextEvent(timeout: Duration) -> TerminalEvent? {
-        guard !events.isEmpty else {
-            emptyPolls += 1
-            return nil
-        }
-        return events.removeFirst()
+        events.isEmpty ? nil : events.removeFirst()
     }
 
     public func setTheme(_ theme: Theme) {

@@ -6,6 +6,7 @@ import Testing
 /// The refresh rule of temporary credentials, with an injected clock and a scripted fetch.
 @Suite struct RefreshingCredentialProviderTests {
     /// Hands out numbered credentials that expire an hour after the clock's time; fails while `failing` is set.
+    // @unchecked Sendable: its state, a waiting continuation included, is guarded by `lock`.
     final class Source: @unchecked Sendable {
         let clock: TestClock
         private let lock = NSLock()

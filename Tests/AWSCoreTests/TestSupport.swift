@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 @testable import AWSCore
 
 /// A temporary directory for config files, token files and scripts, removed when the test ends.
@@ -32,17 +33,16 @@ final class TemporaryDirectory {
 }
 
 /// A clock the test moves by hand.
-final class TestClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Date
+final class TestClock: Sendable {
+    private let current: Mutex<Date>
 
-    init(_ start: Date = Date(timeIntervalSince1970: 1_800_000_000)) { current = start }
+    init(_ start: Date = Date(timeIntervalSince1970: 1_800_000_000)) { current = Mutex(start) }
 
-    var now: Date { lock.withLock { current } }
+    var now: Date { current.withLock { $0 } }
 
-    func set(_ date: Date) { lock.withLock { current = date } }
+    func set(_ date: Date) { current.withLock { $0 = date } }
 
-    func advance(_ seconds: TimeInterval) { lock.withLock { current = current.addingTimeInterval(seconds) } }
+    func advance(_ seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
 
     var closure: @Sendable () -> Date { { [self] in now } }
 }

@@ -2,6 +2,7 @@ import AccessAnalysis
 import Foundation
 import IdentityModel
 import IdentityProvider
+import PeerTesting
 import SecretStore
 import SecretStoreTesting
 import TerminalUI
@@ -107,28 +108,9 @@ func generateKey(type: String = "ed25519", comment: String, in directory: Tempor
     return (path + ".pub", line, fingerprint)
 }
 
-struct ToolError: Error, CustomStringConvertible {
-    var description: String
-}
-
 @discardableResult
 func runTool(_ path: String, _ arguments: [String]) throws -> String {
-    guard FileManager.default.isExecutableFile(atPath: path) else {
-        throw ToolError(description: "\(path) is missing: install it (openssh-client) to run this test")
-    }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = Pipe()
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw ToolError(description: "\(path) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
-    }
-    return String(decoding: data, as: UTF8.self)
+    try ExternalProcess.run(path, arguments)
 }
 
 extension Argon2Parameters {

@@ -252,21 +252,6 @@ struct ConsoleFlowTests {
         #expect(screen.contains("password"))
     }
 
-    @Test("read-only mode hides and refuses every write")
-    func readOnly() async throws {
-        let store = try await Fixtures.store()
-        let driver = ConsoleDriver(store: store, readOnly: true)
-        await driver.start()
-        #expect(driver.screen.contains("READ-ONLY"))
-        #expect(!driver.screen.contains("edit"))
-        for key in [Key.character("e"), .character("p"), .character("d"), .character("n")] {
-            await driver.press(key)
-            #expect(driver.state.topModal == nil)
-        }
-        #expect(driver.screen.contains("Read-only mode"))
-        #expect(try await store.listVersions(name: "SFTP/alice").count == 1)
-    }
-
     @Test("below 80x24 a notice is shown and q still quits")
     func tooSmall() async throws {
         let driver = ConsoleDriver(store: try await Fixtures.store())

@@ -1,4 +1,5 @@
 import Foundation
+import PeerTesting
 
 /// Runs the `sqlite3` command-line shell, the real peer the tests use to inspect and tamper with store files.
 enum SQLiteShell {
@@ -8,25 +9,7 @@ enum SQLiteShell {
 
     /// The shell's standard output for `sql` run against `path`; throws when `sqlite3` is missing or fails.
     static func run(_ path: String, _ sql: String) throws -> String {
-        let candidates = ["/usr/bin/sqlite3", "/usr/local/bin/sqlite3", "/opt/homebrew/bin/sqlite3"]
-        guard let executable = candidates.first(where: FileManager.default.isExecutableFile(atPath:)) else {
-            throw Failure(description: "the sqlite3 command-line shell is not installed (Debian: apt-get install sqlite3); these tests need it")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = [path, sql]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "sqlite3 failed (\(process.terminationStatus)): \(errorText)")
-        }
-        return String(decoding: data, as: UTF8.self)
+        try ExternalProcess.run("sqlite3", [path, sql])
     }
 
     /// Replaces a blob column of one row with `transform` applied to its bytes.

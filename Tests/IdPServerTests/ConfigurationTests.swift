@@ -1,6 +1,7 @@
 import Foundation
 import IdentityProvider
 @testable import IdPServer
+import PeerTesting
 import Testing
 
 @Suite("Server configuration, token file, token comparison")
@@ -108,13 +109,7 @@ struct ConfigurationTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let cert = directory.appendingPathComponent("cert.pem").path
         let key = directory.appendingPathComponent("key.pem").path
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        openssl.arguments = ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj", "/CN=localhost", "-days", "1", "-keyout", key, "-out", cert]
-        openssl.standardError = FileHandle.nullDevice
-        try openssl.run()
-        openssl.waitUntilExit()
-        #expect(openssl.terminationStatus == 0)
+        try ExternalProcess.run("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj", "/CN=localhost", "-days", "1", "-keyout", key, "-out", cert])
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key)
         let configuration = try IdPServerConfiguration.tlsConfiguration(certificatePath: cert, keyPath: key)
         #expect(configuration.minimumTLSVersion == .tlsv12)

@@ -8,6 +8,7 @@ import IdentityProvider
 import Logging
 import SecretStore
 import SecretStoreTesting
+import Synchronization
 import Testing
 
 /// The routes of `sftpidp serve`, driven through HummingbirdTesting's router framework.
@@ -280,11 +281,10 @@ struct BaselineRouteTests {
 }
 
 /// Log lines collected from a ``JSONLineLogHandler``.
-final class LogLines: @unchecked Sendable {
-    private let lock = NSLock()
-    private var collected: [String] = []
+final class LogLines: Sendable {
+    private let collected = Mutex<[String]>([])
 
-    var lines: [String] { lock.withLock { collected } }
+    var lines: [String] { collected.withLock { $0 } }
 
     /// Every line parsed as a JSON object (a line that is not one fails the test).
     var objects: [[String: JSONValue]] {
@@ -297,5 +297,5 @@ final class LogLines: @unchecked Sendable {
         }
     }
 
-    @Sendable func append(_ line: String) { lock.withLock { collected.append(line) } }
+    @Sendable func append(_ line: String) { collected.withLock { $0.append(line) } }
 }

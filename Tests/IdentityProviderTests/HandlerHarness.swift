@@ -3,40 +3,42 @@ import IdentityModel
 import IdentityProvider
 import SecretStore
 import SecretStoreTesting
+import Synchronization
 import Testing
 
 /// A clock tests can move.
-final class ManualClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Date
+final class ManualClock: Sendable {
+    private let current: Mutex<Date>
 
     init(_ start: Date = Fixture.now) {
-        current = start
+        current = Mutex(start)
     }
 
     var now: Date {
-        lock.withLock { current }
+        current.withLock { $0 }
     }
 
     func advance(by seconds: TimeInterval) {
-        lock.withLock { current = current.addingTimeInterval(seconds) }
+        current.withLock { $0 = $0.addingTimeInterval(seconds) }
     }
 }
 
 /// What the handler did that tests count: hash verifications (and against what) and throttle delays asked for.
-final class Recorder: @unchecked Sendable {
-    private let lock = NSLock()
-    private var verified: [StoredPassword] = []
-    private var slept: [Duration] = []
+final class Recorder: Sendable {
+    private let verified = Mutex<[StoredPassword]>([])
+    private let slept = Mutex<[Duration]>([])
 
     /// The stored passwords verified so far, in order.
-    var verifications: [StoredPassword] { lock.withLock { verified } }
+    var verifications: [StoredPassword] { verified.withLock { $0 } }
     /// The delays the handler waited (without waiting), in order.
-    var delays: [Duration] { lock.withLock { slept } }
+    var delays: [Duration] { slept.withLock { $0 } }
 
-    func recordVerification(_ stored: StoredPassword) { lock.withLock { verified.append(stored) } }
-    func recordDelay(_ delay: Duration) { lock.withLock { slept.append(delay) } }
-    func reset() { lock.withLock { verified = []; slept = [] } }
+    func recordVerification(_ stored: StoredPassword) { verified.withLock { $0.append(stored) } }
+    func recordDelay(_ delay: Duration) { slept.withLock { $0.append(delay) } }
+    func reset() {
+        verified.withLock { $0 = [] }
+        slept.withLock { $0 = [] }
+    }
 }
 
 /// A handler over an in-memory store holding the given secrets.

@@ -11,33 +11,64 @@ public enum ExternalProcess {
         }
     }
 
-    /// Runs `executable` (looked up in PATH) with `arguments`, feeding `input`; returns stdout, throws on a non-zero exit.
-    @discardableResult
-    public static func run(_ executable: String, _ arguments: [String], input: String = "", environment: [String: String]? = nil) throws -> String {
-        guard let path = which(executable) else {
+    /// What a finished program printed, and its exit status.
+    public struct Output: Sendable, CustomStringConvertible {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+
+        public var description: String { "exit \(status)\n--- stdout\n\(stdout)\n--- stderr\n\(stderr)" }
+    }
+
+    /// Runs `executable` (a path, or a name looked up in PATH) with `arguments`, feeding `input`, and waits for it.
+    /// The one way the tests run a program to completion. Output goes to files, not pipes, so a chatty program never
+    /// blocks on a full pipe.
+    public static func execute(
+        _ executable: String, _ arguments: [String], input: String? = nil, environment: [String: String]? = nil, directory: URL? = nil
+    ) throws -> Output {
+        guard let path = executable.contains("/") ? executable : which(executable), FileManager.default.isExecutableFile(atPath: path) else {
             throw Failure(description: "\(executable) is not installed or not in PATH; the test needs it (run `bash scripts/install-deps.sh --test`)")
+        }
+        let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("stdout-\(UUID().uuidString)")
+        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("stderr-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: outputFile)
+            try? FileManager.default.removeItem(at: errorFile)
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         if let environment { process.environment = environment }
-        let stdin = Pipe(), stdout = Pipe()
-        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("stderr-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: errorFile) }
+        if let directory { process.currentDirectoryURL = directory }
+        let stdin = Pipe()
         process.standardInput = stdin
-        process.standardOutput = stdout
+        process.standardOutput = try FileHandle(forWritingTo: outputFile)
         process.standardError = try FileHandle(forWritingTo: errorFile)
         try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
         try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let message = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
-            throw Failure(description: "\(executable) \(arguments.first ?? "") exited with \(process.terminationStatus): \(message.suffix(2000))")
+        return Output(
+            status: process.terminationStatus,
+            stdout: (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
+        )
+    }
+
+    /// Runs `executable` like ``execute(_:_:input:environment:directory:)``; returns stdout, throws on a non-zero exit
+    /// with what it printed on stderr, or without it when `showErrors` is false (a tool handling secrets).
+    @discardableResult
+    public static func run(
+        _ executable: String, _ arguments: [String], input: String = "", environment: [String: String]? = nil, showErrors: Bool = true
+    ) throws -> String {
+        let output = try execute(executable, arguments, input: input, environment: environment)
+        guard output.status == 0 else {
+            let detail = showErrors ? ": \(output.stderr.suffix(2000))" : " (output hidden: it may contain secrets)"
+            throw Failure(description: "\(executable) \(arguments.first ?? "") exited with \(output.status)\(detail)")
         }
-        return String(decoding: output, as: UTF8.self)
+        return output.stdout
     }
 
     /// Runs an inline Python script, failing clearly when python3 or a module is missing.

@@ -3,6 +3,7 @@ import Testing
 
 /// A moto server on a free loopback port with SigV4 checking on: the first three calls (IAM user, policy, access key)
 /// are let through unsigned, every later call must be signed with that key.
+// @unchecked Sendable: every property is a constant; Foundation's Process is not Sendable, and is only stopped.
 public final class MotoServer: @unchecked Sendable {
     /// The server of the suite running now (see ``MotoServerTrait``).
     @TaskLocal public static var current: MotoServer?

@@ -3,6 +3,7 @@ import Foundation
 /// A tiny HTTP server (python3, on a free loopback port) that answers GET, PUT and POST requests from a script of
 /// canned answers, then repeats the last one; it records each request's method, path, X-Amz-Target, X-Amz-Date,
 /// ClientRequestToken, Authorization and body. An answer with its own `Date` header is sent with that date only.
+// @unchecked Sendable: it holds a Foundation Process (not Sendable), only started and stopped; the rest is constant.
 public final class ScriptedHTTPServer: @unchecked Sendable {
     public struct Answer: Encodable, Sendable {
         public var status: Int

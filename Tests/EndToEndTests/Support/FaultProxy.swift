@@ -7,6 +7,7 @@ import PeerTesting
 /// Its random generator is seeded (``seed``, printed by the tests), so a failing sequence can be replayed with
 /// `SFTPIDP_FAULT_SEED`. The fault rate and kinds are read from a file before each request (``setFaults(rate:kinds:)``).
 /// The proxy forwards the `Host` header unchanged, so the client's SigV4 signatures still verify at moto.
+// @unchecked Sendable: it holds a Foundation Process (not Sendable), only started and stopped; the rest is constant.
 final class FaultProxy: @unchecked Sendable {
     /// The faults the proxy can inject.
     enum Fault: String, CaseIterable {

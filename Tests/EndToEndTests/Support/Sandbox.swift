@@ -93,33 +93,8 @@ final class Sandbox: Sendable {
     }
 
     private static func runProcess(_ executable: URL, _ arguments: [String], input: String?, environment: [String: String], directory: URL) throws -> CommandResult {
-        // Output goes to files, not pipes, so a chatty process can never block on a full pipe.
-        let outputURL = directory.appendingPathComponent(".out-\(UUID().uuidString)")
-        let errorURL = directory.appendingPathComponent(".err-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(at: outputURL)
-            try? FileManager.default.removeItem(at: errorURL)
-        }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = environment
-        process.currentDirectoryURL = directory
-        process.standardOutput = try FileHandle(forWritingTo: outputURL)
-        process.standardError = try FileHandle(forWritingTo: errorURL)
-        let stdin = Pipe()
-        process.standardInput = stdin
-        try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
-        process.waitUntilExit()
-        return CommandResult(
-            status: process.terminationStatus,
-            stdout: (try? String(contentsOf: outputURL, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOf: errorURL, encoding: .utf8)) ?? ""
-        )
+        let output = try ExternalProcess.execute(executable.path, arguments, input: input, environment: environment, directory: directory)
+        return CommandResult(status: output.status, stdout: output.stdout, stderr: output.stderr)
     }
 }
 

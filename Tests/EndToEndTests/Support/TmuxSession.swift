@@ -11,6 +11,8 @@ final class TmuxSession {
     let tmux: String
     /// The tmux server and the shell in its pane: ended by `close()` even when `kill-server` leaves them running.
     private var processIDs: [pid_t] = []
+    /// The server's socket file, removed by `close()`: a server killed by signal leaves it behind.
+    private var socketPath: String?
     static let prompt = "E2E-PROMPT$ "
 
     init(sandbox: Sandbox, columns: Int = 100, rows: Int = 30, environment extra: [String: String] = [:]) throws {
@@ -24,8 +26,10 @@ final class TmuxSession {
         try runTmux(["-f", "/dev/null", "new-session", "-d", "-x", String(columns), "-y", String(rows), "-e", "TERM=tmux-256color",
                      "bash --norc --noprofile"], environment: environment)
         do {
-            processIDs = try runTmux(["display-message", "-p", "-t", "0", "#{pid} #{pane_pid}"])
-                .split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            let server = try runTmux(["display-message", "-p", "-t", "0", "#{pid} #{pane_pid} #{socket_path}"])
+                .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ", maxSplits: 2)
+            processIDs = server.prefix(2).compactMap { pid_t($0) }
+            socketPath = server.count == 3 ? String(server[2]) : nil
             try runTmux(["set-option", "-g", "escape-time", "0"])
             // bash ignores an inherited PS1 here, so the prompt is set by typing it.
             try shell("PS1='\(Self.prompt)'")
@@ -41,7 +45,8 @@ final class TmuxSession {
         close()
     }
 
-    /// Kills the tmux server of this session and the shell in its pane (again harmlessly when they are gone).
+    /// Kills the tmux server of this session and the shell in its pane (again harmlessly when they are gone), and
+    /// removes its socket file.
     /// `kill-server` alone was seen to answer 0 and leave the server running, so both are then killed by id.
     func close() {
         _ = try? runTmux(["kill-server"])
@@ -49,6 +54,8 @@ final class TmuxSession {
             kill(id, SIGKILL)
         }
         processIDs = []
+        if let socketPath { unlink(socketPath) }
+        socketPath = nil
     }
 
     /// Types a command line into the shell and presses Enter.
