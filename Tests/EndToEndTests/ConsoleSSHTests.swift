@@ -73,7 +73,8 @@ struct ConsoleSSHTests {
         defer { session.close(); host.close() }
         try session.shell("SFTPIDP_CHARSET=ascii TERM=vt100 \(host.sshCommand(key: "alice", options: "-o SendEnv=SFTPIDP_CHARSET -tt")); echo ssh-exit=$?")
         let pane = try session.waitFor("2 users loaded")
-        #expect(pane.contains("/bucket/home/j\\u{F6}rg"), "\(pane)")
+        // The escape is cut by the HOME column, as any long home is; the letter is written out, never a '?'.
+        #expect(pane.contains("/bucket/home/j\\u{F6"), "\(pane)")
         #expect(pane.contains("Enter details") && pane.contains("^v move"), "\(pane)")
         #expect(!pane.contains("?rg"), "\(pane)")
         try session.keys("q")
@@ -82,13 +83,14 @@ struct ConsoleSSHTests {
 
     @Test("TERM=dumb and an unknown TERM get a clear message and exit status 1")
     func refusedTerminals() throws {
-        let (host, session) = try Self.open()
+        let (host, session) = try Self.open(columns: 250, rows: 30)
         defer { session.close(); host.close() }
-        try session.shell("TERM=dumb \(host.sshCommand(key: "alice")); echo dumb-exit=$?")
+        // The quotes keep the typed command line from matching what the wait looks for.
+        try session.shell("TERM=dumb \(host.sshCommand(key: "alice")); echo dumb-''exit=$?")
         var pane = try session.waitFor("dumb-exit=")
         #expect(pane.contains("TERM=dumb cannot show a full-screen console"), "\(pane)")
         #expect(pane.contains("dumb-exit=1"), "\(pane)")
-        try session.shell("clear; TERM=no-such-terminal \(host.sshCommand(key: "alice")); echo unknown-exit=$?")
+        try session.shell("clear; TERM=no-such-terminal \(host.sshCommand(key: "alice")); echo unknown-''exit=$?")
         pane = try session.waitFor("unknown-exit=")
         #expect(pane.contains("unknown terminal type TERM=no-such-terminal"), "\(pane)")
         #expect(pane.contains("unknown-exit=1"), "\(pane)")
@@ -131,7 +133,7 @@ struct ConsoleSSHTests {
         // Without a terminal the forced console refuses to start: the requested command never runs.
         let noTTY = try host.sh(host.sshCommand(key: "alice", options: "-T", remote: "'/bin/sh -c \"echo SHELL-RAN-\\$((6*7))\"'") + " || echo status=$?")
         #expect(!noTTY.stdout.contains("SHELL-RAN-42"), "\(noTTY)")
-        #expect(noTTY.stdout.contains("status=1") && noTTY.stderr.contains("the console needs an interactive terminal"), "\(noTTY)")
+        #expect(noTTY.stdout.contains("status=1") && noTTY.stderr.hasPrefix("sftpidp: ") && noTTY.stderr.contains("use the command line instead"), "\(noTTY)")
 
         // With a terminal, `ssh host /bin/sh` opens the console, not a shell.
         try session.shell("TERM=xterm \(host.sshCommand(key: "alice", remote: "/bin/sh")); echo ssh-exit=$?")
@@ -158,7 +160,7 @@ struct ConsoleSSHTests {
     func hangup() throws {
         let (host, session) = try Self.open(columns: 100, rows: 30)
         defer { session.close(); host.close() }
-        try session.shell("sh -c 'echo $$ > ssh.pid; exec \(host.sshCommand(key: "alice"))'")
+        try session.shell("sh -c 'echo $$ > \(host.sandbox.path("ssh.pid")); exec \(host.sshCommand(key: "alice"))'")
         try session.waitFor("2 users loaded")
         try session.keys("e")
         try session.waitFor("Edit kim")

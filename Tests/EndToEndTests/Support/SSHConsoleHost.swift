@@ -130,8 +130,8 @@ final class SSHConsoleHost {
 
     /// The ssh client's command line for a login with `key` (`alice` or `carol`), checking the host key.
     func sshCommand(key: String, options: String = "-tt", remote: String = "") -> String {
-        "ssh \(options) -F /dev/null -i '\(sandbox.path(key))' -o IdentitiesOnly=yes -o BatchMode=yes"
-            + " -o UserKnownHostsFile='\(sandbox.path("known_hosts"))' -o StrictHostKeyChecking=yes -p \(port) \(account)@127.0.0.1"
+        "ssh \(options) -F /dev/null -i \(sandbox.path(key)) -o IdentitiesOnly=yes -o BatchMode=yes"
+            + " -o UserKnownHostsFile=\(sandbox.path("known_hosts")) -o StrictHostKeyChecking=yes -p \(port) \(account)@127.0.0.1"
             + (remote.isEmpty ? "" : " \(remote)")
     }
 
