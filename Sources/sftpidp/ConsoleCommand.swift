@@ -84,7 +84,13 @@ struct ConsoleCommand: AsyncParsableCommand {
             log.record("session.hangup", "the terminal hung up (SIGHUP)")
             for line in loss.logLines { log.record("session.hangup", line) }
             // Die of the hangup, as before, now that every write sent has its answer: ssh and shells see the real cause.
+            // (This thread is a concurrency-pool thread, which blocks most signals: unblock it, or raise would only leave
+            // it pending and the process would exit 0.)
             signal(SIGHUP, SIG_DFL)
+            var hangup = sigset_t()
+            sigemptyset(&hangup)
+            sigaddset(&hangup, SIGHUP)
+            pthread_sigmask(SIG_UNBLOCK, &hangup, nil)
             raise(SIGHUP)
         }
     }
