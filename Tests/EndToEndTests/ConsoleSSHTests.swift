@@ -124,6 +124,15 @@ struct ConsoleSSHTests {
         try session.keys("q")
         try session.waitFor("carol-exit=0")
         #expect(Self.consoleLog(host).contains("\"detail\":\"read-only\""))
+
+        // The store, its key and the console log belong to the account and nobody else may read them.
+        let uid = try #require(getpwnam(host.account)).pointee.pw_uid
+        for file in [".local/share/sftpidp/secrets.db", ".config/sftpidp/master.key", ".local/state/sftpidp/console.log"] {
+            var info = stat()
+            #expect(stat("/home/\(host.account)/\(file)", &info) == 0, "\(file) is missing")
+            #expect(info.st_uid == uid, "\(file) is not owned by the account")
+            #expect(info.st_mode & 0o077 == 0, "\(file) is readable by others: \(String(info.st_mode & 0o777, radix: 8))")
+        }
     }
 
     @Test("no shell: a command is ignored (the console runs, or refuses without a terminal), and -L forwarding is refused")
