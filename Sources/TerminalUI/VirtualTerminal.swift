@@ -13,22 +13,14 @@ public final class VirtualTerminal: Terminal {
     public private(set) var cellsChangedPerPresent: [Int] = []
     /// How many times `nextEvent` found the queue empty (a loop that is idle asks, then waits).
     public private(set) var emptyPolls = 0
-    public let charset: TerminalCharset
-    /// True once the queued events ran out after ``hangUpWhenDrained()``, as if the connection had dropped there.
-    public private(set) var hasHungUp = false
-    private var hangsUpWhenDrained = false
     private var events: [TerminalEvent] = []
     private var screen: Canvas?
 
-    /// A virtual terminal of `size` that reports `colorSupport` and `charset`.
-    public init(size: TerminalSize = TerminalSize(rows: 24, columns: 80), colorSupport: ColorSupport = .xterm256, charset: TerminalCharset = .unicode) {
+    /// A virtual terminal of `size` that reports `colorSupport`.
+    public init(size: TerminalSize = TerminalSize(rows: 24, columns: 80), colorSupport: ColorSupport = .xterm256) {
         self.size = size
         self.colorSupport = colorSupport
-        self.charset = charset
     }
-
-    /// Hangs up (``hasHungUp``) once every queued event has been read: a connection lost after those keys.
-    public func hangUpWhenDrained() { hangsUpWhenDrained = true }
 
     /// The last canvas presented, nil before the first present.
     public var lastCanvas: Canvas? { presentedCanvases.last }
@@ -84,7 +76,6 @@ public final class VirtualTerminal: Terminal {
     public func nextEvent(timeout: Duration) -> TerminalEvent? {
         guard !events.isEmpty else {
             emptyPolls += 1
-            if hangsUpWhenDrained { hasHungUp = true }
             return nil
         }
         return events.removeFirst()
