@@ -148,8 +148,12 @@ public final class CursesTerminal: Terminal {
             }
             switch decoded {
             case .key(.escape):
-                if let pasted = readPaste() { return .paste(pasted) }
+                if let pasted = readPaste() { return .paste(charset == .ascii ? pasted.filter(\.isASCII) : pasted) }
                 return .key(.escape)
+            case .key(.character(let character)) where charset == .ascii && !character.isASCII:
+                // Outside UTF-8 the bytes of a non-ASCII character cannot be told apart reliably (UTF-8 typed into a C
+                // locale arrives as two Latin-1 letters): dropped, so that nothing mangled can reach a field or the store.
+                if clock.now >= deadline || hasHungUp { return nil }
             case .key(let key): return .key(key)
             case .resize:
                 var rows: Int32 = 0

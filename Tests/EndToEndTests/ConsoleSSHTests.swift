@@ -77,6 +77,12 @@ struct ConsoleSSHTests {
         #expect(pane.contains("/bucket/home/j\\u{F6"), "\(pane)")
         #expect(pane.contains("Enter details") && pane.contains("^v move"), "\(pane)")
         #expect(!pane.contains("?rg"), "\(pane)")
+        // A non-ASCII letter typed outside UTF-8 is dropped, not taken as two Latin-1 letters: the filter is just "k".
+        try session.keys("/")
+        try session.type("kö")
+        try session.waitFor("1 of 2 users")
+        try session.keys("Escape")
+        try session.waitFor("2 users")
         try session.keys("q")
         try session.waitFor("ssh-exit=0")
     }
