@@ -11,13 +11,16 @@ import Glibc
 ///
 /// The doc's commands run as they are written, with three replacements: the account name `sftp-console`, the
 /// directory `/etc/ssh/` (a temporary one, holding the host key, the test's `sshd_config` and the doc's snippet) and the
-/// binary `/usr/local/bin/sftpidp` (the one under test). `close()` kills sshd and every process of the account and
+/// binary `/usr/local/bin/sftpidp` (a copy of the one under test). `close()` kills sshd and every process of the account and
 /// removes the account with its home, failed or not. Needs root (to run sshd and create the account), as CI has.
 final class SSHConsoleHost {
     let sandbox: Sandbox
     let account: String
     let port: Int
     let etc: String
+    /// A copy of the binary under test that the account can run: the checkout may lie under a directory only root
+    /// can enter (CI's /root); the binary needs nothing else from it (its libraries are the system's and the toolchain's).
+    let binary: String
     private var sshd: pid_t?
     private var accountCreated = false
 
@@ -32,6 +35,7 @@ final class SSHConsoleHost {
         self.sandbox = sandbox
         account = "sc" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(10)
         etc = sandbox.path("etc-ssh")
+        binary = sandbox.path("bin/sftpidp")
         port = try freeLoopbackPort()
         do {
             try start()
@@ -44,7 +48,7 @@ final class SSHConsoleHost {
     deinit { close() }
 
     /// The fenced code blocks of docs/ssh.md with `language`, in order, with the test's replacements made.
-    static func docBlocks(_ language: String, account: String, etc: String) throws -> [String] {
+    static func docBlocks(_ language: String, account: String, etc: String, binary: String) throws -> [String] {
         let text = try String(contentsOf: LambdaPackageTests.packageRoot.appendingPathComponent("docs/ssh.md"), encoding: .utf8)
         var blocks: [String] = []
         var current: [String]?
@@ -59,14 +63,14 @@ final class SSHConsoleHost {
             }
         }
         return blocks.map {
-            $0.replacingOccurrences(of: docBinary, with: Sandbox.binary.path)
+            $0.replacingOccurrences(of: docBinary, with: binary)
                 .replacingOccurrences(of: docEtc, with: etc + "/")
                 .replacingOccurrences(of: docAccount, with: account)
         }
     }
 
     func docCommands(_ index: Int) throws -> String {
-        let blocks = try Self.docBlocks("sh", account: account, etc: etc)
+        let blocks = try Self.docBlocks("sh", account: account, etc: etc, binary: binary)
         guard index < blocks.count else { throw SandboxError("docs/ssh.md has no sh block \(index + 1)") }
         return blocks[index]
     }
@@ -79,10 +83,14 @@ final class SSHConsoleHost {
 
     /// Runs `sftpidp` as the account, with its login environment (its store), as `runuser -l` does.
     func runAsAccount(_ arguments: String) throws -> CommandResult {
-        try sh("runuser -l \(account) -c '\(Sandbox.binary.path) \(arguments)'")
+        try sh("runuser -l \(account) -c '\(binary) \(arguments)'")
     }
 
     private func start() throws {
+        try FileManager.default.createDirectory(atPath: sandbox.path("bin"), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        try FileManager.default.copyItem(atPath: Sandbox.binary.path, toPath: binary)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: binary)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: sandbox.root.path)
         for name in ["alice", "carol"] {
             try sandbox.runTool("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "\(name)@laptop", "-f", sandbox.path(name)]).check("ssh-keygen")
         }
@@ -94,7 +102,7 @@ final class SSHConsoleHost {
         // The doc's account set-up, then its sshd snippet, included by the test's own server settings.
         accountCreated = true
         try sh(try docCommands(0)).check("the set-up commands of docs/ssh.md")
-        guard let snippet = try Self.docBlocks("sshd_config", account: account, etc: etc).first else {
+        guard let snippet = try Self.docBlocks("sshd_config", account: account, etc: etc, binary: binary).first else {
             throw SandboxError("docs/ssh.md has no sshd_config block")
         }
         try snippet.write(toFile: etc + "/sshd_config.d/\(account).conf", atomically: true, encoding: .utf8)
