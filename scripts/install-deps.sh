@@ -4,7 +4,7 @@
 set -euo pipefail
 
 runtime_debs=(libncursesw5-dev libargon2-dev libcrypt-dev libsqlite3-dev libxml2-dev)
-test_debs=(openssh-client tmux sqlite3 curl wrk hyperfine ncurses-term openssl util-linux)
+test_debs=(openssh-client openssh-server tmux sqlite3 curl wrk hyperfine ncurses-term openssl util-linux)
 test_debs+=(debootstrap zip unzip binutils zlib1g-dev liblzma-dev libicu-dev)  # the Lambda package: build (static libxml2 needs zlib, xz, ICU), check, prove in an older Debian
 test_debs+=(xvfb xterm x11-utils imagemagick fonts-dejavu-core)  # scripts/screenshots.sh
 test_pips=("moto[server]" argon2-cffi bcrypt awscli boto3 cfn-lint principalmapper)

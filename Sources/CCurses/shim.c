@@ -46,6 +46,8 @@ int ccurses_scalar_width(uint32_t scalar) {
 // not async-signal-safe (stdio, malloc) and the heap may be the very thing that crashed.
 
 static volatile sig_atomic_t curses_active = 0;
+// Set by the first SIGHUP while the screen is open: the connection is gone, the console ends on its own loop.
+static volatile sig_atomic_t hangup_received = 0;
 static const int restore_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP};
 #define RESTORE_SIGNAL_COUNT (sizeof(restore_signals) / sizeof(restore_signals[0]))
 static struct sigaction previous_actions[RESTORE_SIGNAL_COUNT];
@@ -117,6 +119,13 @@ static void restore_terminal(void) {
 
 static void restore_and_reraise(int signal_number) {
     int saved_errno = errno;
+    // The first hangup only raises the flag: the console finishes the writes it sent, logs what is lost, closes the
+    // screen and then dies of SIGHUP itself. A second one (a console that does not end) is handled as before.
+    if (signal_number == SIGHUP && curses_active && !hangup_received) {
+        hangup_received = 1;
+        errno = saved_errno;
+        return;
+    }
     if (curses_active) {
         curses_active = 0;
         if (terminal_fd >= 0) write_all(terminal_fd, reset_bytes, reset_length);
@@ -181,11 +190,30 @@ int ccurses_check_terminal(const char *term) {
     return usable ? 0 : 2;
 }
 
+static int current_locale_is_utf8(void) {
+    const char *codeset = nl_langinfo(CODESET);
+    return codeset != NULL && (strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "utf8") == 0);
+}
+
+int ccurses_use_environment_locale(void) {
+    setlocale(LC_ALL, "");
+    return current_locale_is_utf8();
+}
+
+int ccurses_use_utf8_locale(void) {
+    const char *names[] = {"C.UTF-8", "C.utf8", "en_US.UTF-8", "en_US.utf8"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (setlocale(LC_CTYPE, names[i]) != NULL && current_locale_is_utf8()) return 1;
+    }
+    setlocale(LC_ALL, "");
+    return 0;
+}
+
+int ccurses_hangup_received(void) { return hangup_received; }
+
 SCREEN *ccurses_open(const char *term) {
     if (curses_active) return NULL;  // one screen at a time
-    setlocale(LC_ALL, "");
-    const char *codeset = nl_langinfo(CODESET);
-    locale_utf8 = codeset != NULL && (strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "utf8") == 0);
+    locale_utf8 = current_locale_is_utf8();
     // The terminal's modes before curses touches them: what a signal handler puts back.
     terminal_fd = STDOUT_FILENO;
     termios_saved = tcgetattr(terminal_fd, &saved_termios) == 0;

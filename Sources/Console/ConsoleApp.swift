@@ -20,11 +20,14 @@ public struct ConsoleOptions: Sendable {
     public var recoveryWindowDays: Int
     /// Where access explanations read the role's policies (settings files, IAM on AWS stores).
     public var rolePolicies: any RolePolicySource
+    /// Who the audit trail names for this session's writes (an admin over ssh); nil for the process's user.
+    public var actor: String?
 
     public init(
         readOnly: Bool = false, themeNames: [String] = ["default"], themeExplanation: String? = nil, argon2: Argon2Parameters = .default,
-        recoveryWindowDays: Int = UserDirectory.defaultRecoveryWindowDays, rolePolicies: any RolePolicySource = RolePolicySources([])
+        recoveryWindowDays: Int = UserDirectory.defaultRecoveryWindowDays, rolePolicies: any RolePolicySource = RolePolicySources([]), actor: String? = nil
     ) {
+        self.actor = actor
         self.readOnly = readOnly
         self.themeNames = themeNames
         self.themeExplanation = themeExplanation
@@ -47,13 +50,15 @@ public enum ConsoleApp {
     /// The name of the thread the loop runs on.
     static let loopThreadName = "sftpidp console"
 
-    /// Runs the console until the user quits. Store I/O and hashing run in tasks; results come back as events.
+    /// Runs the console until the user quits or the terminal hangs up. Store I/O and hashing run in tasks; results come
+    /// back as events. After a hangup (see ``ConnectionLoss``) writes already sent are waited for, unsaved forms dropped.
     ///
     /// The loop waits for keys in blocking calls, so it runs on a thread of its own: on the concurrency pool it
     /// would hold one of its few threads (the only one on a single-CPU machine), and the tasks that load users
     /// would wait behind it.
     ///
     /// - Parameter loadTheme: loads a theme by name when the theme key is pressed; a failure is shown, not fatal.
+    @discardableResult
     public static func run(
         terminal: any Terminal,
         store: any SecretStore,
@@ -62,12 +67,12 @@ public enum ConsoleApp {
         handler: IdentityProviderHandler,
         options: ConsoleOptions,
         loadTheme: @escaping (String) throws -> Theme
-    ) async {
+    ) async -> ConsoleEnd {
         await onOwnThread {
             let context = ConsoleContext(storeName: store.displayName, naming: naming, serverID: serverID, readOnly: options.readOnly, themeNames: options.themeNames, themeExplanation: options.themeExplanation)
             var state = ConsoleState(context: context, size: terminal.size, now: Date())
             let inbox = EventInbox()
-            let runner = EffectRunner(directory: UserDirectory(store: store, naming: naming, serverID: serverID, recoveryWindowDays: options.recoveryWindowDays), handler: handler, argon2: options.argon2, rolePolicies: options.rolePolicies, inbox: inbox)
+            let runner = EffectRunner(directory: UserDirectory(store: store, naming: naming, serverID: serverID, recoveryWindowDays: options.recoveryWindowDays, actor: options.actor), handler: handler, argon2: options.argon2, rolePolicies: options.rolePolicies, inbox: inbox)
 
             func perform(_ effects: [Effect]) {
                 for case .applyTheme(let name) in effects {
@@ -82,7 +87,8 @@ public enum ConsoleApp {
 
             perform(reduce(state: &state, event: .started))
             while !state.shouldQuit {
-                var canvas = Canvas(size: state.size)
+                if terminal.hasHungUp { return .hungUp(ConnectionLoss.finish(state: state, runner: runner, inbox: inbox)) }
+                var canvas = Canvas(size: state.size, charset: terminal.charset)
                 render(state, into: &canvas)
                 terminal.present(canvas)
 
@@ -103,20 +109,20 @@ public enum ConsoleApp {
             }
             let inFlight = state.operations.keys
             runner.run(inFlight.map(Effect.cancel))
+            return .quit
         }
     }
 
-    /// Runs `body` on a new thread named ``loopThreadName`` and returns when it is done.
+    /// Runs `body` on a new thread named ``loopThreadName`` and returns its result when it is done.
     ///
     /// The caller waits until `body` returns, so nothing else touches what `body` uses meanwhile.
-    private static func onOwnThread(_ body: @escaping () -> Void) async {
+    private static func onOwnThread(_ body: @escaping () -> ConsoleEnd) async -> ConsoleEnd {
         let body = ThreadBody(run: body)
-        await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
+        return await withCheckedContinuation { (finished: CheckedContinuation<ConsoleEnd, Never>) in
             let thread = Thread {
                 // Named from inside: on Linux, Foundation only passes a name set on the running thread to the system.
                 Thread.current.name = loopThreadName
-                body.run()
-                finished.resume()
+                finished.resume(returning: body.run())
             }
             thread.stackSize = 8 << 20
             thread.start()
@@ -126,7 +132,7 @@ public enum ConsoleApp {
     /// Work handed to another thread while its owner waits.
     // @unchecked Sendable: a non-Sendable closure handed to one other thread while its owner waits for it to finish.
     private struct ThreadBody: @unchecked Sendable {
-        let run: () -> Void
+        let run: () -> ConsoleEnd
     }
 
     /// The next key, resize or paste: waiting up to `idlePoll` when idle; when busy up to `busyPoll` (the spinner's

@@ -9,6 +9,8 @@ public struct Canvas: Sendable, Equatable {
         get { gridSize }
         set { resize(to: newValue) }
     }
+    /// What the terminal shows: on `.ascii`, text is written as ``TerminalCharset/displayed(_:)`` makes it.
+    public var charset: TerminalCharset = .unicode
     private var gridSize: TerminalSize
     private var cells: [Cell]
     private var cursorPosition: CursorPosition?
@@ -19,7 +21,8 @@ public struct Canvas: Sendable, Equatable {
     }
 
     /// A blank canvas of `size`, every cell a space in `role`.
-    public init(size: TerminalSize, role: StyleRole = .normal) {
+    public init(size: TerminalSize, role: StyleRole = .normal, charset: TerminalCharset = .unicode) {
+        self.charset = charset
         self.gridSize = size
         self.cells = Array(repeating: .blank(role), count: size.rows * size.columns)
     }
@@ -58,7 +61,7 @@ public struct Canvas: Sendable, Equatable {
         var x = column
         var stopped = false
         let rowInside = row >= 0 && row < size.rows
-        TextWidth.forEachGlyph(in: text) { glyph in
+        TextWidth.forEachGlyph(in: charset.displayed(text)) { glyph in
             guard !stopped else { return }
             guard x + glyph.width <= limit else {
                 if x < limit {  // a wide character straddling the limit: a space instead

@@ -12,11 +12,13 @@ import Darwin
 /// terminfo, stdin/stdout not a tty) with a message pointing to the CLI. Drawing uses curses' own
 /// diff (`erase` + cells + `wnoutrefresh`/`doupdate`), so only what changed is sent; `invalidate`
 /// repaints everything (Ctrl-L). `close()` restores the terminal; so does `exit()`, and so do SIGINT,
-/// SIGTERM, SIGHUP, SIGQUIT and the crash signals (SIGABRT, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP),
-/// through an async-signal-safe handler in `CCurses`, after which the process dies of that signal.
+/// SIGTERM, SIGQUIT and the crash signals (SIGABRT, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP),
+/// through an async-signal-safe handler in `CCurses`, after which the process dies of that signal. The first
+/// SIGHUP only sets ``hasHungUp``, so that the program can end cleanly (a second one is handled like the others).
 public final class CursesTerminal: Terminal {
     public private(set) var size: TerminalSize
     public let colorSupport: ColorSupport
+    public let charset: TerminalCharset
     private var screen: OpaquePointer?
     private let window: UnsafeMutablePointer<WINDOW>
     private let defaultColors: Bool
@@ -26,8 +28,9 @@ public final class CursesTerminal: Terminal {
     private var cellBuffer = [wchar_t](repeating: 0, count: Int(CCHARW_MAX) + 1)
 
     /// Opens the terminal named by `environment["TERM"]` on stdin/stdout, coloured with `theme`
-    /// (the built-in default when nil). `NO_COLOR` (non-empty) forces monochrome.
+    /// (the built-in default when nil). `NO_COLOR` (non-empty) forces monochrome. The charset: see ``chooseCharset(requested:)``.
     public static func open(environment: [String: String], theme: Theme? = nil) throws -> CursesTerminal {
+        let requestedCharset = try TerminalCharset.requested(in: environment)
         guard let term = environment["TERM"], !term.isEmpty else { throw TerminalError.noTerminalType }
         guard term != "dumb" else { throw TerminalError.unsupportedTerminal(term) }
         switch ccurses_check_terminal(term) {
@@ -37,6 +40,7 @@ public final class CursesTerminal: Terminal {
         }
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw TerminalError.notATerminal }
         let chosenTheme = try theme ?? Theme.builtIn(named: "default")
+        let charset = chooseCharset(requested: requestedCharset)
         guard let screen = ccurses_open(term), let window = ccurses_stdscr() else {
             throw TerminalError.cannotStart(term)
         }
@@ -58,15 +62,31 @@ public final class CursesTerminal: Terminal {
         set_escdelay(25)
         return CursesTerminal(
             screen: screen, window: window, theme: chosenTheme, support: support, defaultColors: defaultColors,
-            asciiOnly: ccurses_locale_is_utf8() == 0)
+            charset: charset, asciiOnly: ccurses_locale_is_utf8() == 0)
+    }
+
+    /// Sets the process locale for curses and returns what to draw with: the environment's locale when it uses
+    /// UTF-8; without one (ssh sessions often get none, or `C`), an installed UTF-8 locale (`C.UTF-8`) when the terminal
+    /// answers the UTF-8 probe as a UTF-8 terminal (or `SFTPIDP_CHARSET=utf-8` says so), ASCII otherwise.
+    /// `SFTPIDP_CHARSET=ascii` always draws ASCII (in the `C` character locale, so lines use the terminal's own set).
+    static func chooseCharset(requested: TerminalCharset?) -> TerminalCharset {
+        let environmentUsesUTF8 = ccurses_use_environment_locale() != 0
+        if requested == .ascii {
+            setlocale(LC_CTYPE, "C")
+            return .ascii
+        }
+        if environmentUsesUTF8 { return .unicode }
+        let terminalTakesUTF8 = (requested ?? TerminalCharset.askTerminal()) == .unicode
+        return terminalTakesUTF8 && ccurses_use_utf8_locale() != 0 ? .unicode : .ascii
     }
 
     private init(
         screen: OpaquePointer, window: UnsafeMutablePointer<WINDOW>, theme: Theme, support: ColorSupport, defaultColors: Bool,
-        asciiOnly: Bool
+        charset: TerminalCharset, asciiOnly: Bool
     ) {
         self.screen = screen
         self.window = window
+        self.charset = charset
         self.colorSupport = support
         self.defaultColors = defaultColors
         self.asciiOnly = asciiOnly
@@ -88,7 +108,7 @@ public final class CursesTerminal: Terminal {
     }
 
     public func present(_ canvas: Canvas) {
-        guard screen != nil else { return }
+        guard screen != nil, !hasHungUp else { return }
         werase(window)
         let rows = min(canvas.size.rows, size.rows)
         let columns = min(canvas.size.columns, size.columns)
@@ -108,8 +128,11 @@ public final class CursesTerminal: Terminal {
         doupdate()
     }
 
+    /// True once SIGHUP arrived: no more keys will come, and nothing drawn reaches anybody.
+    public var hasHungUp: Bool { ccurses_hangup_received() != 0 }
+
     public func nextEvent(timeout: Duration) -> TerminalEvent? {
-        guard screen != nil else { return nil }
+        guard screen != nil, !hasHungUp else { return nil }
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
         while true {
@@ -125,8 +148,12 @@ public final class CursesTerminal: Terminal {
             }
             switch decoded {
             case .key(.escape):
-                if let pasted = readPaste() { return .paste(pasted) }
+                if let pasted = readPaste() { return .paste(charset == .ascii ? pasted.filter(\.isASCII) : pasted) }
                 return .key(.escape)
+            case .key(.character(let character)) where charset == .ascii && !character.isASCII:
+                // Outside UTF-8 the bytes of a non-ASCII character cannot be told apart reliably (UTF-8 typed into a C
+                // locale arrives as two Latin-1 letters): dropped, so that nothing mangled can reach a field or the store.
+                if clock.now >= deadline || hasHungUp { return nil }
             case .key(let key): return .key(key)
             case .resize:
                 var rows: Int32 = 0
@@ -135,7 +162,7 @@ public final class CursesTerminal: Terminal {
                 size = TerminalSize(rows: Int(rows), columns: Int(columns))
                 return .resize(size)
             case .ignored:
-                if clock.now >= deadline { return nil }
+                if clock.now >= deadline || hasHungUp { return nil }
             }
         }
     }

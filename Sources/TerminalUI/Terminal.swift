@@ -12,4 +12,15 @@ public protocol Terminal: AnyObject {
     func setTheme(_ theme: Theme)
     /// Forgets what is on screen so that the next present repaints every cell (e.g. on Ctrl-L).
     func invalidate()
+    /// What the terminal can show; canvases should be drawn with it.
+    var charset: TerminalCharset { get }
+    /// True once the terminal is gone (SIGHUP: the ssh connection or the terminal window closed).
+    var hasHungUp: Bool { get }
+}
+
+extension Terminal {
+    /// Unicode, for terminals that do not say otherwise.
+    public var charset: TerminalCharset { .unicode }
+    /// Never, for terminals that cannot hang up.
+    public var hasHungUp: Bool { false }
 }

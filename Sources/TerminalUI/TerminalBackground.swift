@@ -97,38 +97,7 @@ public enum TerminalBackground: String, Sendable, Hashable, CaseIterable, Custom
     /// Writes the OSC 11 query followed by a device-attributes request (`ESC [ c`, answered by every terminal)
     /// to `/dev/tty`, and reads until the device-attributes reply arrives or `timeout` passes; nil without a tty.
     static func queryTerminal(timeout: Duration) -> [UInt8]? {
-        let fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var saved = termios()
-        guard tcgetattr(fd, &saved) == 0 else { return nil }
-        var raw = saved
-        raw.c_lflag &= ~tcflag_t(ICANON | ECHO)
-        withUnsafeMutableBytes(of: &raw.c_cc) { cc in
-            cc[Int(VMIN)] = 0
-            cc[Int(VTIME)] = 0
-        }
-        guard tcsetattr(fd, TCSANOW, &raw) == 0 else { return nil }
-        defer { tcsetattr(fd, TCSANOW, &saved) }
-
-        let query = Array("\u{1B}]11;?\u{1B}\\\u{1B}[c".utf8)
-        guard query.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == query.count else { return nil }
-        let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: timeout)
-        var reply: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 256)
-        while !endsWithDeviceAttributes(reply), reply.count < 4096 {
-            let remaining = clock.now.duration(to: deadline)
-            guard remaining > .zero else { break }
-            var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&descriptor, 1, CursesTerminal.milliseconds(remaining))
-            if ready < 0 && errno == EINTR { continue }
-            guard ready > 0 else { break }
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            guard count > 0 else { break }
-            reply.append(contentsOf: buffer[0..<count])
-        }
-        return reply
+        TerminalQuery.ask(Array("\u{1B}]11;?\u{1B}\\\u{1B}[c".utf8), until: endsWithDeviceAttributes, timeout: timeout)
     }
 
     /// Whether `bytes` hold a device-attributes reply, `ESC [ ? ... c`.

@@ -1,3 +1,5 @@
+import TerminalText
+
 /// Why the full-screen console cannot run here; each message says what to do instead.
 public enum TerminalError: Error, Sendable, Hashable, CustomStringConvertible {
     /// stdin or stdout is not a terminal (a pipe, a file, cron).
@@ -10,6 +12,8 @@ public enum TerminalError: Error, Sendable, Hashable, CustomStringConvertible {
     case unknownTerminal(String)
     /// curses failed to start for another reason.
     case cannotStart(String)
+    /// `SFTPIDP_CHARSET` names neither `utf-8` nor `ascii`.
+    case unknownCharset(String)
 
     static let cliHint = "use the command line instead, e.g. `sftpidp users list` (see `sftpidp --help`)"
 
@@ -25,6 +29,8 @@ public enum TerminalError: Error, Sendable, Hashable, CustomStringConvertible {
             "unknown terminal type TERM=\(term) (no terminfo entry; install ncurses-term or set TERM=xterm-256color), or \(Self.cliHint)"
         case .cannotStart(let term):
             "curses could not start on TERM=\(term); \(Self.cliHint)"
+        case .unknownCharset(let value):
+            "SFTPIDP_CHARSET=\(TerminalText.neutralised(value, keepingLayout: false)) is not a charset the console knows: use utf-8 or ascii (or leave it unset to ask the terminal)"
         }
     }
 }

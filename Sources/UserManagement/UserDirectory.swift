@@ -16,15 +16,28 @@ public struct UserDirectory: Sendable {
     public let serverID: String?
     /// How long a deleted user can be restored (7...30 days; the `recovery-window-days` setting).
     public let recoveryWindowDays: Int
+    /// Who the audit trail names for writes; nil for the process's user (`WriteContext.current`).
+    public let actor: String?
 
     /// The recovery window when no setting names one.
     public static let defaultRecoveryWindowDays = 30
 
-    public init(store: any SecretStore, naming: NamingScheme, serverID: String?, recoveryWindowDays: Int = UserDirectory.defaultRecoveryWindowDays) {
+    public init(
+        store: any SecretStore, naming: NamingScheme, serverID: String?, recoveryWindowDays: Int = UserDirectory.defaultRecoveryWindowDays,
+        actor: String? = nil
+    ) {
         self.store = store
         self.naming = naming
         self.serverID = serverID
         self.recoveryWindowDays = recoveryWindowDays
+        self.actor = actor
+    }
+
+    /// The audit context of a write: the process's user and ssh client address, named as ``actor`` when set.
+    func context(_ action: String, changedFields: [String] = []) -> WriteContext {
+        var context = WriteContext.current(action: action, changedFields: changedFields)
+        if let actor { context.actor = actor }
+        return context
     }
 
     /// The secret name of a user.
@@ -67,8 +80,8 @@ public struct UserDirectory: Sendable {
     /// Creates a user's secret. Fails with `.alreadyExists` when the user exists (or is deleted but restorable).
     @discardableResult
     public func create(_ username: String, secret: UserSecret, action: String) async throws -> SecretVersionInfo {
-        let context = WriteContext.current(action: action, changedFields: secret.changedKeys(comparedTo: UserSecret()))
-        return try await store.createSecret(name: try secretName(of: username), value: secret.secretString, context: context)
+        let writeContext = context(action, changedFields: secret.changedKeys(comparedTo: UserSecret()))
+        return try await store.createSecret(name: try secretName(of: username), value: secret.secretString, context: writeContext)
     }
 
     /// Writes `secret` as the new version of `user`, provided nobody changed it since `user` was read.
@@ -77,8 +90,8 @@ public struct UserDirectory: Sendable {
     @discardableResult
     public func save(_ secret: UserSecret, over user: StoredUser, action: String) async throws -> SecretVersionInfo {
         let previous = (try? user.secret.get()) ?? UserSecret()
-        let context = WriteContext.current(action: action, changedFields: secret.changedKeys(comparedTo: previous))
-        return try await store.putSecret(name: user.value.name, value: secret.secretString, replacing: user.value.versionID, context: context)
+        let writeContext = context(action, changedFields: secret.changedKeys(comparedTo: previous))
+        return try await store.putSecret(name: user.value.name, value: secret.secretString, replacing: user.value.versionID, context: writeContext)
     }
 
     /// Schedules a user's secret for deletion (restorable for ``recoveryWindowDays``), or removes it at once.
@@ -88,13 +101,13 @@ public struct UserDirectory: Sendable {
             name: try secretName(of: username),
             recoveryWindowDays: recoveryWindowDays,
             forceWithoutRecovery: forceWithoutRecovery,
-            context: .current(action: action)
+            context: context(action)
         )
     }
 
     /// Cancels the scheduled deletion of a user's secret.
     public func restore(_ username: String, action: String) async throws {
-        try await store.restoreSecret(name: try secretName(of: username), context: .current(action: action))
+        try await store.restoreSecret(name: try secretName(of: username), context: context(action))
     }
 
     /// Every kept version of a user's secret, newest first, with the keys each one changed.
@@ -129,7 +142,7 @@ public struct UserDirectory: Sendable {
             name: name,
             versionID: versionID,
             replacing: currentVersionID,
-            context: .current(action: action, changedFields: changed)
+            context: context(action, changedFields: changed)
         )
     }
 }

@@ -4,7 +4,13 @@ import Console
 import Foundation
 import IdentityProvider
 import ProcessHardening
+import SecretStore
 import TerminalUI
+import UserManagement
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `sftpidp console` (also plain `sftpidp`): the curses console on the configured store.
 struct ConsoleCommand: AsyncParsableCommand {
@@ -21,6 +27,9 @@ struct ConsoleCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Colour theme: auto (the default: default or light, by the terminal's background), a built-in name (\(Theme.builtInNames.joined(separator: ", "))) or a .toml file. Also SFTPIDP_THEME.", valueName: "THEME"))
     var theme: String?
+
+    @Option(name: .long, help: ArgumentHelp("Over ssh (ExposeAuthInfo yes): the admins' public keys, one per line, each comment naming the admin. A login with another key is read-only. See docs/ssh.md.", valueName: "FILE"))
+    var adminKeys: String?
 
     func run() async throws {
         do {
@@ -48,6 +57,10 @@ struct ConsoleCommand: AsyncParsableCommand {
         let rolePolicies = RolePolicySources([RolePolicyFiles(filesByRole: config.rolePolicyFiles)]
             + (try store.iamRolePolicies(config: config, endpointURL: nil).map { [$0] } ?? []))
         let themeNames = [startTheme.name] + Theme.builtInNames.filter { $0 != startTheme.name }
+        let login = try sshLogin(environment: environment)
+        // With an admin keys file, only a login with a listed key may write: fail closed when the key is unknown.
+        let readOnly = readOnly || (adminKeys != nil && login?.isAdmin != true)
+        let log = ConsoleSessionLog(environment: environment, actor: login?.actor ?? WriteContext.current(action: "console").actor)
 
         let terminal: CursesTerminal
         do {
@@ -55,7 +68,8 @@ struct ConsoleCommand: AsyncParsableCommand {
         } catch {
             throw CLIFailure("\(error)\nUse the command-line interface instead: sftpidp users --help")
         }
-        await ConsoleApp.run(
+        log.record("session.open", readOnly ? "read-only" : "read-write")
+        let end = await ConsoleApp.run(
             terminal: terminal,
             store: directory.store,
             naming: directory.naming,
@@ -63,9 +77,42 @@ struct ConsoleCommand: AsyncParsableCommand {
             handler: handler,
             options: ConsoleOptions(
                 readOnly: readOnly, themeNames: themeNames, themeExplanation: choice.explanation, argon2: argon2,
-                recoveryWindowDays: directory.recoveryWindowDays, rolePolicies: rolePolicies),
+                recoveryWindowDays: directory.recoveryWindowDays, rolePolicies: rolePolicies, actor: login?.actor),
             loadTheme: { name in try Theme.load(name: name, searchPaths: searchPaths) }
         )
         terminal.close()
+        switch end {
+        case .quit:
+            log.record("session.quit")
+        case .hungUp(let loss):
+            log.record("session.hangup", "the terminal hung up (SIGHUP)")
+            for line in loss.logLines { log.record("session.hangup", line) }
+            // Die of the hangup, as before, now that every write sent has its answer: ssh and shells see the real cause.
+            // (This thread is a concurrency-pool thread, which blocks most signals: unblock it, or raise would only leave
+            // it pending and the process would exit 0.)
+            signal(SIGHUP, SIG_DFL)
+            var hangup = sigset_t()
+            sigemptyset(&hangup)
+            sigaddset(&hangup, SIGHUP)
+            pthread_sigmask(SIG_UNBLOCK, &hangup, nil)
+            raise(SIGHUP)
+        }
+    }
+
+    /// The ssh login (the key from `SSH_USER_AUTH`, named by `--admin-keys`), nil when not over ssh with a key.
+    private func sshLogin(environment: [String: String]) throws -> SSHLogin? {
+        var keys: String?
+        if let adminKeys {
+            do {
+                keys = try String(contentsOfFile: adminKeys, encoding: .utf8)
+            } catch {
+                throw CLIFailure("--admin-keys \(adminKeys) cannot be read: \((error as NSError).localizedDescription)")
+            }
+        }
+        do {
+            return try SSHLogin.current(environment: environment, adminKeys: keys)
+        } catch {
+            throw CLIFailure("\(error)")
+        }
     }
 }

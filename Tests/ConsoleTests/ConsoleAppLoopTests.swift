@@ -18,10 +18,14 @@ final class ScriptedTerminal: Terminal {
     private(set) var longestTimeout: Duration = .zero
     /// The threads that asked for events.
     private(set) var eventThreads: Set<pthread_t> = []
+    /// Hang up (as SIGHUP does) instead of pressing `q` once the script is done.
+    private let hangsUpAtEnd: Bool
+    private(set) var hasHungUp = false
 
-    init(size: TerminalSize, steps: [(waitFor: String, events: [TerminalEvent])]) {
+    init(size: TerminalSize, steps: [(waitFor: String, events: [TerminalEvent])], hangsUpAtEnd: Bool = false) {
         screen = VirtualTerminal(size: size)
         self.steps = steps
+        self.hangsUpAtEnd = hangsUpAtEnd
     }
 
     var size: TerminalSize { screen.size }
@@ -39,6 +43,10 @@ final class ScriptedTerminal: Terminal {
             steps.removeFirst()
             pending = step.events
             return pending.isEmpty ? nil : pending.removeFirst()
+        }
+        if steps.isEmpty, hangsUpAtEnd {
+            hasHungUp = true
+            return nil
         }
         if steps.isEmpty, timedOutWaitingFor == nil, timeout == ConsoleApp.idlePoll {
             return .key(.character("q"))

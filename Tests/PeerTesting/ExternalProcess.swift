@@ -140,6 +140,21 @@ public func waitUntil(attempts: Int = 150, _ condition: () -> Bool) async -> Boo
 /// leaves a daemon behind (`tmux new-session -d`) hands that socket on, so `waitUntilExit` never returns.
 /// Waiting on the process id itself has no such problem.
 public func spawnAndWait(_ executable: String, _ arguments: [String], environment: [String: String], standardOutput: String, standardError: String) throws -> Int32 {
+    let pid = try spawnProcess(executable, arguments, environment: environment, standardOutput: standardOutput, standardError: standardError)
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1 {
+        guard errno == EINTR else {
+            throw ExternalProcess.Failure(description: "waiting for \(executable) failed: \(String(cString: strerror(errno)))")
+        }
+    }
+    // WIFEXITED / WEXITSTATUS, which Swift cannot import as macros.
+    return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+}
+
+/// Starts `executable` with `posix_spawn` (see ``spawnAndWait(_:_:environment:standardOutput:standardError:)`` for why
+/// not `Process`), output to the given files, and returns its process id: a server the caller ends with
+/// ``stopSpawned(_:)``.
+public func spawnProcess(_ executable: String, _ arguments: [String], environment: [String: String], standardOutput: String, standardError: String) throws -> pid_t {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
@@ -170,12 +185,24 @@ public func spawnAndWait(_ executable: String, _ arguments: [String], environmen
     guard spawned == 0 else {
         throw ExternalProcess.Failure(description: "could not start \(executable): \(String(cString: strerror(spawned)))")
     }
+    return pid
+}
+
+/// Ends a process started by ``spawnProcess(_:_:environment:standardOutput:standardError:)``: SIGTERM, up to 3 s,
+/// then SIGKILL; reaped either way.
+public func stopSpawned(_ pid: pid_t) {
+    kill(pid, SIGTERM)
     var status: Int32 = 0
-    while waitpid(pid, &status, 0) == -1 {
-        guard errno == EINTR else {
-            throw ExternalProcess.Failure(description: "waiting for \(executable) failed: \(String(cString: strerror(errno)))")
-        }
+    for _ in 0..<30 {
+        if waitpid(pid, &status, WNOHANG) == pid { return }
+        usleep(100_000)
     }
-    // WIFEXITED / WEXITSTATUS, which Swift cannot import as macros.
-    return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    kill(pid, SIGKILL)
+    _ = waitpid(pid, &status, 0)
+}
+
+/// Whether a process started by ``spawnProcess(_:_:environment:standardOutput:standardError:)`` is still running.
+public func isRunning(_ pid: pid_t) -> Bool {
+    var status: Int32 = 0
+    return waitpid(pid, &status, WNOHANG) == 0
 }

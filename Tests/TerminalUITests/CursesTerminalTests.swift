@@ -19,6 +19,12 @@ struct CursesTerminalTests {
         #expect(error?.description.contains("sftpidp users list") == true)
     }
 
+    @Test("an unknown SFTPIDP_CHARSET is refused by name before the terminal is touched")
+    func unknownCharset() {
+        let error = #expect(throws: TerminalError.self) { try CursesTerminal.open(environment: ["TERM": "xterm", "SFTPIDP_CHARSET": "latin1"]) }
+        #expect(error == .unknownCharset("latin1"))
+    }
+
     @Test("timeouts become whole milliseconds for curses, rounded up, clamped")
     func milliseconds() {
         #expect(CursesTerminal.milliseconds(.zero) == 0)

@@ -18,13 +18,22 @@ int ccurses_scalar_width(uint32_t scalar);
 // 0 yes, 1 unknown terminal type, 2 no cursor addressing (e.g. dumb), 3 no terminfo database.
 int ccurses_check_terminal(const char *term);
 
-// Opening and closing: newterm(term, stdout, stdin) after setlocale(LC_ALL, ""), with handlers for
+// setlocale(LC_ALL, ""): the locale the environment asks for; whether it uses UTF-8.
+int ccurses_use_environment_locale(void);
+// Switches LC_CTYPE to an installed UTF-8 locale (C.UTF-8, then en_US.UTF-8); 0 when none is installed (the
+// environment's locale is then kept).
+int ccurses_use_utf8_locale(void);
+
+// Opening and closing: newterm(term, stdout, stdin) in the locale set by the calls above, with handlers for
 // SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT, SIGSEGV, SIGBUS, SIGILL, SIGFPE and SIGTRAP that restore the
 // terminal with async-signal-safe calls only (reset bytes precomputed here, the saved termios) and
-// re-raise with the default disposition. NULL on failure (unknown TERM).
+// re-raise with the default disposition. The first SIGHUP only sets the flag ccurses_hangup_received reads, so
+// that the console can end cleanly (a second one restores and re-raises). NULL on failure (unknown TERM).
 SCREEN *ccurses_open(const char *term);
 // endwin + delscreen, removes the signal handlers. Safe to call twice.
 void ccurses_close(SCREEN *screen);
+// Whether a SIGHUP arrived while the screen was open (the terminal or the ssh connection is gone).
+int ccurses_hangup_received(void);
 // Whether the locale chosen at open uses UTF-8.
 int ccurses_locale_is_utf8(void);
 
