@@ -120,6 +120,13 @@ struct DocExamplesTests {
             try require(sandbox.run(["users", "create", "docs-aws", "--role", Self.role, "--store", "aws:eu-west-1"], environment: aws))
             try require(sandbox.run(["users", "create", "docs-east", "--role", Self.role, "--store", "aws:us-east-1"], environment: aws))
             try require(sandbox.run(["users", "create", "docs-embedded", "--role", Self.role]))
+        case "docs/access.md":
+            // `test-login --store aws ... --user-name jess --explain-access`: a key login of a user in the AWS store
+            // (moto's IAM has no such role: the explanation says why the role's policies are unknown).
+            try FileManager.default.createDirectory(atPath: sandbox.path(".ssh"), withIntermediateDirectories: true)
+            try sandbox.runTool("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "jess@laptop", "-f", sandbox.path(".ssh/id_ed25519")])
+            try require(sandbox.run(["users", "create", "jess", "--role", Self.role, "--home", "/bucket/home/jess",
+                                     "--public-key-file", sandbox.path(".ssh/id_ed25519.pub"), "--store", "aws"], environment: aws))
         case "docs/console.md":
             try require(sandbox.run(["users", "create", "docs-console", "--role", Self.role]))
             try require(sandbox.run(["users", "create", "docs-console", "--role", Self.role, "--store", "aws:eu-west-1",
