@@ -19,7 +19,19 @@ done
 if ((${#missing[@]})); then
   sudo_cmd=(); [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
+  # The ssh tests start their own sshd on loopback: installing openssh-server must not start the machine's own
+  # sshd (a policy-rc.d that refuses service starts, for the install only) nor leave it enabled for the next boot.
+  fresh_sshd=false
+  if [[ " ${missing[*]} " == *" openssh-server "* && ! -e /usr/sbin/policy-rc.d ]]; then
+    fresh_sshd=true
+    printf '#!/bin/sh\nexit 101\n' | "${sudo_cmd[@]}" tee /usr/sbin/policy-rc.d >/dev/null
+    "${sudo_cmd[@]}" chmod 755 /usr/sbin/policy-rc.d
+    trap '"${sudo_cmd[@]}" rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+  if $fresh_sshd && [[ -d /run/systemd/system ]]; then
+    "${sudo_cmd[@]}" systemctl disable --quiet ssh.service 2>/dev/null || true
+  fi
 fi
 
 if [[ "${1:-}" == "--test" ]]; then
