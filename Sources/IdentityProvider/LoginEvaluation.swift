@@ -347,11 +347,11 @@ struct LoginEvaluation {
 
     /// Plain text when it only holds secret-name characters, quoted and escaped otherwise.
     private func shown(_ text: String) -> String {
-        Self.isUsableInSecretName(text) && text.count <= 200 ? text : quoted(text)
+        Self.isUsableInSecretName(text) && text.utf8.count <= 200 ? text : quoted(text)
     }
 
     private static func isUsableInSecretName(_ text: String) -> Bool {
-        !text.contains("/") && text.allSatisfy(NamingScheme.isSecretNameCharacter)
+        text.utf8.allSatisfy { $0 != UInt8(ascii: "/") && NamingScheme.isSecretNameByte($0) }
     }
 
     /// `2026-01-01` for a midnight-UTC date, the full ISO-8601 time otherwise.
