@@ -24,19 +24,18 @@ struct PreparedLogin: Sendable {
     let answer: PreparedAnswer
 
     init(user: SFTPUser, secretName: String, transferProtocol: TransferProtocol) {
-        let keys = user.publicKeys(for: transferProtocol)
-        let networks = user.acceptedNetworks(for: transferProtocol)
+        let readout = user.readout(for: transferProtocol)
         readDetail = "\(secretName) is a JSON object with \(user.secret.members.count) keys"
-        storedPassword = user.storedPassword(for: transferProtocol)
-        publicKeys = keys
-        publicKeyLines = keys.map(\.key.openSSHLine)
-        issues = user.issues(for: transferProtocol)
-        isDisabled = user.isDisabled
-        expiresAt = user.expiresAt
-        allowedServerIDs = user.allowedServerIDs
-        acceptedNetworks = networks
-        acceptedNetworkList = networks.map(\.description).joined(separator: ", ")
-        answer = PreparedAnswer(user: user, transferProtocol: transferProtocol, keyLines: publicKeyLines)
+        storedPassword = readout.storedPassword
+        publicKeys = readout.publicKeys
+        publicKeyLines = readout.publicKeys.map(\.key.openSSHLine)
+        issues = readout.issues
+        isDisabled = readout.isDisabled
+        expiresAt = readout.expiresAt
+        allowedServerIDs = readout.allowedServerIDs
+        acceptedNetworks = readout.acceptedNetworks
+        acceptedNetworkList = readout.acceptedNetworks.map(\.description).joined(separator: ", ")
+        answer = PreparedAnswer(user: user, readout: readout, keyLines: publicKeyLines)
     }
 }
 
@@ -61,10 +60,10 @@ struct PreparedAnswer: Sendable {
     /// ``fields`` with every key of the user as `PublicKeys`, as JSON text: the answer to a key login when no key has expired.
     let allKeysText: String
 
-    init(user: SFTPUser, transferProtocol proto: TransferProtocol, keyLines: [String]) {
+    init(user: SFTPUser, readout: UserReadout, keyLines: [String]) {
         var passed: [LoginCheck] = []
         var fields: [String: JSONValue] = [:]
-        denial = Self.build(user: user, transferProtocol: proto, passed: &passed, fields: &fields)
+        denial = Self.build(user: user, readout: readout, passed: &passed, fields: &fields)
         self.passed = passed
         self.fields = denial == nil ? fields : [:]
         passwordText = denial == nil ? JSONValue.object(fields).jsonText : "{}"
@@ -78,8 +77,9 @@ struct PreparedAnswer: Sendable {
         return .object(answer)
     }
 
-    private static func build(user: SFTPUser, transferProtocol proto: TransferProtocol, passed: inout [LoginCheck], fields answer: inout [String: JSONValue]) -> Denial? {
-        guard let role = user.role(for: proto), !role.trimmingCharacters(in: .whitespaces).isEmpty else {
+    private static func build(user: SFTPUser, readout: UserReadout, passed: inout [LoginCheck], fields answer: inout [String: JSONValue]) -> Denial? {
+        let proto = readout.transferProtocol
+        guard let role = readout.role, !role.trimmingCharacters(in: .whitespaces).isEmpty else {
             return Denial(check: "role", category: .noRole, reason: "user has no Role")
         }
         let roleKey = SecretKey.name(SecretKey.role, for: proto)
@@ -88,11 +88,11 @@ struct PreparedAnswer: Sendable {
         }
         passed.append(LoginCheck(name: "role", outcome: .passed, detail: "Role is a role ARN"))
         answer["Role"] = .string(role)
-        if let policy = user.policy(for: proto) {
+        if let policy = readout.policy {
             if let problem = Validation.policy(policy) { return invalid("policy", problem) }
             answer["Policy"] = .string(policy)
         }
-        switch user.home(for: proto) {
+        switch readout.home {
         case .path(let path):
             if let path, !path.isEmpty {
                 if let problem = Validation.homeDirectory(path) { return invalid("home", problem) }
@@ -104,7 +104,7 @@ struct PreparedAnswer: Sendable {
             answer["HomeDirectoryType"] = .string("LOGICAL")
             answer["HomeDirectoryDetails"] = .string(JSONValue.array(mappings.map(\.jsonValue)).jsonText)
         }
-        if let posix = user.posixProfile(for: proto) {
+        if let posix = readout.posixProfile {
             if let problem = Validation.posixProfile(posix) { return invalid("posix profile", problem) }
             answer["PosixProfile"] = posix.jsonValue
         }
