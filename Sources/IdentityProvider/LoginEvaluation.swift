@@ -300,7 +300,7 @@ struct LoginEvaluation {
             answer = .object(prepared.fields)
             text = prepared.passwordText
         }
-        pass("answer", "fields: " + (answer.objectValue ?? [:]).keys.sorted().joined(separator: ", "))
+        pass("answer", fields.password == nil ? prepared.keyFieldList : prepared.passwordFieldList)
         return (answer, text)
     }
 

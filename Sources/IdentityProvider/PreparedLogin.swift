@@ -59,6 +59,9 @@ struct PreparedAnswer: Sendable {
     let passwordText: String
     /// ``fields`` with every key of the user as `PublicKeys`, as JSON text: the answer to a key login when no key has expired.
     let allKeysText: String
+    /// The "answer" check's detail for a password login and for a key login: the fields' names.
+    let passwordFieldList: String
+    let keyFieldList: String
 
     init(user: SFTPUser, readout: UserReadout, keyLines: [String]) {
         var passed: [LoginCheck] = []
@@ -68,6 +71,8 @@ struct PreparedAnswer: Sendable {
         self.fields = denial == nil ? fields : [:]
         passwordText = denial == nil ? JSONValue.object(fields).jsonText : "{}"
         allKeysText = denial == nil ? Self.answer(fields, keyLines: keyLines).jsonText : "{}"
+        passwordFieldList = "fields: " + fields.keys.sorted().joined(separator: ", ")
+        keyFieldList = "fields: " + (Array(fields.keys) + ["PublicKeys"]).sorted().joined(separator: ", ")
     }
 
     /// ``fields`` with `PublicKeys` set to `keyLines`.
