@@ -20,8 +20,6 @@ struct UserRecord: Sendable, Hashable {
     var lastChangedAt: Date?
     var deletedAt: Date?
     var load: Load = .pending
-    /// The parsed secret, when it is a JSON object.
-    var secret: UserSecret?
     /// Why the secret cannot be used as a user, when it does not parse or fetching failed.
     var problem: String?
     /// The columns of the list, computed once per load (the list draws thousands of rows).
@@ -47,7 +45,6 @@ struct UserRecord: Sendable, Hashable {
     mutating func apply(_ fetched: FetchedUser) {
         load = fetched.load
         if let changed = fetched.lastChangedAt { lastChangedAt = changed }
-        secret = fetched.secret
         problem = fetched.problem
         summary = fetched.summary
     }
@@ -56,6 +53,12 @@ struct UserRecord: Sendable, Hashable {
     var value: SecretValue? {
         if case .loaded(let value) = load { return value }
         return nil
+    }
+
+    /// The parsed secret, when loaded and a JSON object. Parsed when asked (for the one user a pane or an editor
+    /// shows): the list keeps only each value's text and its columns, so 100,000 users fit in memory.
+    var secret: UserSecret? {
+        value.flatMap { try? UserSecret(secretString: $0.string) }
     }
 }
 
@@ -67,7 +70,6 @@ public struct FetchedUser: Sendable {
     let username: String
     let load: UserRecord.Load
     let lastChangedAt: Date?
-    let secret: UserSecret?
     let problem: String?
     let summary: UserSummary
 
@@ -77,11 +79,9 @@ public struct FetchedUser: Sendable {
         lastChangedAt = value.version.createdAt
         let stored = StoredUser(username: username, value: value)
         switch stored.secret {
-        case .success(let parsed):
-            secret = parsed
+        case .success:
             problem = nil
         case .failure(let error):
-            secret = nil
             problem = error.reason
         }
         summary = UserSummary(UserOverview(stored: stored, now: now))
@@ -91,7 +91,6 @@ public struct FetchedUser: Sendable {
         self.username = username
         load = .failed(error.message)
         lastChangedAt = nil
-        secret = nil
         problem = error.message
         summary = UserSummary(UserOverview(username: username, loadError: error))
     }

@@ -15,12 +15,15 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
     let cipher: SecretCipher
     let authenticator: SecretStateAuthenticator
     let clock: @Sendable () -> Date
+    /// Answers ``changeToken()``.
+    let changeWatch: StoreChangeWatch
 
-    private init(databasePath: String, pool: DatabasePool, cipher: SecretCipher, authenticator: SecretStateAuthenticator,
+    private init(databasePath: String, pool: DatabasePool, changeWatch: StoreChangeWatch, cipher: SecretCipher, authenticator: SecretStateAuthenticator,
                  clock: @escaping @Sendable () -> Date) {
         self.databasePath = databasePath
         self.keyPath = cipher.masterKey.path
         self.pool = pool
+        self.changeWatch = changeWatch
         self.cipher = cipher
         self.authenticator = authenticator
         self.clock = clock
@@ -85,7 +88,7 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
                 guard try pool.read({ db in try migrator.hasCompletedMigrations(db) }) else { throw error }
             }
             try verifyKey(pool, cipher: cipher, databasePath: databasePath)
-            let store = EmbeddedSecretStore(databasePath: databasePath, pool: pool, cipher: cipher, authenticator: authenticator, clock: clock)
+            let store = EmbeddedSecretStore(databasePath: databasePath, pool: pool, changeWatch: try StoreChangeWatch(databasePath: databasePath), cipher: cipher, authenticator: authenticator, clock: clock)
             try pool.write { db in try StoreRows.purgeExpired(db, now: clock()) }
             return store
         } catch {
@@ -99,6 +102,7 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
     /// committed pages could stay in the `-wal` file after close.)
     public func close() throws {
         do {
+            try changeWatch.close()
             try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
             try pool.close()
         } catch {

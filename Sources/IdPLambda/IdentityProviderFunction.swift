@@ -40,14 +40,14 @@ public struct IdentityProviderFunction: LambdaFunction {
         case .transfer(let request):
             switch await decide(request, shape: "transfer", logger: logger) {
             case .decided(let decision):
-                return .response(decision.response.jsonText)
+                return .response(decision.responseText)
             case .storeFailure(let failure):
                 return .error(LambdaFunctionError(type: "StoreUnavailable", message: "the secret store could not be read: \(failure.message)"))
             }
         case .apiGatewayProxy(let request):
             switch await decide(request, shape: "api-gateway-proxy", logger: logger) {
             case .decided(let decision):
-                return .response(Self.proxyAnswer(statusCode: 200, body: decision.response.jsonText))
+                return .response(Self.proxyAnswer(statusCode: 200, body: decision.responseText))
             case .storeFailure:
                 return .response(Self.proxyAnswer(statusCode: 500, body: LoginStoreFailure.responseBody))
             }

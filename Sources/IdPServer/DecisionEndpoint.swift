@@ -23,7 +23,7 @@ struct DecisionEndpoint: Sendable {
         switch outcome {
         case .decided(let decision):
             metrics.record(decision)
-            return Self.json(status: .ok, text: decision.response.jsonText)
+            return Self.json(status: .ok, text: decision.responseText)
         case .storeFailure(let failure):
             metrics.record(failure)
             return Self.json(status: .internalServerError, text: LoginStoreFailure.responseBody)

@@ -25,7 +25,10 @@ public final class DecisionMetrics: Sendable {
     private let hashingQueued: Gauge
     private let hashingRunning: Gauge
     private let hashingRejections: Counter
-
+    /// The decision counters, made once: looking a labelled counter up in the registry costs a lock and a search.
+    private let allowedDecisions: Counter
+    private let failedDecisions: Counter
+    private let deniedDecisions: [DenialCategory: Counter]
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -50,23 +53,23 @@ public final class DecisionMetrics: Sendable {
         hashingRunning = gauge("sftpidp_password_hashing_running", "Password checks running on the hashing threads.")
         hashingRejections = total("sftpidp_password_hashing_rejections", "Password logins denied at once because the hashing queue was full.")
         // Every series exists from the start, at zero, so rates work from the first scrape.
-        _ = counter(result: "allowed", reason: "none")
-        _ = counter(result: "error", reason: "store_unavailable")
-        for category in DenialCategory.allCases {
-            _ = counter(result: "denied", reason: category.rawValue)
-        }
+        allowedDecisions = Self.counter(registry, result: "allowed", reason: "none")
+        failedDecisions = Self.counter(registry, result: "error", reason: "store_unavailable")
+        deniedDecisions = Dictionary(uniqueKeysWithValues: DenialCategory.allCases.map { category in
+            (category, Self.counter(registry, result: "denied", reason: category.rawValue))
+        })
     }
 
     /// Counts one decision and its latency.
     public func record(_ decision: LoginDecision) {
-        let reason = decision.denialCategory?.rawValue ?? "none"
-        counter(result: decision.isAllowed ? "allowed" : "denied", reason: reason).increment()
+        let counter = decision.denialCategory.map { deniedDecisions[$0] ?? Self.counter(registry, result: "denied", reason: $0.rawValue) } ?? allowedDecisions
+        counter.increment()
         latency.record(decision.duration)
     }
 
     /// Counts one request the store could not answer.
     public func record(_ failure: LoginStoreFailure) {
-        counter(result: "error", reason: "store_unavailable").increment()
+        failedDecisions.increment()
         latency.record(failure.duration)
     }
 
@@ -97,7 +100,7 @@ public final class DecisionMetrics: Sendable {
         registry.emitToString()
     }
 
-    private func counter(result: String, reason: String) -> Counter {
+    private static func counter(_ registry: PrometheusCollectorRegistry, result: String, reason: String) -> Counter {
         registry.makeCounter(
             descriptor: MetricNameDescriptor(metricName: "sftpidp_login_decisions", unitName: "total", helpText: "Login decisions by result and denial reason."),
             labels: [("result", result), ("reason", reason)]

@@ -77,7 +77,7 @@ public struct SFTPUser: Sendable, Hashable {
     /// What cannot be read for `transferProtocol` (keys with the wrong type, bad JSON, bad keys or networks, bad
     /// `sftpidp:` values). A login for that protocol must be denied when this is not empty.
     public func issues(for transferProtocol: TransferProtocol? = nil) -> [FieldError] {
-        UserReading(secret: secret, transferProtocol: transferProtocol).allIssues
+        readout(for: transferProtocol).issues
     }
 
     /// Reads one value for `transferProtocol`, dropping the issues (``issues(for:)`` reports them).

@@ -7,25 +7,6 @@ struct UserReading {
     let secret: UserSecret
     let transferProtocol: TransferProtocol?
 
-    /// Every problem of every key that matters for this protocol, plus sftpidp's own keys.
-    var allIssues: [FieldError] {
-        var issues: [FieldError] = []
-        _ = role(&issues)
-        _ = policy(&issues)
-        _ = home(&issues)
-        _ = storedPassword(&issues)
-        _ = publicKeys(&issues)
-        _ = acceptedNetworks(&issues)
-        _ = posixProfile(&issues)
-        let own = OwnKeysReading(secret: secret)
-        _ = own.isDisabled(&issues)
-        _ = own.expiresAt(&issues)
-        _ = own.allowedServerIDs(&issues)
-        _ = own.keyExpiry(&issues)
-        _ = own.comment(&issues)
-        return issues
-    }
-
     /// The key actually read for `key`: the per-protocol one when present, else the plain one, else `nil`.
     func effectiveKey(_ key: String) -> String? {
         if let transferProtocol {

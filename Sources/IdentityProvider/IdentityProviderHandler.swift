@@ -4,7 +4,9 @@ import SecretStore
 
 /// Decides logins: the one function behind `sftpidp serve`, `sftpidp test-login` and the console's test panel.
 ///
-/// Follows CONTRACT.md section 4 step by step (see ``decide(_:)``), reads secrets through a ``SecretCache``,
+/// Follows CONTRACT.md section 4 step by step (see ``decide(_:)``), keeps each user of a store that tracks its
+/// changes (the embedded store) prepared per secret version until anything in the store changes, reads the
+/// secrets of other stores through a ``SecretCache``,
 /// guards password checks with a ``LoginThrottle`` and checks every password login with exactly one hash
 /// verification on the ``PasswordChecker``'s own threads. Safe to share between tasks.
 public final class IdentityProviderHandler: Sendable {
@@ -14,9 +16,10 @@ public final class IdentityProviderHandler: Sendable {
         public var store: any SecretStore
         /// How a user's secret is named.
         public var namingScheme: NamingScheme
-        /// How long secret reads are kept; zero (the default) reads the store on every login.
+        /// How long secret reads of a store that does not track its changes are kept; zero (the default) reads
+        /// such a store on every login. A ``ChangeTrackingSecretStore`` is never read through this cache.
         public var cacheTimeToLive: Duration
-        /// Most secrets kept in the cache.
+        /// Most secrets kept in the cache, and most users (per protocol) kept prepared.
         public var cacheCapacity: Int
         /// Brute-force protection limits.
         public var throttle: LoginThrottle.Configuration
@@ -51,6 +54,8 @@ public final class IdentityProviderHandler: Sendable {
     public let configuration: Configuration
     /// The secret reads kept for ``Configuration/cacheTimeToLive``; writers call its `invalidate` methods.
     public let cache: SecretCache
+    /// The users logins read, kept prepared while a change-tracking store stays unchanged.
+    let users: LoginUserSource
     /// The failed-attempt counters.
     public let throttle: LoginThrottle
     /// The password checks and the threads they run on.
@@ -59,6 +64,7 @@ public final class IdentityProviderHandler: Sendable {
     public init(configuration: Configuration) {
         self.configuration = configuration
         self.cache = SecretCache(store: configuration.store, timeToLive: configuration.cacheTimeToLive, capacity: configuration.cacheCapacity, now: configuration.now)
+        self.users = LoginUserSource(secrets: cache, capacity: configuration.cacheCapacity)
         self.throttle = LoginThrottle(configuration: configuration.throttle)
         self.passwordChecker = PasswordChecker(configuration: configuration.passwordChecking)
     }
@@ -76,13 +82,15 @@ public final class IdentityProviderHandler: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let now = configuration.now()
-        var evaluation = LoginEvaluation(request: request, namingScheme: configuration.namingScheme, cache: cache, throttle: throttle, checker: passwordChecker, sleep: configuration.sleep, now: now)
+        var evaluation = LoginEvaluation(request: request, namingScheme: configuration.namingScheme, users: users, throttle: throttle, checker: passwordChecker, sleep: configuration.sleep, now: now)
         do throws(LoginStop) {
             let allowed = try await evaluation.run()
             if let attempt = evaluation.passwordAttempt {
                 await throttle.recordSuccess(user: attempt.user)
             }
-            return .decided(LoginDecision(response: allowed.response, denialCategory: nil, reason: allowed.reason, checks: evaluation.checks, authentication: request.authentication, duration: clock.now - start))
+            var decision = LoginDecision(response: allowed.response, denialCategory: nil, reason: allowed.reason, checks: evaluation.checks, authentication: request.authentication, duration: clock.now - start)
+            decision.preparedResponseText = allowed.responseText
+            return .decided(decision)
         } catch {
             switch error {
             case .denied(let category, let reason):

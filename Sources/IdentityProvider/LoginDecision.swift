@@ -17,6 +17,8 @@ public struct LoginDecision: Sendable, Hashable {
     public var authentication: AuthenticationMethod
     /// How long the decision took, hashing and store reads included.
     public var duration: Duration
+    /// ``response`` as JSON text when it was encoded beforehand (with the user, once per secret version).
+    var preparedResponseText: String?
 
     public init(response: JSONValue, denialCategory: DenialCategory?, reason: String, checks: [LoginCheck], authentication: AuthenticationMethod, duration: Duration) {
         self.response = response
@@ -25,6 +27,11 @@ public struct LoginDecision: Sendable, Hashable {
         self.checks = checks
         self.authentication = authentication
         self.duration = duration
+    }
+
+    /// ``response`` as compact JSON text with sorted keys: what `serve` sends.
+    public var responseText: String {
+        preparedResponseText ?? response.jsonText
     }
 
     /// True when the answer lets the user in (it holds a `Role`).

@@ -13,6 +13,8 @@ struct LoginEvaluation {
     /// What an allowed login gives.
     struct Allowed {
         var response: JSONValue
+        /// The response as JSON text when it was encoded beforehand.
+        var responseText: String?
         var reason: String
     }
 
@@ -24,7 +26,7 @@ struct LoginEvaluation {
 
     let request: LoginRequest
     let namingScheme: NamingScheme
-    let cache: SecretCache
+    let users: LoginUserSource
     let throttle: LoginThrottle
     let checker: PasswordChecker
     let sleep: @Sendable (Duration) async -> Void
@@ -33,10 +35,10 @@ struct LoginEvaluation {
     /// Set once the throttle admitted a password attempt and its password was checked (or the queue was not full).
     private(set) var passwordAttempt: PasswordAttempt?
 
-    init(request: LoginRequest, namingScheme: NamingScheme, cache: SecretCache, throttle: LoginThrottle, checker: PasswordChecker, sleep: @escaping @Sendable (Duration) async -> Void, now: Date) {
+    init(request: LoginRequest, namingScheme: NamingScheme, users: LoginUserSource, throttle: LoginThrottle, checker: PasswordChecker, sleep: @escaping @Sendable (Duration) async -> Void, now: Date) {
         self.request = request
         self.namingScheme = namingScheme
-        self.cache = cache
+        self.users = users
         self.throttle = throttle
         self.checker = checker
         self.sleep = sleep
@@ -53,9 +55,9 @@ struct LoginEvaluation {
         try checkReadable(fields, user: user, secretName: secretName)
         try checkAccount(fields, user: user)
         try checkSourceIP(fields, user: user)
-        let response = try buildAnswer(fields, user: user, keys: keys)
+        let (response, text) = try buildAnswer(fields, user: user, keys: keys)
         let how = fields.password == nil ? "public key (\(keys.count) \(keys.count == 1 ? "key" : "keys") returned)" : "password"
-        return Allowed(response: response, reason: "allowed by \(how)")
+        return Allowed(response: response, responseText: text, reason: "allowed by \(how)")
     }
 
     // MARK: Steps
@@ -151,12 +153,12 @@ struct LoginEvaluation {
         passwordAttempt = PasswordAttempt(user: secretName, address: fields.sourceAddress)
     }
 
-    /// Step 3b: the secret must exist and be a JSON object.
-    mutating func readUser(_ fields: Fields, secretName: String) async throws(LoginStop) -> SFTPUser {
+    /// Step 3b: the secret must exist and be a JSON object; the user comes prepared for the request's protocol.
+    mutating func readUser(_ fields: Fields, secretName: String) async throws(LoginStop) -> PreparedLogin {
         let name = "secret"
-        let lookup: SecretCache.Lookup
+        let lookup: UserLookup
         do {
-            lookup = try await cache.lookup(name: secretName)
+            lookup = try await users.lookup(name: secretName, transferProtocol: fields.transferProtocol)
         } catch let error as SecretStoreError {
             fail(name, "the store could not be read: \(error.message)")
             throw .storeFailure(error.message)
@@ -164,31 +166,25 @@ struct LoginEvaluation {
             fail(name, "the store could not be read")
             throw .storeFailure("the store could not be read: \(error)")
         }
-        let secretString: String
         switch lookup {
-        case .found(let text):
-            secretString = text
+        case .found(let user):
+            pass(name, user.readDetail)
+            return user
         case .notFound:
             try await spendPasswordCheck(fields)
             throw deny(name, .unknownUser, "no secret \(secretName)")
         case .refusedName(let why):
             try await spendPasswordCheck(fields)
             throw deny(name, .invalidRequest, "the store refuses the secret name \(quoted(secretName)): \(why)")
-        }
-        let secret: UserSecret
-        do throws(UserSecretError) {
-            secret = try UserSecret(secretString: secretString)
-        } catch {
+        case .unreadable(let reason):
             try await spendPasswordCheck(fields)
-            fail(name, error.reason)
+            fail(name, reason)
             throw .denied(.invalidSecret, "secret \(secretName) is not a JSON object")
         }
-        pass(name, "\(secretName) is a JSON object with \(secret.members.count) keys")
-        return SFTPUser(secret: secret)
     }
 
     /// Steps 4 and 5: the password must match, or there must be unexpired public keys (returned).
-    mutating func checkCredentials(_ fields: Fields, user: SFTPUser) async throws(LoginStop) -> [UserPublicKey] {
+    mutating func checkCredentials(_ fields: Fields, user: PreparedLogin) async throws(LoginStop) -> [Int] {
         if let password = fields.password {
             try await checkPassword(password, fields: fields, user: user)
             return []
@@ -196,10 +192,10 @@ struct LoginEvaluation {
         return try checkPublicKeys(fields, user: user)
     }
 
-    private mutating func checkPassword(_ password: String, fields: Fields, user: SFTPUser) async throws(LoginStop) {
+    private mutating func checkPassword(_ password: String, fields: Fields, user: PreparedLogin) async throws(LoginStop) {
         let name = "password"
         let proto = fields.transferProtocol
-        let stored = user.storedPassword(for: proto)
+        let stored = user.storedPassword
         switch await checker.check(password, against: stored) {
         case .match(let kind):
             if kind == .legacyPlainText {
@@ -216,14 +212,14 @@ struct LoginEvaluation {
         }
     }
 
-    private mutating func checkPublicKeys(_ fields: Fields, user: SFTPUser) throws(LoginStop) -> [UserPublicKey] {
+    /// The unexpired keys, as indices into the user's keys (their lines are ready in ``PreparedLogin/publicKeyLines``).
+    private mutating func checkPublicKeys(_ fields: Fields, user: PreparedLogin) throws(LoginStop) -> [Int] {
         let name = "public keys"
-        let proto = fields.transferProtocol
-        let keys = user.publicKeys(for: proto)
+        let keys = user.publicKeys
         guard !keys.isEmpty else {
-            throw deny(name, .noPublicKeys, "user has no public keys for \(proto.rawValue)")
+            throw deny(name, .noPublicKeys, "user has no public keys for \(fields.transferProtocol.rawValue)")
         }
-        let current = keys.filter { !$0.isExpired(at: now) }
+        let current = keys.indices.filter { !keys[$0].isExpired(at: now) }
         guard !current.isEmpty else {
             throw deny(name, .noPublicKeys, keys.count == 1 ? "the user's only key has expired" : "all \(keys.count) keys have expired")
         }
@@ -233,8 +229,8 @@ struct LoginEvaluation {
     }
 
     /// Every key that matters for this protocol must be readable: a broken secret never grants access.
-    mutating func checkReadable(_ fields: Fields, user: SFTPUser, secretName: String) throws(LoginStop) {
-        let issues = user.issues(for: fields.transferProtocol)
+    mutating func checkReadable(_ fields: Fields, user: PreparedLogin, secretName: String) throws(LoginStop) {
+        let issues = user.issues
         guard let first = issues.first else {
             pass("fields", "every field for \(fields.transferProtocol.rawValue) is readable")
             return
@@ -245,7 +241,7 @@ struct LoginEvaluation {
     }
 
     /// Our own keys: disabled, expiry date, allowed server ids.
-    mutating func checkAccount(_ fields: Fields, user: SFTPUser) throws(LoginStop) {
+    mutating func checkAccount(_ fields: Fields, user: PreparedLogin) throws(LoginStop) {
         if user.isDisabled {
             throw deny("disabled", .disabled, "user is disabled")
         }
@@ -269,14 +265,14 @@ struct LoginEvaluation {
     }
 
     /// Step 6: with `AcceptedIpNetwork`, the source address must be in one of its networks.
-    mutating func checkSourceIP(_ fields: Fields, user: SFTPUser) throws(LoginStop) {
+    mutating func checkSourceIP(_ fields: Fields, user: PreparedLogin) throws(LoginStop) {
         let name = "source ip"
-        let networks = user.acceptedNetworks(for: fields.transferProtocol)
+        let networks = user.acceptedNetworks
         guard !networks.isEmpty else {
             skip(name, "no AcceptedIpNetwork: every address is accepted")
             return
         }
-        let list = networks.map(\.description).joined(separator: ", ")
+        let list = user.acceptedNetworkList
         guard let address = fields.sourceAddress?.address else {
             throw deny(name, .sourceIPNotAllowed, "the request has no sourceIp, but the user is limited to \(list)")
         }
@@ -286,49 +282,26 @@ struct LoginEvaluation {
         pass(name, "\(address) is in \(network)")
     }
 
-    /// Step 7: the answer of CONTRACT.md section 2; no `Role` is a denial, and every field must keep the
-    /// service's limits (a field the service would refuse is a denial here, with the rule).
-    mutating func buildAnswer(_ fields: Fields, user: SFTPUser, keys: [UserPublicKey]) throws(LoginStop) -> JSONValue {
-        let proto = fields.transferProtocol
-        guard let role = user.role(for: proto), !role.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw deny("role", .noRole, "user has no Role")
+    /// Step 7: the answer of CONTRACT.md section 2, prepared with the user (see ``PreparedAnswer``): no `Role`, or a
+    /// field the service would refuse, is a denial with the rule. Returns the answer and, when every key is
+    /// returned (or for a password login), its JSON text encoded beforehand.
+    mutating func buildAnswer(_ fields: Fields, user: PreparedLogin, keys: [Int]) throws(LoginStop) -> (JSONValue, String?) {
+        let prepared = user.answer
+        checks += prepared.passed
+        if let denial = prepared.denial {
+            throw deny(denial.check, denial.category, denial.reason)
         }
-        let roleKey = SecretKey.name(SecretKey.role, for: proto)
-        try validate("role", Validation.roleARN(role, field: user.secret[roleKey] != nil ? roleKey : SecretKey.role))
-        pass("role", "Role is a role ARN")
-        var answer: [String: JSONValue] = ["Role": .string(role)]
-        if let policy = user.policy(for: proto) {
-            try validate("policy", Validation.policy(policy))
-            answer["Policy"] = .string(policy)
-        }
-        switch user.home(for: proto) {
-        case .path(let path):
-            if let path, !path.isEmpty {
-                try validate("home", Validation.homeDirectory(path))
-                answer["HomeDirectoryType"] = .string("PATH")
-                answer["HomeDirectory"] = .string(path)
-            }
-        case .logical(let mappings):
-            try validate("home", Validation.homeMappings(mappings))
-            answer["HomeDirectoryType"] = .string("LOGICAL")
-            answer["HomeDirectoryDetails"] = .string(JSONValue.array(mappings.map(\.jsonValue)).jsonText)
-        }
-        if let posix = user.posixProfile(for: proto) {
-            try validate("posix profile", Validation.posixProfile(posix))
-            answer["PosixProfile"] = posix.jsonValue
-        }
+        let answer: JSONValue
+        let text: String?
         if fields.password == nil {
-            answer["PublicKeys"] = .array(keys.map { .string($0.key.openSSHLine) })
+            answer = PreparedAnswer.answer(prepared.fields, keyLines: keys.map { user.publicKeyLines[$0] })
+            text = keys.count == user.publicKeyLines.count ? prepared.allKeysText : nil
+        } else {
+            answer = .object(prepared.fields)
+            text = prepared.passwordText
         }
-        pass("answer", "fields: " + answer.keys.sorted().joined(separator: ", "))
-        return .object(answer)
-    }
-
-    /// Denies with the field and its rule when `problem` is set.
-    private mutating func validate(_ name: String, _ problem: FieldError?) throws(LoginStop) {
-        if let problem {
-            throw deny(name, .invalidSecret, problem.description)
-        }
+        pass("answer", fields.password == nil ? prepared.keyFieldList : prepared.passwordFieldList)
+        return (answer, text)
     }
 
     // MARK: Recording
@@ -374,11 +347,11 @@ struct LoginEvaluation {
 
     /// Plain text when it only holds secret-name characters, quoted and escaped otherwise.
     private func shown(_ text: String) -> String {
-        Self.isUsableInSecretName(text) && text.count <= 200 ? text : quoted(text)
+        Self.isUsableInSecretName(text) && text.utf8.count <= 200 ? text : quoted(text)
     }
 
     private static func isUsableInSecretName(_ text: String) -> Bool {
-        !text.contains("/") && text.allSatisfy(NamingScheme.isSecretNameCharacter)
+        text.utf8.allSatisfy { $0 != UInt8(ascii: "/") && NamingScheme.isSecretNameByte($0) }
     }
 
     /// `2026-01-01` for a midnight-UTC date, the full ISO-8601 time otherwise.

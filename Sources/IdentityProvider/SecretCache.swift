@@ -75,7 +75,8 @@ public actor SecretCache {
         return lookup
     }
 
-    private static func read(_ name: String, from store: any SecretStore) async throws -> Lookup {
+    /// One read of `name` from `store`, as a ``Lookup``.
+    static func read(_ name: String, from store: any SecretStore) async throws -> Lookup {
         do {
             return .found(try await store.getSecret(name: name, version: .current).string)
         } catch let error as SecretStoreError where error.kind == .notFound || error.kind == .markedForDeletion {

@@ -36,7 +36,7 @@ public struct TestLoginReport: Sendable, Hashable {
         self.url = url
         switch outcome {
         case .decided(let decision):
-            response = decision.response.jsonText
+            response = decision.responseText
             statusCode = 200
             isAllowed = decision.isAllowed
             message = decision.isAllowed ? "" : "access denied: \(decision.reason)"

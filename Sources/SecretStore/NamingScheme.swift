@@ -72,8 +72,20 @@ public struct NamingScheme: Sendable, Hashable, CustomStringConvertible {
 
     /// True for the characters Secrets Manager allows in a secret name: `A-Za-z0-9/_+=.@-`.
     public static func isSecretNameCharacter(_ character: Character) -> Bool {
-        guard character.isASCII else { return false }
-        return character.isLetter || character.isNumber || "/_+=.@-".contains(character)
+        guard character.isASCII, let byte = character.asciiValue, character.utf8.count == 1 else { return false }
+        return isSecretNameByte(byte)
+    }
+
+    /// True for the UTF-8 bytes of the characters ``isSecretNameCharacter(_:)`` allows (every other byte, including
+    /// those of non-ASCII characters, is false), so a name can be checked byte by byte.
+    public static func isSecretNameByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "/"), UInt8(ascii: "_"), UInt8(ascii: "+"), UInt8(ascii: "="), UInt8(ascii: "."), UInt8(ascii: "@"), UInt8(ascii: "-"):
+            true
+        default:
+            false
+        }
     }
 }
 

@@ -56,21 +56,24 @@ public struct UserOverview: Sendable, Hashable {
             flags = [.invalidSecret]
             problems = [error.reason]
         case .success(let secret):
+            // Each part read and parsed once (per protocol level), for the columns and the validation alike.
             let user = SFTPUser(secret: secret)
-            let password = user.storedPassword(for: nil)
+            let readouts = user.readouts
+            let plain = readouts[0]
+            let password = plain.storedPassword
             passwordKind = password?.kindLabel
-            publicKeyCount = user.publicKeys(for: nil).count
-            role = user.role(for: nil)
-            switch user.home(for: nil) {
+            publicKeyCount = plain.publicKeys.count
+            role = plain.role
+            switch plain.home {
             case .path(let path): home = .path(path)
             case .logical(let mappings): home = .logical(entries: mappings.count)
             }
             var flags: [Flag] = []
-            if user.isDisabled { flags.append(.disabled) }
-            if let expiry = user.expiresAt, expiry <= now { flags.append(.expired) }
+            if plain.isDisabled { flags.append(.disabled) }
+            if let expiry = plain.expiresAt, expiry <= now { flags.append(.expired) }
             if password?.isLegacy == true { flags.append(.legacyPassword) }
             // validate() starts with every reading issue, so the issues are not read twice.
-            problems = user.validate().map(\.description).uniqued()
+            problems = user.validate(readouts: readouts, storedText: stored.value.string).map(\.description).uniqued()
             if !problems.isEmpty { flags.append(.invalidSecret) }
             self.flags = flags
         }

@@ -42,7 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("PEM private key for HTTPS (with --tls-cert).", valueName: "FILE"))
     var tlsKey: String?
 
-    @Option(name: .long, help: ArgumentHelp("Keep secret reads this many seconds (0 = off). Default: 30 for AWS Secrets Manager, 0 for the embedded store.", valueName: "SECONDS"))
+    @Option(name: .long, help: ArgumentHelp("Keep AWS Secrets Manager reads this many seconds (0 = off; default 30). Not used by the embedded store: it keeps each user until anything in the store changes.", valueName: "SECONDS"))
     var cacheTtl: Double?
 
     @Option(name: .long, help: ArgumentHelp("Failed password attempts for one user (from anywhere) before its password logins are slowed down (0 = never).", valueName: "N"))
@@ -122,7 +122,8 @@ struct ServeCommand: AsyncParsableCommand {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in JSONLineLogHandler.standardError(label: label, level: level) }
         let store = try storeOptions.openStore()
-        // A remote store costs a round trip per login: cache its reads briefly unless told otherwise.
+        // A remote store costs a round trip per login: cache its reads briefly unless told otherwise (the embedded store
+        // tracks its changes, so the handler keeps its users prepared instead).
         let handler = IdentityProviderHandler(configuration: .init(
             store: store,
             namingScheme: try storeOptions.resolvedNamingScheme(),

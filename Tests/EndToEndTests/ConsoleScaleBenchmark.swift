@@ -1,0 +1,56 @@
+import EmbeddedStore
+import Foundation
+import SecretStore
+import Testing
+
+/// The real `sftpidp console` over an embedded store of N users (`SFTPIDP_CONSOLE_BENCHMARK=N`), under tmux and
+/// `/usr/bin/time -v`: how long until every user is listed (the header shows `N users` and no longer `loading`),
+/// and the console's peak resident memory. Prints both; asserts only what the screen shows (no timed assertion).
+///
+///     SFTPIDP_CONSOLE_BENCHMARK=100000 SFTPIDP_BINARY=.build/release/sftpidp swift test --skip-build --filter ConsoleScaleBenchmark
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["SFTPIDP_CONSOLE_BENCHMARK"] != nil, "a benchmark: set SFTPIDP_CONSOLE_BENCHMARK=<users>"))
+struct ConsoleScaleBenchmark {
+    @Test func everyUserListedAndPeakMemory() async throws {
+        let userCount = Int(ProcessInfo.processInfo.environment["SFTPIDP_CONSOLE_BENCHMARK"] ?? "") ?? 100_000
+        let sandbox = try Sandbox()
+        let location = EmbeddedStoreLocation.resolve(storePath: nil, environment: sandbox.environment)
+        let store = try EmbeddedSecretStore.open(databasePath: location.databasePath, keyPath: location.keyPath, createIfMissing: true)
+        let context = WriteContext(action: "benchmark.seed", actor: "benchmark")
+        for start in stride(from: 0, to: userCount, by: 5_000) {
+            _ = try await store.createSecrets((start..<min(start + 5_000, userCount)).map { (name: String(format: "SFTP/user%06d", $0), value: Self.secretJSON(user: $0)) }, context: context)
+        }
+        try store.close()
+
+        let session = try TmuxSession(sandbox: sandbox, columns: 100, rows: 40)
+        defer { session.close() }
+        let report = sandbox.path("time.txt")
+        let started = ContinuousClock.now
+        try session.shell("/usr/bin/time -v -o \(report) sftpidp console")
+        // Up to 10 minutes: a debug build on a loaded machine is slow.
+        let listed = try session.waitUntil(tries: 6_000, "every user listed") { $0.contains("\(userCount) users") && !$0.contains("(loading") }
+        let elapsed = ContinuousClock.now - started
+        #expect(listed.contains("user000000"))
+        try session.keys("q")
+        // /usr/bin/time writes its report once the console has exited.
+        var timeReport = ""
+        for _ in 0..<300 where !timeReport.contains("Maximum resident set size") {
+            try await Task.sleep(for: .milliseconds(100))
+            timeReport = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
+        }
+        let peakKilobytes = timeReport.split(separator: "\n").first { $0.contains("Maximum resident set size") }?.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "?"
+        print("console benchmark: \(userCount) users listed in \(elapsed) (from the shell command to the screen, 100 ms polling); peak RSS \(peakKilobytes) kB")
+        #expect(!timeReport.isEmpty, "no report from /usr/bin/time")
+    }
+
+    /// A user secret as the CLI writes it, the same shape as the package benchmarks' seeded store: role, logical
+    /// home, an argon2id hash and one ssh key (about 500 bytes).
+    static func secretJSON(user: Int) -> String {
+        """
+        {"Role":"arn:aws:iam::123456789012:role/sftp-user","HomeDirectoryType":"LOGICAL",\
+        "HomeDirectoryDetails":"[{\\"Entry\\":\\"/\\",\\"Target\\":\\"/bucket/user\(user)\\"}]",\
+        "PasswordHash":"$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$0q9oCk2yGHEd0VJFuWBb6LP2g5VWFcIu7v0GVL0Ms3A",\
+        "PublicKey":"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl user\(user)@example.com",\
+        "AcceptedIpNetwork":"10.0.0.0/8,192.168.0.0/16"}
+        """
+    }
+}
