@@ -29,6 +29,11 @@ let package = Package(
             .product(name: "IdPLambda", package: "sftpidp"),
             .product(name: "IdentityProvider", package: "sftpidp"),
         ]),
+        fuzzTarget("FuzzAWSResponse", [
+            .product(name: "AWSCore", package: "sftpidp"),
+            .product(name: "AWSSecretsManager", package: "sftpidp"),
+        ]),
+        fuzzTarget("FuzzAWSConfigFile", [.product(name: "AWSCore", package: "sftpidp")]),
         fuzzTarget("FuzzHandler", [
             .product(name: "IdentityModel", package: "sftpidp"),
             .product(name: "IdentityProvider", package: "sftpidp"),

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 targets_wanted=${1:-all}
 seconds=${2:-60}
 [[ "$seconds" =~ ^[0-9]+$ ]] || { echo "fuzz.sh: seconds must be a whole number, not '$seconds'" >&2; exit 2; }
-all_targets=(FuzzSSHPublicKey FuzzIPNetwork FuzzUserSecret FuzzHandler FuzzThemeTOML FuzzLambdaEvent)
+all_targets=(FuzzSSHPublicKey FuzzIPNetwork FuzzUserSecret FuzzHandler FuzzThemeTOML FuzzLambdaEvent FuzzAWSResponse FuzzAWSConfigFile)
 if [[ "$targets_wanted" == all ]]; then
   targets=("${all_targets[@]}")
 elif [[ " ${all_targets[*]} " == *" $targets_wanted "* ]]; then

@@ -32,8 +32,19 @@ public struct XMLTree: Sendable, Hashable {
 
     public var root: Element
 
-    /// Parses `data`; `nil` when it is not well-formed XML.
+    /// Parses `data`; `nil` when it is not well-formed XML or not valid UTF-8.
+    ///
+    /// Two screens come first, each for a way FoundationXML (Swift 6.3.1) crashes the process that the FuzzAWSResponse
+    /// target found in error bodies: an element name that is not valid UTF-8 (`<Response><Error\xE6\xE6>`), and a
+    /// processing instruction without data (`<?xml?>`, a null pointer handed to strlen). AWS answers are UTF-8 and
+    /// carry no processing instruction beyond the XML declaration, so nothing they send is refused.
     public init?(data: Data) {
+        guard let text = String(validating: data, as: UTF8.self) else { return nil }
+        var body = text.drop { $0.isWhitespace }
+        if body.hasPrefix("<?xml "), let end = body.range(of: "?>") {
+            body = body[end.upperBound...]
+        }
+        guard !body.contains("<?") else { return nil }
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
         parser.shouldProcessNamespaces = false

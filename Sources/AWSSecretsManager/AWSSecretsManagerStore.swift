@@ -121,6 +121,13 @@ public final class AWSSecretsManagerStore: SecretStore, @unchecked Sendable {
             } catch {
                 throw error.storeError(secretName: nil)
             }
+            // BatchGetSecretValue names no stage: moto answers its default version, which UpdateSecretVersionStage
+            // does not move, so a value that says it is not AWSCURRENT is read again by its label.
+            let stale = chunk.filter { name in
+                guard case .success(let value)? = values[name], !value.version.stages.isEmpty else { return false }
+                return !value.version.isCurrent
+            }
+            if !stale.isEmpty { values.merge(try await getOneByOne(stale)) { $1 } }
         }
         return values
     }
@@ -252,13 +259,20 @@ public final class AWSSecretsManagerStore: SecretStore, @unchecked Sendable {
         return SecretVersionInfo(name: name, versionID: written, stages: stages, createdAt: Date())
     }
 
-    /// Test seam: runs between a put's version check and its write, to interleave a second writer deterministically.
+    /// Test seam: runs between a put's or a promotion's version check and its write, to interleave a second writer
+    /// (or a first attempt whose answer was lost) deterministically.
     var afterVersionCheck: (@Sendable (String) async -> Void)? {
         get { lock.withLock { versionCheckHook } }
         set { lock.withLock { versionCheckHook = newValue } }
     }
 
     /// Moves `AWSCURRENT` to `versionID` (UpdateSecretVersionStage); the service moves `AWSPREVIOUS` to the old current.
+    ///
+    /// The call names `currentVersionID` as the version to take the label from, so the service refuses it when another
+    /// writer got in first. Whatever the call answered, DescribeSecret then decides: a call whose answer was lost (a
+    /// timeout or reset after the service applied it, whose retry is refused because the label has already moved) is a
+    /// success when `versionID` is current and `currentVersionID` is `AWSPREVIOUS`; a current version that is neither
+    /// is a conflict naming both; success is only reported once `versionID` is seen to be current.
     public func promoteVersion(name: String, versionID: String, replacing currentVersionID: String, context: WriteContext) async throws -> SecretVersionInfo {
         let described = try await describeWritable(name)
         let current = described.currentVersionID ?? ""
@@ -274,9 +288,31 @@ public final class AWSSecretsManagerStore: SecretStore, @unchecked Sendable {
             throw SecretStoreError(.notFound, secretName: name, message: "\(name) has no version \(versionID)")
         }
         if versionID != current {
+            if let hook = afterVersionCheck { await hook(name) }
             let input = UpdateSecretVersionStageInput(SecretId: name, VersionStage: SecretVersionInfo.currentStage,
                                                       MoveToVersionId: versionID, RemoveFromVersionId: current)
-            _ = try await call("UpdateSecretVersionStage", input, as: EmptyOutput.self, secretName: name)
+            var failure: SecretStoreError?
+            do throws(SecretStoreError) {
+                _ = try await call("UpdateSecretVersionStage", input, as: EmptyOutput.self, secretName: name)
+            } catch {
+                failure = error
+            }
+            let after = try await describe(name)
+            let nowCurrent = after.currentVersionID ?? ""
+            let landed = nowCurrent == versionID && (failure == nil || after.previousVersionID == currentVersionID)
+            if !landed {
+                if nowCurrent != currentVersionID && nowCurrent != versionID {
+                    throw SecretStoreError(
+                        .conflict(expectedVersionID: currentVersionID, actualVersionID: nowCurrent), secretName: name,
+                        message: "\(name) was changed by someone else while making version \(versionID) current: version "
+                            + "\(nowCurrent) is current now, neither \(currentVersionID) nor \(versionID); check the versions "
+                            + "and make the right one current")
+                }
+                if let failure { throw failure }
+                throw SecretStoreError(.unavailable, secretName: name,
+                                       message: "\(name): Secrets Manager accepted making version \(versionID) current, but "
+                                           + "version \(nowCurrent) is still current")
+            }
         }
         let versions = try await listVersions(name: name)
         guard let promoted = versions.first(where: { $0.versionID == versionID }) else {

@@ -49,6 +49,65 @@ import Testing
         #expect(clean.isCurrent)
     }
 
+    /// A fresh secret with two versions, `{"Role":"first"}` then `{"Role":"second"}`.
+    func twoVersions(_ label: String) async throws -> (name: String, first: SecretVersionInfo, second: SecretVersionInfo) {
+        let name = "SFTP/" + uniquePrefix(label).replacingOccurrences(of: "/", with: "-") + "jess"
+        let first = try await store.createSecret(name: name, value: #"{"Role":"first"}"#, context: testContext)
+        let second = try await store.putSecret(name: name, value: #"{"Role":"second"}"#, replacing: first.versionID, context: testContext)
+        return (name, first, second)
+    }
+
+    /// A second store that runs `aws secretsmanager <arguments(secret name)>` between its version check and its write.
+    func racer(running arguments: @escaping @Sendable (String) -> [String]) throws -> AWSSecretsManagerStore {
+        let racer = try moto.store()
+        racer.afterVersionCheck = { [moto] secretName in
+            _ = try? ExternalProcess.run("aws", ["secretsmanager"] + arguments(secretName) + ["--output", "json"],
+                                         environment: moto.cliEnvironment())
+        }
+        return racer
+    }
+
+    /// A promotion whose first attempt landed but whose answer was lost: the retry is refused (the label has moved),
+    /// and the state decides that the rollback happened.
+    @Test func promotionWhoseAnswerWasLostIsJudgedByTheResultingState() async throws {
+        let (name, first, second) = try await twoVersions("lost")
+        let racer = try racer { secretName in
+            ["update-secret-version-stage", "--secret-id", secretName, "--version-stage", "AWSCURRENT",
+             "--move-to-version-id", first.versionID, "--remove-from-version-id", second.versionID]
+        }
+        let promoted = try await racer.promoteVersion(name: name, versionID: first.versionID, replacing: second.versionID, context: testContext)
+        #expect(promoted.versionID == first.versionID && promoted.isCurrent)
+        #expect(try await store.getSecret(name: name, version: .current).versionID == first.versionID)
+        #expect(try await store.getSecret(name: name, version: .previous).versionID == second.versionID)
+    }
+
+    /// Another writer puts a version between our check and our promotion: the service refuses ours (the label is no
+    /// longer on the version we name), and the failure is a conflict naming both versions, not a success.
+    @Test func promotionRacingAWriterIsAConflictNamingBothVersions() async throws {
+        let (name, first, second) = try await twoVersions("promote-race")
+        let racer = try racer { secretName in ["put-secret-value", "--secret-id", secretName, "--secret-string", #"{"Role":"theirs"}"#] }
+        let error = await #expect(throws: SecretStoreError.self) {
+            try await racer.promoteVersion(name: name, versionID: first.versionID, replacing: second.versionID, context: testContext)
+        }
+        let current = try await store.getSecret(name: name, version: .current)
+        #expect(current.string == #"{"Role":"theirs"}"#)
+        #expect(error?.kind == .conflict(expectedVersionID: second.versionID, actualVersionID: current.versionID))
+        #expect(error?.message.contains(first.versionID) == true)
+        #expect(error?.message.contains(current.versionID) == true)
+    }
+
+    /// After a rollback the AWS CLI (by its label) and our batched read agree on the current value; moto's
+    /// BatchGetSecretValue answers a default version that UpdateSecretVersionStage leaves behind.
+    @Test func batchReadAfterARollbackIsTheCurrentVersion() async throws {
+        let (name, first, second) = try await twoVersions("batch-rollback")
+        _ = try await store.promoteVersion(name: name, versionID: first.versionID, replacing: second.versionID, context: testContext)
+        let cli = try aws(["secretsmanager", "get-secret-value", "--secret-id", name, "--version-stage", "AWSCURRENT"])
+        #expect(cli.contains(first.versionID))
+        let batch = try await store.getSecrets(names: [name])
+        #expect((try? batch[name]?.get())?.versionID == first.versionID)
+        #expect((try? batch[name]?.get())?.string == #"{"Role":"first"}"#)
+    }
+
     @Test func secretCreatedByTheCLIListsAndReadsByteIdentical() async throws {
         let secret = #"{"Password":"Ex4mple-Pässword","Role":"arn:aws:iam::123456789012:role/AWSTransferAccessRole","HomeDirectory":"/bucket/home/jess","PublicKey":"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ1iVn5V2Z7pQw0f0n0zK2vP4B6l8m8yqI7p1R4iS3aB jess@laptop"}"#
         try aws(["secretsmanager", "create-secret", "--name", "SFTP/jess", "--secret-string", secret])

@@ -149,7 +149,8 @@ import Testing
         let limits = try String(contentsOfFile: "/proc/\(pid)/limits", encoding: .utf8)
         let coreLine = limits.split(separator: "\n").first { $0.hasPrefix("Max core file size") }
         #expect(coreLine?.split(separator: " ", omittingEmptySubsequences: true).dropFirst(4).prefix(2) == ["0", "0"], "\(coreLine ?? "")")
-        // A process that is not dumpable has its /proc entries owned by root; as root that cannot be told apart.
+        // A process that is not dumpable has its /proc entries owned by root; as root that cannot be told apart
+        // (ServeTransportTests.coreDumpsAreOffWhenStartedByRoot covers root by starting serve as nobody).
         if geteuid() != 0 {
             let owner = try FileManager.default.attributesOfItem(atPath: "/proc/\(pid)/status")[.ownerAccountID] as? NSNumber
             #expect(owner?.intValue == 0)

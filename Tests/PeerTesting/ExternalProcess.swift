@@ -112,9 +112,16 @@ public func freeLoopbackPort() throws -> Int {
 
 /// True once something accepts TCP connections on 127.0.0.1:`port`.
 public func isListening(port: Int) -> Bool {
-    let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    let socket = connectToLoopback(port: port)
     guard socket >= 0 else { return false }
-    defer { close(socket) }
+    close(socket)
+    return true
+}
+
+/// A TCP socket connected to 127.0.0.1:`port` (the caller closes it), or -1 when the connection fails.
+public func connectToLoopback(port: Int) -> Int32 {
+    let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard socket >= 0 else { return -1 }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -122,7 +129,11 @@ public func isListening(port: Int) -> Bool {
     let result = withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
-    return result == 0
+    guard result == 0 else {
+        close(socket)
+        return -1
+    }
+    return socket
 }
 
 /// Polls `condition` every 100 ms, at most `attempts` times.
