@@ -40,7 +40,7 @@ import Testing
     @Test func readsInlineAndDefaultVersionsOfManagedPolicies() async throws {
         let role = try userRole("jess-role")
         let reader = try iam.client(permissions: IAMRolePolicies.requiredPermissions, pageSize: 1)
-        let policies = try await IAMRolePolicies(client: reader).policies(ofRole: role.arn)
+        let policies = try await IAMRolePolicies(client: reader).access(ofRole: role.arn).policies
         #expect(policies.map(\.name).sorted() == [
             "inline policy list-home", "inline policy objects",
             "managed policy \(role.managed) (v2)", "managed policy \(role.second) (v1)",
@@ -68,12 +68,12 @@ import Testing
         let partial = IAMRolePolicies.requiredPermissions.filter { $0 != "iam:GetPolicyVersion" }
         let source = IAMRolePolicies(client: try iam.client(permissions: partial))
         await #expect {
-            _ = try await source.policies(ofRole: role.arn)
+            _ = try await source.access(ofRole: role.arn)
         } throws: { error in
             guard let error = error as? IAMRolePolicyError else { return false }
             return error.role == role.arn && error.permission == "iam:GetPolicyVersion"
                 && error.description.contains("IAM refused iam:GetPolicyVersion (AccessDenied")
-                && error.description.contains("need iam:ListRolePolicies, iam:GetRolePolicy, iam:ListAttachedRolePolicies, iam:GetPolicy, iam:GetPolicyVersion")
+                && error.description.contains("need iam:GetRole, iam:ListRolePolicies, iam:GetRolePolicy, iam:ListAttachedRolePolicies, iam:GetPolicy, iam:GetPolicyVersion")
         }
         // The explanation says so instead of guessing: every answer that needs the role is unknown with the reason.
         let report = await AccessExplainer.report(answer: TransferAnswer(role: role.arn, homeDirectory: "/acme-sftp/home/lee"), userName: "lee", source: source)
@@ -100,12 +100,12 @@ import Testing
         let clock = Mutex(ContinuousClock.now)
         let source = IAMRolePolicies(client: try iam.client(permissions: IAMRolePolicies.requiredPermissions), timeToLive: .seconds(300),
                                      now: { clock.withLock { $0 } })
-        #expect(try await source.policies(ofRole: role.arn).count == 4)
+        #expect(try await source.access(ofRole: role.arn).policies.count == 4)
         try iam.admin(["iam", "delete-role-policy", "--role-name", "max-role", "--policy-name", "objects"])
         clock.withLock { $0 = $0.advanced(by: .seconds(299)) }
-        #expect(try await source.policies(ofRole: role.arn).count == 4, "read again within the time to live")
+        #expect(try await source.access(ofRole: role.arn).policies.count == 4, "read again within the time to live")
         clock.withLock { $0 = $0.advanced(by: .seconds(2)) }
-        #expect(try await source.policies(ofRole: role.arn).count == 3, "read from IAM once stale")
+        #expect(try await source.access(ofRole: role.arn).policies.count == 3, "read from IAM once stale")
     }
 }
 
