@@ -63,6 +63,29 @@ import Testing
         #expect(report.rolePoliciesUnknown == nil)
     }
 
+    @Test func aPermissionsBoundaryMakesEveryAllowUnknownWithItsARN() async throws {
+        let role = try userRole("ana-role")
+        let boundary = try iam.createPolicy("ana-boundary", Self.inlineList)
+        try iam.admin(["iam", "put-role-permissions-boundary", "--role-name", "ana-role", "--permissions-boundary", boundary])
+        let source = IAMRolePolicies(client: try iam.client(permissions: IAMRolePolicies.requiredPermissions))
+        #expect(try await source.access(ofRole: role.arn).permissionsBoundary == boundary)
+        let report = await AccessExplainer.report(answer: TransferAnswer(role: role.arn, homeDirectory: "/acme-sftp/home/keep/ana"),
+                                                  userName: "ana", source: source)
+        let operations = try #require(report.places.first).operations
+        let decisions = Dictionary(uniqueKeysWithValues: operations.map { ($0.operation.rawValue, $0.decision) })
+        #expect(decisions == ["list": .unknown, "download": .unknown, "upload": .unknown, "mkdir": .unknown, "delete": .denied, "rename": .denied],
+                "what the role's policies allow is unknown; the explicit Deny of the guard policy stays denied")
+        let reason = "the role has a permissions boundary (\(boundary)), which the explainer does not evaluate"
+        #expect(operations.flatMap(\.requests).filter { $0.decision == .unknown }.allSatisfy { $0.reasons.map(\.text) == [reason] })
+    }
+
+    @Test func aRoleWithoutABoundaryHasNone() async throws {
+        let role = try userRole("bo-role")
+        let source = IAMRolePolicies(client: try iam.client(permissions: IAMRolePolicies.requiredPermissions))
+        #expect(try await source.access(ofRole: role.arn).permissionsBoundary == nil)
+        #expect(await source.lookup(role: role.arn).unmodelled.isEmpty)
+    }
+
     @Test func aRefusedPermissionNamesTheRoleAndThePermission() async throws {
         let role = try userRole("lee-role")
         let partial = IAMRolePolicies.requiredPermissions.filter { $0 != "iam:GetPolicyVersion" }
