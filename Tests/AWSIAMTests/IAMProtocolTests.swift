@@ -94,6 +94,29 @@ import Testing
         #expect(reason.hasPrefix("\(role): IAM returned a policy that cannot be read: inline policy broken"), "\(reason)")
     }
 
+    @Test func aBoundaryIsReadFromGetRoleAndOneWithoutItsARNIsNamed() async throws {
+        let withBoundary = ScriptedHTTPServer.Answer(status: 200, body: """
+            <GetRoleResponse><GetRoleResult><Role><RoleName>jess-role</RoleName><PermissionsBoundary>\
+            <PermissionsBoundaryType>Policy</PermissionsBoundaryType>\
+            <PermissionsBoundaryArn>arn:aws:iam::123456789012:policy/Limit</PermissionsBoundaryArn>\
+            </PermissionsBoundary></Role></GetRoleResult></GetRoleResponse>
+            """)
+        let withoutARN = ScriptedHTTPServer.Answer(status: 200, body: """
+            <GetRoleResponse><GetRoleResult><Role><RoleName>jess-role</RoleName><PermissionsBoundary>\
+            <PermissionsBoundaryType>Policy</PermissionsBoundaryType></PermissionsBoundary></Role></GetRoleResult></GetRoleResponse>
+            """)
+        let server = try await ScriptedHTTPServer(answers: [Self.roleWithoutBoundary, withBoundary, withoutARN])
+        defer { server.stop() }
+        let client = Self.client(server)
+        #expect(try await client.permissionsBoundary(roleName: "jess-role") == nil)
+        #expect(try await client.permissionsBoundary(roleName: "jess-role") == "arn:aws:iam::123456789012:policy/Limit")
+        await #expect(throws: AWSServiceError(operation: "GetRole", type: "MalformedResponse",
+                                              message: "the IAM answer has a PermissionsBoundary without PermissionsBoundaryArn")) {
+            _ = try await client.permissionsBoundary(roleName: "jess-role")
+        }
+        #expect(server.received.map { $0.body ?? "" } == Array(repeating: "Action=GetRole&Version=2010-05-08&RoleName=jess-role", count: 3))
+    }
+
     @Test func aRoleARNIsRequired() async throws {
         let server = try await ScriptedHTTPServer(answers: [Self.listPage([], marker: nil)])
         defer { server.stop() }
