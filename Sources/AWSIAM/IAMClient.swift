@@ -24,6 +24,18 @@ public struct IAMClient: Sendable {
         public var arn: String
     }
 
+    /// `GetRole`: the ARN of the role's permissions boundary (`Role/PermissionsBoundary/PermissionsBoundaryArn`),
+    /// nil when it has none.
+    public func permissionsBoundary(roleName: String) async throws(AWSServiceError) -> String? {
+        let result = try await call("GetRole", [("RoleName", roleName)])
+        guard let role = result.child("Role") else { throw Self.malformed("GetRole", "has no Role") }
+        guard let boundary = role.child("PermissionsBoundary") else { return nil }
+        guard let arn = boundary.child("PermissionsBoundaryArn")?.text, !arn.isEmpty else {
+            throw Self.malformed("GetRole", "has a PermissionsBoundary without PermissionsBoundaryArn")
+        }
+        return arn
+    }
+
     /// `ListRolePolicies`: the names of the role's inline policies, every page.
     public func listRolePolicies(roleName: String) async throws(AWSServiceError) -> [String] {
         try await pages("ListRolePolicies", [("RoleName", roleName)], list: "PolicyNames") { $0.text }

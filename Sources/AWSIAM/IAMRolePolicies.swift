@@ -4,16 +4,17 @@ import Foundation
 import Synchronization
 
 /// A role's identity policies read from IAM: its inline policies and the default version of every attached managed
-/// policy. Successful reads are kept for ``timeToLive`` per role, so explaining many logins of one role asks IAM once.
+/// policy, plus its permissions boundary (named, not evaluated). Successful reads are kept for ``timeToLive`` per
+/// role, so explaining many logins of one role asks IAM once.
 public final class IAMRolePolicies: RolePolicySource {
     /// The permissions reading a role's policies takes, in the order they are used.
-    public static let requiredPermissions = ["iam:ListRolePolicies", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies",
+    public static let requiredPermissions = ["iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies",
                                              "iam:GetPolicy", "iam:GetPolicyVersion"]
     let client: IAMClient
     /// How long a role's policies are reused before IAM is asked again.
     public let timeToLive: Duration
     private let now: @Sendable () -> ContinuousClock.Instant
-    private let cache = Mutex<[String: (policies: [NamedPolicy], readAt: ContinuousClock.Instant)]>([:])
+    private let cache = Mutex<[String: (access: IAMRoleAccess, readAt: ContinuousClock.Instant)]>([:])
 
     public init(client: IAMClient, timeToLive: Duration = .seconds(300),
                 now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }) {
@@ -24,24 +25,25 @@ public final class IAMRolePolicies: RolePolicySource {
 
     public func lookup(role: String) async -> RolePolicyLookup {
         do {
-            return .found(try await policies(ofRole: role))
+            let access = try await access(ofRole: role)
+            return .found(access.policies, unmodelled: access.unmodelled)
         } catch {
             return .unreadable(error.description)
         }
     }
 
-    /// The role's policies, from the cache while fresh, else from IAM.
-    public func policies(ofRole role: String) async throws(IAMRolePolicyError) -> [NamedPolicy] {
+    /// The role's policies and permissions boundary, from the cache while fresh, else from IAM.
+    public func access(ofRole role: String) async throws(IAMRolePolicyError) -> IAMRoleAccess {
         let instant = now()
         if let cached = cache.withLock({ $0[role] }), cached.readAt.duration(to: instant) < timeToLive {
-            return cached.policies
+            return cached.access
         }
-        let policies = try await read(role: role)
-        cache.withLock { $0[role] = (policies, instant) }
-        return policies
+        let access = try await read(role: role)
+        cache.withLock { $0[role] = (access, instant) }
+        return access
     }
 
-    private func read(role: String) async throws(IAMRolePolicyError) -> [NamedPolicy] {
+    private func read(role: String) async throws(IAMRolePolicyError) -> IAMRoleAccess {
         guard let roleName = Self.roleName(of: role) else {
             throw IAMRolePolicyError(role: role, permission: nil, reason: "it is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)")
         }
@@ -52,6 +54,7 @@ public final class IAMRolePolicies: RolePolicySource {
                 throw IAMRolePolicyError(role: role, permission: permission, serviceError: error)
             }
         }
+        let boundary = try await step("iam:GetRole") { () async throws(AWSServiceError) in try await client.permissionsBoundary(roleName: roleName) }
         var policies: [NamedPolicy] = []
         let inlineNames = try await step("iam:ListRolePolicies") { () async throws(AWSServiceError) in try await client.listRolePolicies(roleName: roleName) }
         for name in inlineNames {
@@ -64,7 +67,7 @@ public final class IAMRolePolicies: RolePolicySource {
             let text = try await step("iam:GetPolicyVersion") { () async throws(AWSServiceError) in try await client.getPolicyVersion(policyARN: policy.arn, versionID: version) }
             policies.append(try Self.policy(named: "managed policy \(policy.arn) (\(version))", text: text, role: role))
         }
-        return policies
+        return IAMRoleAccess(policies: policies, permissionsBoundary: boundary)
     }
 
     private static func policy(named name: String, text: String, role: String) throws(IAMRolePolicyError) -> NamedPolicy {
@@ -81,6 +84,17 @@ public final class IAMRolePolicies: RolePolicySource {
         guard parts.count == 6, parts[0] == "arn", parts[2] == "iam", parts[5].hasPrefix("role/"),
               let name = parts[5].split(separator: "/").last, parts[5].count > 5 else { return nil }
         return String(name)
+    }
+}
+
+/// What IAM says limits a role: its identity policies, and the ARN of its permissions boundary when it has one.
+public struct IAMRoleAccess: Sendable, Hashable {
+    public var policies: [NamedPolicy]
+    public var permissionsBoundary: String?
+
+    /// The permissions boundary as a reason the explainer cannot call anything allowed: it does not evaluate it.
+    public var unmodelled: [String] {
+        permissionsBoundary.map { ["the role has a permissions boundary (\($0)), which the explainer does not evaluate"] } ?? []
     }
 }
 
@@ -102,7 +116,7 @@ public struct IAMRolePolicyError: Error, Sendable, Hashable, CustomStringConvert
     init(role: String, permission: String, serviceError error: AWSServiceError) {
         let cause = "\(error.type): \(error.message)"
         let reason: String = if error.type == "NoSuchEntity" {
-            permission == "iam:ListRolePolicies" || permission == "iam:ListAttachedRolePolicies"
+            ["iam:GetRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies"].contains(permission)
                 ? "IAM has no such role (\(cause))"
                 : "a policy of the role disappeared while it was read (\(cause)); try again"
         } else if error.isAccessError {

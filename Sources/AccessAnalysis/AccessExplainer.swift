@@ -8,9 +8,11 @@ public struct AccessExplainer: Sendable {
     public var rolePolicies: [NamedPolicy]?
     /// Why the role's policies are not known, when they are not: every reason that depends on them says it.
     public var unknownRoleReason: String?
+    /// What limits the role beyond its policies and is not evaluated (a permissions boundary): no allow is certain.
+    public var unmodelled: [String]
 
     public init(answer: TransferAnswer, userName: String, rolePolicies: [NamedPolicy]?) {
-        self.init(answer: answer, userName: userName, lookup: rolePolicies.map(RolePolicyLookup.found) ?? .notGiven)
+        self.init(answer: answer, userName: userName, lookup: rolePolicies.map { .found($0) } ?? .notGiven)
     }
 
     /// Explains with the role's policies as a source found them, or with why they are not known.
@@ -19,6 +21,7 @@ public struct AccessExplainer: Sendable {
         self.userName = userName
         rolePolicies = lookup.policies
         unknownRoleReason = lookup.unknownReason
+        unmodelled = lookup.unmodelled
     }
 
     /// The report: one entry per visible place, every operation with its S3 requests, the findings.
@@ -42,6 +45,7 @@ public struct AccessExplainer: Sendable {
                                         awsValues: ["aws:PrincipalType": "AssumedRole"])
         var evaluator = PolicyEvaluator(rolePolicies: rolePolicies, sessionPolicy: sessionPolicy, variables: variables)
         if let unknownRoleReason { evaluator.unknownRoleReason = unknownRoleReason }
+        evaluator.unmodelled = unmodelled
         let decide: (S3Request) -> RequestVerdict = { request in
             if let unreadableSession {
                 return RequestVerdict(request: request, decision: .unknown,

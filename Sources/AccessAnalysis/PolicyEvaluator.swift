@@ -12,6 +12,9 @@ public struct PolicyEvaluator: Sendable {
     public var variables: PolicyVariables
     /// The reason given when ``rolePolicies`` is nil (not given, or IAM could not be read).
     public var unknownRoleReason = "the role's policies are not known"
+    /// What limits the role beyond its policies and is not modelled (a permissions boundary): a request the policies
+    /// allow is unknown with these reasons; a denial stays denied, since such limits only take permissions away.
+    public var unmodelled: [String] = []
 
     public init(rolePolicies: [NamedPolicy]?, sessionPolicy: NamedPolicy?, variables: PolicyVariables) {
         self.rolePolicies = rolePolicies
@@ -53,6 +56,7 @@ public struct PolicyEvaluator: Sendable {
             return RequestVerdict(request: request, decision: .denied, reasons: denials)
         }
         let unknowns = sides.filter { $0.0 == .unknown }.flatMap(\.1) + uncertainDenials
+            + unmodelled.map { AccessReason(policy: nil, statement: nil, element: nil, detail: $0) }
         if !unknowns.isEmpty {
             return RequestVerdict(request: request, decision: .unknown, reasons: unknowns)
         }

@@ -1,7 +1,8 @@
 /// What is known of a role's identity policies when a login is explained.
 public enum RolePolicyLookup: Sendable, Hashable {
-    /// The role's policies, read from files or from IAM.
-    case found([NamedPolicy])
+    /// The role's policies, read from files or from IAM; `unmodelled` names what else limits the role that the
+    /// evaluation does not model (a permissions boundary), so nothing the policies allow can be called allowed.
+    case found([NamedPolicy], unmodelled: [String] = [])
     /// No source holds them (no file named for the role, and no IAM to ask): what depends on them is unknown.
     case notGiven
     /// A source should have them but could not read them; the reason names the role and what failed.
@@ -9,8 +10,14 @@ public enum RolePolicyLookup: Sendable, Hashable {
 
     /// The policies, when found.
     public var policies: [NamedPolicy]? {
-        if case .found(let policies) = self { return policies }
+        if case .found(let policies, _) = self { return policies }
         return nil
+    }
+
+    /// What limits the role beyond its policies and is not modelled: every allow becomes unknown with these reasons.
+    public var unmodelled: [String] {
+        if case .found(_, let unmodelled) = self { return unmodelled }
+        return []
     }
 
     /// The reason every answer that depends on the role is unknown, when it is.

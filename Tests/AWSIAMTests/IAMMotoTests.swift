@@ -40,7 +40,7 @@ import Testing
     @Test func readsInlineAndDefaultVersionsOfManagedPolicies() async throws {
         let role = try userRole("jess-role")
         let reader = try iam.client(permissions: IAMRolePolicies.requiredPermissions, pageSize: 1)
-        let policies = try await IAMRolePolicies(client: reader).policies(ofRole: role.arn)
+        let policies = try await IAMRolePolicies(client: reader).access(ofRole: role.arn).policies
         #expect(policies.map(\.name).sorted() == [
             "inline policy list-home", "inline policy objects",
             "managed policy \(role.managed) (v2)", "managed policy \(role.second) (v1)",
@@ -63,17 +63,40 @@ import Testing
         #expect(report.rolePoliciesUnknown == nil)
     }
 
+    @Test func aPermissionsBoundaryMakesEveryAllowUnknownWithItsARN() async throws {
+        let role = try userRole("ana-role")
+        let boundary = try iam.createPolicy("ana-boundary", Self.inlineList)
+        try iam.admin(["iam", "put-role-permissions-boundary", "--role-name", "ana-role", "--permissions-boundary", boundary])
+        let source = IAMRolePolicies(client: try iam.client(permissions: IAMRolePolicies.requiredPermissions))
+        #expect(try await source.access(ofRole: role.arn).permissionsBoundary == boundary)
+        let report = await AccessExplainer.report(answer: TransferAnswer(role: role.arn, homeDirectory: "/acme-sftp/home/keep/ana"),
+                                                  userName: "ana", source: source)
+        let operations = try #require(report.places.first).operations
+        let decisions = Dictionary(uniqueKeysWithValues: operations.map { ($0.operation.rawValue, $0.decision) })
+        #expect(decisions == ["list": .unknown, "download": .unknown, "upload": .unknown, "mkdir": .unknown, "delete": .denied, "rename": .denied],
+                "what the role's policies allow is unknown; the explicit Deny of the guard policy stays denied")
+        let reason = "the role has a permissions boundary (\(boundary)), which the explainer does not evaluate"
+        #expect(operations.flatMap(\.requests).filter { $0.decision == .unknown }.allSatisfy { $0.reasons.map(\.text) == [reason] })
+    }
+
+    @Test func aRoleWithoutABoundaryHasNone() async throws {
+        let role = try userRole("bo-role")
+        let source = IAMRolePolicies(client: try iam.client(permissions: IAMRolePolicies.requiredPermissions))
+        #expect(try await source.access(ofRole: role.arn).permissionsBoundary == nil)
+        #expect(await source.lookup(role: role.arn).unmodelled.isEmpty)
+    }
+
     @Test func aRefusedPermissionNamesTheRoleAndThePermission() async throws {
         let role = try userRole("lee-role")
         let partial = IAMRolePolicies.requiredPermissions.filter { $0 != "iam:GetPolicyVersion" }
         let source = IAMRolePolicies(client: try iam.client(permissions: partial))
         await #expect {
-            _ = try await source.policies(ofRole: role.arn)
+            _ = try await source.access(ofRole: role.arn)
         } throws: { error in
             guard let error = error as? IAMRolePolicyError else { return false }
             return error.role == role.arn && error.permission == "iam:GetPolicyVersion"
                 && error.description.contains("IAM refused iam:GetPolicyVersion (AccessDenied")
-                && error.description.contains("need iam:ListRolePolicies, iam:GetRolePolicy, iam:ListAttachedRolePolicies, iam:GetPolicy, iam:GetPolicyVersion")
+                && error.description.contains("need iam:GetRole, iam:ListRolePolicies, iam:GetRolePolicy, iam:ListAttachedRolePolicies, iam:GetPolicy, iam:GetPolicyVersion")
         }
         // The explanation says so instead of guessing: every answer that needs the role is unknown with the reason.
         let report = await AccessExplainer.report(answer: TransferAnswer(role: role.arn, homeDirectory: "/acme-sftp/home/lee"), userName: "lee", source: source)
@@ -100,12 +123,12 @@ import Testing
         let clock = Mutex(ContinuousClock.now)
         let source = IAMRolePolicies(client: try iam.client(permissions: IAMRolePolicies.requiredPermissions), timeToLive: .seconds(300),
                                      now: { clock.withLock { $0 } })
-        #expect(try await source.policies(ofRole: role.arn).count == 4)
+        #expect(try await source.access(ofRole: role.arn).policies.count == 4)
         try iam.admin(["iam", "delete-role-policy", "--role-name", "max-role", "--policy-name", "objects"])
         clock.withLock { $0 = $0.advanced(by: .seconds(299)) }
-        #expect(try await source.policies(ofRole: role.arn).count == 4, "read again within the time to live")
+        #expect(try await source.access(ofRole: role.arn).policies.count == 4, "read again within the time to live")
         clock.withLock { $0 = $0.advanced(by: .seconds(2)) }
-        #expect(try await source.policies(ofRole: role.arn).count == 3, "read from IAM once stale")
+        #expect(try await source.access(ofRole: role.arn).policies.count == 3, "read from IAM once stale")
     }
 }
 

@@ -22,6 +22,12 @@ import Testing
             """)
     }
 
+    /// A `GetRole` answer for a role without a permissions boundary.
+    static let roleWithoutBoundary = ScriptedHTTPServer.Answer(status: 200, body: """
+        <GetRoleResponse><GetRoleResult><Role><RoleName>jess-role</RoleName>\
+        <Arn>arn:aws:iam::123456789012:role/jess-role</Arn></Role></GetRoleResult></GetRoleResponse>
+        """)
+
     @Test func followsMarkersUntilTheListIsComplete() async throws {
         let server = try await ScriptedHTTPServer(answers: [
             Self.listPage(["first", "second"], marker: "page+2/="),
@@ -68,12 +74,13 @@ import Testing
         defer { server.stop() }
         let role = "arn:aws:iam::123456789012:role/jess-role"
         let lookup = await IAMRolePolicies(client: Self.client(server, attempts: 2)).lookup(role: role)
-        #expect(lookup == .unreadable("\(role): IAM did not answer iam:ListRolePolicies (Throttling: Rate exceeded (gave up after 2 attempts)); try again later"))
+        #expect(lookup == .unreadable("\(role): IAM did not answer iam:GetRole (Throttling: Rate exceeded (gave up after 2 attempts)); try again later"))
         #expect(server.received.count == 2)
     }
 
     @Test func aPolicyIAMReturnsThatIsNotAPolicyIsNamed() async throws {
         let server = try await ScriptedHTTPServer(answers: [
+            Self.roleWithoutBoundary,
             Self.listPage(["broken"], marker: nil),
             .init(status: 200, body: "<GetRolePolicyResponse><GetRolePolicyResult><PolicyDocument>%7B%22Statement%22%3A3%7D</PolicyDocument></GetRolePolicyResult></GetRolePolicyResponse>"),
         ])
@@ -85,6 +92,29 @@ import Testing
             return
         }
         #expect(reason.hasPrefix("\(role): IAM returned a policy that cannot be read: inline policy broken"), "\(reason)")
+    }
+
+    @Test func aBoundaryIsReadFromGetRoleAndOneWithoutItsARNIsNamed() async throws {
+        let withBoundary = ScriptedHTTPServer.Answer(status: 200, body: """
+            <GetRoleResponse><GetRoleResult><Role><RoleName>jess-role</RoleName><PermissionsBoundary>\
+            <PermissionsBoundaryType>Policy</PermissionsBoundaryType>\
+            <PermissionsBoundaryArn>arn:aws:iam::123456789012:policy/Limit</PermissionsBoundaryArn>\
+            </PermissionsBoundary></Role></GetRoleResult></GetRoleResponse>
+            """)
+        let withoutARN = ScriptedHTTPServer.Answer(status: 200, body: """
+            <GetRoleResponse><GetRoleResult><Role><RoleName>jess-role</RoleName><PermissionsBoundary>\
+            <PermissionsBoundaryType>Policy</PermissionsBoundaryType></PermissionsBoundary></Role></GetRoleResult></GetRoleResponse>
+            """)
+        let server = try await ScriptedHTTPServer(answers: [Self.roleWithoutBoundary, withBoundary, withoutARN])
+        defer { server.stop() }
+        let client = Self.client(server)
+        #expect(try await client.permissionsBoundary(roleName: "jess-role") == nil)
+        #expect(try await client.permissionsBoundary(roleName: "jess-role") == "arn:aws:iam::123456789012:policy/Limit")
+        await #expect(throws: AWSServiceError(operation: "GetRole", type: "MalformedResponse",
+                                              message: "the IAM answer has a PermissionsBoundary without PermissionsBoundaryArn")) {
+            _ = try await client.permissionsBoundary(roleName: "jess-role")
+        }
+        #expect(server.received.map { $0.body ?? "" } == Array(repeating: "Action=GetRole&Version=2010-05-08&RoleName=jess-role", count: 3))
     }
 
     @Test func aRoleARNIsRequired() async throws {

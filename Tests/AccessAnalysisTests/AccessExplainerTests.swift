@@ -146,4 +146,23 @@ import Testing
         #expect(!requests.isEmpty && requests.allSatisfy { $0.decision == .unknown })
         #expect(requests.allSatisfy { $0.reasons.map(\.text) == ["could not read the role's policies (IAM refused iam:GetPolicy)"] })
     }
+
+    @Test func aPermissionsBoundaryMakesEveryAllowUnknownAndKeepsDenials() async throws {
+        let boundary = "the role has a permissions boundary (arn:aws:iam::012345678901:policy/Limit), which the explainer does not evaluate"
+        let policy = try Fixture.role(Fixture.policy(
+            Fixture.listEverything,
+            #"{"Sid": "Keep", "Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"}"#
+        ))
+        let answer = TransferAnswer(role: Self.role, homeDirectory: "/b/home/jess")
+        let plain = await AccessExplainer.report(answer: answer, userName: "jess", source: Fixed(answers: [Self.role: .found([policy])]))
+        let bounded = await AccessExplainer.report(answer: answer, userName: "jess",
+                                                   source: Fixed(answers: [Self.role: .found([policy], unmodelled: [boundary])]))
+        let decisions = { (report: AccessReport) in report.places.flatMap(\.operations).map { "\($0.operation.rawValue) \($0.decision.rawValue)" } }
+        #expect(decisions(plain) == ["list allowed", "download allowed", "upload allowed", "mkdir allowed", "delete denied", "rename denied"])
+        #expect(decisions(bounded) == ["list unknown", "download unknown", "upload unknown", "mkdir unknown", "delete denied", "rename denied"])
+        let requests = bounded.places.flatMap(\.operations).flatMap(\.requests)
+        #expect(requests.filter { $0.decision == .unknown }.allSatisfy { $0.reasons.map(\.text) == [boundary] })
+        #expect(requests.filter { $0.decision == .denied }.allSatisfy { $0.reasons.map(\.text) == [#"role policy statement "Keep": explicitly denies s3:DeleteObject on arn:aws:s3:::b/home/jess/example.txt"#] })
+        #expect(bounded.rolePoliciesUnknown == nil, "the policies themselves are known and evaluated")
+    }
 }

@@ -19,7 +19,7 @@ import Testing
         iam = try MotoIAM(moto: moto)
         sandbox = try Sandbox()
         operatorEnvironment = try MotoIAM.assume(moto: moto, roleName: "operator-\(UUID().uuidString.prefix(8))", actions: ["secretsmanager:*"] + [
-            "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:GetPolicy", "iam:GetPolicyVersion",
+            "iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:GetPolicy", "iam:GetPolicyVersion",
         ])
     }
 
@@ -86,8 +86,8 @@ import Testing
         // moto's test user may use Secrets Manager but not read IAM.
         let result = try explain(store, environment: moto.cliEnvironment())
         #expect(result.status == 0, "the login itself is allowed: \(result)")
-        #expect(result.stderr.contains("role policies: unknown: could not read the role's policies (\(role): IAM refused iam:ListRolePolicies (AccessDenied"), "\(result)")
-        #expect(result.stderr.contains("the credentials in use need iam:ListRolePolicies, iam:GetRolePolicy, iam:ListAttachedRolePolicies, iam:GetPolicy, iam:GetPolicyVersion"))
+        #expect(result.stderr.contains("role policies: unknown: could not read the role's policies (\(role): IAM refused iam:GetRole (AccessDenied"), "\(result)")
+        #expect(result.stderr.contains("the credentials in use need iam:GetRole, iam:ListRolePolicies, iam:GetRolePolicy, iam:ListAttachedRolePolicies, iam:GetPolicy, iam:GetPolicyVersion"))
         #expect(result.stderr.contains("  list                unknown\n"), "\(result)")
         #expect(!result.stderr.contains(" allowed\n") && !result.stderr.contains("hint:"), "\(result)")
 
