@@ -100,12 +100,18 @@ import Glibc
     func coreDumpsAreOffWhenStartedByRoot() throws {
         let (sandbox, _) = try ServeEndToEndTests.populated()
         let nobody: UInt32 = 65534
+        // The build's own binary may sit below a directory only root can enter (a checkout in /root, a mktemp -d
+        // clone): nobody runs a copy inside the sandbox, which it owns below.
+        let binary = sandbox.root.appendingPathComponent("sftpidp-binary")
+        try FileManager.default.copyItem(at: Sandbox.binary, to: binary)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: binary.path)
         for path in [sandbox.root.path] + (FileManager.default.subpaths(atPath: sandbox.root.path) ?? []).map({ sandbox.path($0) }) {
             try #require(chown(path, nobody, nobody) == 0, "chown \(path)")
         }
         let server = try ServeProcess(sandbox: sandbox, arguments: ["--insecure-no-auth"],
                                       launcher: ["/usr/bin/setpriv", "--reuid=\(nobody)", "--regid=\(nobody)", "--clear-groups",
-                                                 "/usr/bin/prlimit", "--core=unlimited", "--"])
+                                                 "/usr/bin/prlimit", "--core=unlimited", "--"],
+                                      binary: binary)
         let pid = server.process.processIdentifier
         let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
         let uidLine = status.split(separator: "\n").first { $0.hasPrefix("Uid:") }

@@ -12,8 +12,10 @@ final class ServeProcess {
 
     /// Starts `sftpidp serve --port 0 ARGUMENTS` (with `extra` in its environment; through `launcher`, e.g.
     /// `prlimit ... --`, when given: it must exec the binary so the process id stays the server's) and waits
-    /// (bounded) for its "listening on" line.
-    init(sandbox: Sandbox, arguments: [String], environment extra: [String: String] = [:], launcher: [String] = []) throws {
+    /// (bounded) for its "listening on" line. `binary` is the sftpidp executable to run (a copy another user can
+    /// reach, for a server started as that user).
+    init(sandbox: Sandbox, arguments: [String], environment extra: [String: String] = [:], launcher: [String] = [],
+         binary: URL = Sandbox.binary) throws {
         outputPath = sandbox.path("serve-\(UUID().uuidString).out")
         errorPath = sandbox.path("serve-\(UUID().uuidString).err")
         _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
@@ -21,9 +23,9 @@ final class ServeProcess {
         process = Process()
         if let tool = launcher.first {
             process.executableURL = URL(fileURLWithPath: tool)
-            process.arguments = Array(launcher.dropFirst()) + [Sandbox.binary.path, "serve", "--port", "0"] + arguments
+            process.arguments = Array(launcher.dropFirst()) + [binary.path, "serve", "--port", "0"] + arguments
         } else {
-            process.executableURL = Sandbox.binary
+            process.executableURL = binary
             process.arguments = ["serve", "--port", "0"] + arguments
         }
         process.environment = sandbox.environment.merging(extra) { $1 }
