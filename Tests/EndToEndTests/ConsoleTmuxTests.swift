@@ -126,6 +126,8 @@ struct ConsoleTmuxTests {
         #expect(pane.contains("ALLOWED"))
         try session.keys("Enter")
         try session.waitForAbsence("stale:")
+        // The new answer starts reading the role's policies; Esc meanwhile would cancel that read, not close the panel.
+        try session.waitForAbsence("Reading the role's policies")
         try session.keys("Escape")
         try session.waitFor("3 users")
         try session.keys("q")
