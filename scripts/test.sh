@@ -12,10 +12,10 @@ bash scripts/package-lambda.sh
 SFTPIDP_LAMBDA_ROOTFS=$(bash scripts/lambda-rootfs.sh)
 export SFTPIDP_LAMBDA_ROOTFS
 # Suites whose work must run on the concurrency pool within a deadline run on their own: the Lambda runtime
-# suites (their Runtime API server) and the console's hangup tests (a save sent before the hangup has 30 s to
-# finish). The suites that block a pool thread on a child process (AWS CLI, tmux, moto) starve them when
-# everything runs at once.
-pool_bound_suites="RuntimeLoopTests|LambdaEndToEndTests|LambdaPackageTests|ConnectionLossTests"
+# suites (their Runtime API server), the console's hangup tests (a save sent before the hangup has 30 s to
+# finish) and the console loop test (its theme load and test login run as tasks, within a deadline). The suites
+# that block a pool thread on a child process (AWS CLI, tmux, moto) starve them when everything runs at once.
+pool_bound_suites="RuntimeLoopTests|LambdaEndToEndTests|LambdaPackageTests|ConnectionLossTests|ConsoleAppLoopTests"
 swift test --skip-build --skip "$pool_bound_suites"
 swift test --skip-build --filter "$pool_bound_suites"
 bash scripts/soak.sh --short

@@ -14,14 +14,20 @@ final class TemporaryDirectory {
     deinit { try? FileManager.default.removeItem(at: url) }
 
     /// Writes `contents` to `name` and returns its path; `executable` makes it a script.
+    ///
+    /// The file is written through a close-on-exec descriptor: a process that parallel tests fork while it is open
+    /// must not inherit it, or running the script would fail with "Text file busy" (ETXTBSY).
     @discardableResult
     func write(_ name: String, _ contents: String, executable: Bool = false) throws -> String {
-        let file = url.appendingPathComponent(name)
-        try contents.write(to: file, atomically: true, encoding: .utf8)
-        if executable {
-            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: file.path)
+        let path = url.appendingPathComponent(name).path
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, executable ? 0o700 : 0o600)
+        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        defer { close(descriptor) }
+        let bytes = Array(contents.utf8)
+        guard bytes.withUnsafeBytes({ Foundation.write(descriptor, $0.baseAddress, $0.count) }) == bytes.count else {
+            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
         }
-        return file.path
+        return path
     }
 
     /// An environment with this directory as home, its `config`/`credentials` files, and instance metadata off.

@@ -103,8 +103,7 @@ import Glibc
         // The build's own binary may sit below a directory only root can enter (a checkout in /root, a mktemp -d
         // clone): nobody runs a copy inside the sandbox, which it owns below.
         let binary = sandbox.root.appendingPathComponent("sftpidp-binary")
-        try FileManager.default.copyItem(at: Sandbox.binary, to: binary)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: binary.path)
+        try sandbox.installBinaryCopy(at: binary.path)
         for path in [sandbox.root.path] + (FileManager.default.subpaths(atPath: sandbox.root.path) ?? []).map({ sandbox.path($0) }) {
             try #require(chown(path, nobody, nobody) == 0, "chown \(path)")
         }

@@ -88,8 +88,7 @@ final class SSHConsoleHost {
 
     private func start() throws {
         try FileManager.default.createDirectory(atPath: sandbox.path("bin"), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
-        try FileManager.default.copyItem(atPath: Sandbox.binary.path, toPath: binary)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: binary)
+        try sandbox.installBinaryCopy(at: binary)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: sandbox.root.path)
         for name in ["alice", "carol"] {
             try sandbox.runTool("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "\(name)@laptop", "-f", sandbox.path(name)]).check("ssh-keygen")
@@ -165,12 +164,5 @@ final class SSHConsoleHost {
         for _ in 0..<50 where !accountProcesses.isEmpty { usleep(100_000) }
         _ = try? sh("userdel -r \(account) 2>/dev/null || userdel \(account) 2>/dev/null || true; rm -rf /home/\(account)")
         accountCreated = false
-    }
-}
-
-extension CommandResult {
-    /// Fails with what was printed when the command did not succeed.
-    func check(_ what: String) throws {
-        guard status == 0 else { throw SandboxError("\(what) failed: \(self)") }
     }
 }

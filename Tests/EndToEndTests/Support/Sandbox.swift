@@ -57,6 +57,14 @@ final class Sandbox: Sendable {
         return url.path
     }
 
+    /// Copies the binary under test to `destination` (mode 0755) with `install`, in a child process.
+    ///
+    /// A copy made in this process holds the file open for writing while parallel tests fork: a child forked in that
+    /// window inherits the descriptor until it execs, and running the copy then fails with "Text file busy" (ETXTBSY).
+    func installBinaryCopy(at destination: String) throws {
+        try runTool("install", ["-m", "0755", Self.binary.path, destination]).check("install a copy of the binary")
+    }
+
     /// Runs `sftpidp` with `arguments` and `input` on standard input, and waits for it.
     @discardableResult
     func run(_ arguments: [String], input: String? = nil, environment extra: [String: String] = [:]) throws -> CommandResult {
@@ -105,6 +113,13 @@ struct CommandResult: CustomStringConvertible {
     var stderr: String
 
     var description: String { "exit \(status)\n--- stdout\n\(stdout)\n--- stderr\n\(stderr)" }
+}
+
+extension CommandResult {
+    /// Fails with what was printed when the command did not succeed.
+    func check(_ what: String) throws {
+        guard status == 0 else { throw SandboxError("\(what) failed: \(self)") }
+    }
 }
 
 /// A sandbox set-up failure, with what to do about it.
