@@ -1,3 +1,4 @@
+import IdentityModel
 import SecretStore
 
 /// What the console works on: the store's name, how secrets are named, the server and the mode.
@@ -12,10 +13,14 @@ public struct ConsoleContext: Sendable, Hashable {
     public var themeNames: [String]
     /// How the first theme was chosen, for the help screen (e.g. `light (auto: light background, ...)`).
     public var themeExplanation: String?
+    /// The configured argon2 cost: new passwords are hashed with it, stored argon2 hashes above it are flagged.
+    public var argon2: Argon2Parameters
 
     public init(
-        storeName: String, naming: NamingScheme, serverID: String?, readOnly: Bool, themeNames: [String], themeExplanation: String? = nil
+        storeName: String, naming: NamingScheme, serverID: String?, readOnly: Bool, themeNames: [String], themeExplanation: String? = nil,
+        argon2: Argon2Parameters = .default
     ) {
+        self.argon2 = argon2
         self.storeName = storeName
         self.naming = naming
         self.serverID = serverID

@@ -12,7 +12,7 @@ struct DetailLine: Sendable, Hashable {
 
 /// Every field of a user, in reading order, as ``UserDescription`` gives it to `users show` too; secret values
 /// (passwords, hashes, secret-looking keys) are never shown.
-func detailLines(for record: UserRecord, now: Date) -> [DetailLine] {
+func detailLines(for record: UserRecord, now: Date, argon2: Argon2Parameters) -> [DetailLine] {
     let content: UserDescription.Content
     if let deletedAt = record.deletedAt {
         content = .deleted(deletedAt)
@@ -23,7 +23,7 @@ func detailLines(for record: UserRecord, now: Date) -> [DetailLine] {
     } else {
         content = .loading
     }
-    let description = UserDescription(username: record.username, secretName: record.secretName, version: record.value?.version, lastChangedAt: record.lastChangedAt, content: content, now: now)
+    let description = UserDescription(username: record.username, secretName: record.secretName, version: record.value?.version, lastChangedAt: record.lastChangedAt, content: content, now: now, argon2: argon2)
     return description.rows.map { DetailLine(label: $0.label, value: $0.value, role: $0.tone.styleRole) }
 }
 
@@ -67,7 +67,7 @@ func renderDetailPane(_ state: ConsoleState, top: Int, left: Int, into canvas: i
         canvas.put("No user selected", row: top + 1, column: left + 2, role: .dim)
         return
     }
-    renderDetailLines(detailLines(for: record, now: state.now) + accessLines(for: record, state: state), top: top + 1, left: left + 2, height: height - 2, width: width - 4, scroll: 0, into: &canvas)
+    renderDetailLines(detailLines(for: record, now: state.now, argon2: state.context.argon2) + accessLines(for: record, state: state), top: top + 1, left: left + 2, height: height - 2, width: width - 4, scroll: 0, into: &canvas)
 }
 
 /// The full-screen detail of the selected user (Enter from the list).
@@ -75,7 +75,7 @@ func renderDetailScreen(_ state: ConsoleState, scroll: Int, into canvas: inout C
     renderHeader(state, into: &canvas)
     guard let record = state.list.selectedRecord else { return }
     let frame = renderScreenFrame(title: "User \(record.username)", state: state, into: &canvas)
-    renderDetailLines(detailLines(for: record, now: state.now) + accessLines(for: record, state: state), top: frame.top, left: frame.left, height: frame.height, width: frame.width, scroll: scroll, into: &canvas)
+    renderDetailLines(detailLines(for: record, now: state.now, argon2: state.context.argon2) + accessLines(for: record, state: state), top: frame.top, left: frame.left, height: frame.height, width: frame.width, scroll: scroll, into: &canvas)
     renderStatusLine(state, into: &canvas)
     var keys = [("↑↓", "scroll"), ("Esc", "back")]
     keys += Array(mainKeys(state).dropFirst(3))

@@ -10,6 +10,8 @@ import SecretStore
 ///   a login naming another server is denied.
 /// - `SFTPIDP_CACHE_TTL`: seconds secret reads are kept across warm invocations, 0...3600; default 30.
 /// - `SFTPIDP_LOG_LEVEL`: trace, debug, info (default), notice, warning, error or critical.
+/// - `SFTPIDP_ARGON2`: the argon2 cost `m=KiB,t=N,p=N` (default m=19456,t=2,p=1); a stored argon2 hash that costs
+///   more is refused, so that no login takes longer than an unknown user's.
 public struct LambdaSettings: Sendable, Hashable {
     /// The region of `aws:REGION`, which wins over `AWS_REGION`; `nil` for plain `aws`.
     public var storeRegion: String?
@@ -18,6 +20,8 @@ public struct LambdaSettings: Sendable, Hashable {
     public var serverID: String?
     public var cacheTimeToLive: Duration
     public var logLevel: Logger.Level
+    /// The configured argon2 cost: the dummy verification's, and the most a stored argon2 hash may cost.
+    public var argon2: Argon2Parameters
 
     /// The cache time-to-live when `SFTPIDP_CACHE_TTL` is not set: 30 seconds, as `sftpidp serve` on AWS.
     public static let defaultCacheTimeToLive: Duration = .seconds(30)
@@ -59,6 +63,15 @@ public struct LambdaSettings: Sendable, Hashable {
             logLevel = level
         } else {
             logLevel = .info
+        }
+        if let text = value("SFTPIDP_ARGON2") {
+            do {
+                argon2 = try Argon2Parameters(setting: text)
+            } catch {
+                throw LambdaSettingsError(variable: "SFTPIDP_ARGON2", rule: "\"\(text)\": \(error)")
+            }
+        } else {
+            argon2 = .default
         }
     }
 }

@@ -54,7 +54,7 @@ public struct ServeLimits: Sendable {
         if let problem = throttle.validationError {
             throw IdPServerError(problem)
         }
-        var checking = PasswordChecker.Configuration(dummyParameters: argon2)
+        var checking = PasswordChecker.Configuration(parameters: argon2)
         if let hashingThreads {
             checking.threads = try Self.whole(hashingThreads, "--hashing-threads", 1...256)
         }

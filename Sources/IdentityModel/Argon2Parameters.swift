@@ -36,9 +36,48 @@ public struct Argon2Parameters: Sendable, Hashable {
         self.init(uncheckedMemoryKiB: memoryKiB, iterations: iterations, parallelism: parallelism)
     }
 
+    /// Parses a setting such as `SFTPIDP_ARGON2=m=65536,t=3,p=4`; a part left out keeps its default.
+    public init(setting text: String) throws(FieldError) {
+        var values: [String: UInt32] = ["m": Self.default.memoryKiB, "t": Self.default.iterations, "p": Self.default.parallelism]
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pair.count == 2, values[pair[0]] != nil, let value = UInt32(pair[1]) else {
+                throw FieldError(field: "argon2 setting", rule: "must be m=KiB,t=ITERATIONS,p=LANES with whole numbers")
+            }
+            values[pair[0]] = value
+        }
+        try self.init(memoryKiB: values["m", default: 0], iterations: values["t", default: 0], parallelism: values["p", default: 0])
+    }
+
+    /// The parameters of a PHC-format argon2 hash (`$argon2id$v=19$m=65536,t=3,p=4$salt$hash`), when it names them.
+    ///
+    /// Unchecked: a hostile hash may ask for more than the limits; ``PasswordVerifier/refusal(of:)`` decides that.
+    public init?(ofHash hash: String) {
+        guard let field = hash.split(separator: "$").first(where: { $0.hasPrefix("m=") }) else { return nil }
+        var cost: [Substring: UInt32] = [:]
+        for parameter in field.split(separator: ",") {
+            let pair = parameter.split(separator: "=", maxSplits: 1)
+            if pair.count == 2, let value = UInt32(pair[1]) { cost[pair[0]] = value }
+        }
+        guard let memory = cost["m"], let iterations = cost["t"], let lanes = cost["p"] else { return nil }
+        self.init(uncheckedMemoryKiB: memory, iterations: iterations, parallelism: lanes)
+    }
+
+    /// True when a hash with these parameters takes more memory or more passes to verify than one with `configured`.
+    ///
+    /// Lanes do not count: they split the same memory and passes between threads.
+    public func costsMore(than configured: Argon2Parameters) -> Bool {
+        memoryKiB > configured.memoryKiB || iterations > configured.iterations
+    }
+
     private init(uncheckedMemoryKiB: UInt32, iterations: UInt32, parallelism: UInt32) {
         memoryKiB = uncheckedMemoryKiB
         self.iterations = iterations
         self.parallelism = parallelism
     }
+}
+
+extension Argon2Parameters: CustomStringConvertible {
+    /// `m=19456,t=2,p=1`: the form `SFTPIDP_ARGON2` and PHC hashes use.
+    public var description: String { "m=\(memoryKiB),t=\(iterations),p=\(parallelism)" }
 }

@@ -42,11 +42,10 @@ public enum PasswordVerifier {
     public static func refusal(of hash: String) -> String? {
         switch PasswordKind(hashString: hash) {
         case .argon2id, .argon2i:
-            let cost = argon2Cost(of: hash)
-            guard let memory = cost["m"], let iterations = cost["t"], let lanes = cost["p"] else {
+            guard let cost = Argon2Parameters(ofHash: hash) else {
                 return "the argon2 hash has no readable m=, t=, p= parameters"
             }
-            guard (try? Argon2Parameters(memoryKiB: memory, iterations: iterations, parallelism: lanes)) != nil else {
+            guard (try? Argon2Parameters(memoryKiB: cost.memoryKiB, iterations: cost.iterations, parallelism: cost.parallelism)) != nil else {
                 return "the argon2 hash asks for more than sftpidp allows (\(Argon2Parameters.limitsDescription))"
             }
             return nil
@@ -81,17 +80,6 @@ public enum PasswordVerifier {
         case ARGON2_VERIFY_MISMATCH.rawValue: return .mismatch
         default: return .unsupportedHash("the argon2 hash cannot be read: \(Argon2Status.message(status))")
         }
-    }
-
-    /// The cost parameters of `$argon2id$v=19$m=65536,t=3,p=4$...` as `["m": 65536, "t": 3, "p": 4]`.
-    private static func argon2Cost(of hash: String) -> [String: UInt32] {
-        guard let parameters = hash.split(separator: "$").first(where: { $0.hasPrefix("m=") }) else { return [:] }
-        var cost: [String: UInt32] = [:]
-        for parameter in parameters.split(separator: ",") {
-            let pair = parameter.split(separator: "=", maxSplits: 1)
-            if pair.count == 2, let value = UInt32(pair[1]) { cost[String(pair[0])] = value }
-        }
-        return cost
     }
 
     private static func verifyCrypt(_ password: String, hash: String) -> PasswordCheck {

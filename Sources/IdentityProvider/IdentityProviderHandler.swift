@@ -23,7 +23,7 @@ public final class IdentityProviderHandler: Sendable {
         public var cacheCapacity: Int
         /// Brute-force protection limits.
         public var throttle: LoginThrottle.Configuration
-        /// Password hashing threads, queue and the dummy hash's cost.
+        /// Password hashing threads, queue and the configured argon2 cost.
         public var passwordChecking: PasswordChecker.Configuration
         /// Waits out a throttle delay: injectable so tests need not wait.
         public var sleep: @Sendable (Duration) async -> Void

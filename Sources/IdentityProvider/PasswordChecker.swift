@@ -6,10 +6,10 @@ import IdentityModel
 ///
 /// A supported hash within the limits is verified for real. Everything else is verified against a dummy
 /// argon2id hash made with the configured parameters and then refused: no user, no password configured, a
-/// legacy plain-text password (compared in constant time besides), an unsupported or malformed hash, a hash
-/// costlier than the limit. So the answer's timing does not tell whether the user exists or how the password
-/// is stored. (A real hash made with other parameters than the configured ones costs its own time: see
-/// docs/security.md.)
+/// legacy plain-text password (compared in constant time besides), an unsupported or malformed hash, an argon2
+/// hash that takes more memory or passes than the configured parameters. So the answer's timing does not tell
+/// whether the user exists or how the password is stored. (A cheaper hash, or a bcrypt, yescrypt or
+/// sha512-crypt one, costs its own time: see docs/security.md.)
 public final class PasswordChecker: Sendable {
     /// How password checks run.
     public struct Configuration: Sendable {
@@ -17,20 +17,21 @@ public final class PasswordChecker: Sendable {
         public var threads: Int
         /// Password checks that may wait for a thread; past that a password login is denied at once.
         public var queueLimit: Int
-        /// The cost of the dummy hash: the parameters new passwords are hashed with.
-        public var dummyParameters: Argon2Parameters
+        /// The configured argon2 cost (`SFTPIDP_ARGON2`): new passwords are hashed with it, the dummy hash is made
+        /// with it, and a stored argon2 hash that costs more is refused after a dummy verification.
+        public var parameters: Argon2Parameters
         /// The hash verification itself; tests wrap it to count verifications.
         public var verifyHash: @Sendable (String, StoredPassword) -> PasswordCheck
 
         public init(
             threads: Int = ProcessInfo.processInfo.activeProcessorCount,
             queueLimit: Int = 64,
-            dummyParameters: Argon2Parameters = .default,
+            parameters: Argon2Parameters = .default,
             verifyHash: @escaping @Sendable (String, StoredPassword) -> PasswordCheck = PasswordVerifier.verify
         ) {
             self.threads = threads
             self.queueLimit = queueLimit
-            self.dummyParameters = dummyParameters
+            self.parameters = parameters
             self.verifyHash = verifyHash
         }
 
@@ -63,14 +64,14 @@ public final class PasswordChecker: Sendable {
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
         self.pool = PasswordHashingPool(threads: configuration.threads, queueLimit: configuration.queueLimit)
-        self.dummy = Self.makeDummy(parameters: configuration.dummyParameters)
+        self.dummy = Self.makeDummy(parameters: configuration.parameters)
     }
 
     /// Checks `password` against `stored` (`nil`: no user, or no password for the protocol) with one verification.
     public func check(_ password: String, against stored: StoredPassword?) async -> Outcome {
         let verifyHash = configuration.verifyHash
         switch stored {
-        case .hash(let hash) where PasswordVerifier.refusal(of: hash) == nil:
+        case .hash(let hash) where PasswordVerifier.refusal(of: hash) == nil && overCostRefusal(of: hash) == nil:
             let dummy = self.dummy
             guard let result = await pool.run({ verifyHash(password, .hash(hash)) }) else { return .busy }
             switch result {
@@ -83,7 +84,7 @@ public final class PasswordChecker: Sendable {
             }
         case .hash(let hash):
             guard await spendDummyVerification(password) else { return .busy }
-            return .unusable(PasswordVerifier.refusal(of: hash) ?? "the stored hash cannot be checked")
+            return .unusable(PasswordVerifier.refusal(of: hash) ?? overCostRefusal(of: hash) ?? "the stored hash cannot be checked")
         case .legacyPlainText(let plain):
             guard await spendDummyVerification(password) else { return .busy }
             return PasswordVerifier.verify(password, against: .legacyPlainText(plain)) == .match ? .match(kind: .legacyPlainText) : .mismatch
@@ -91,6 +92,20 @@ public final class PasswordChecker: Sendable {
             guard await spendDummyVerification(password) else { return .busy }
             return .mismatch
         }
+    }
+
+    /// Why an argon2 hash is refused for costing more than the configured parameters, or `nil` when it does not.
+    ///
+    /// Verifying it would take longer than the dummy verification that unknown users cost, telling that the user
+    /// exists. The reason names the parameters (never the hash) and both ways out.
+    public func overCostRefusal(of hash: String) -> String? {
+        let configured = configuration.parameters
+        guard [.argon2id, .argon2i].contains(PasswordKind(hashString: hash)), let cost = Argon2Parameters(ofHash: hash), cost.costsMore(than: configured) else {
+            return nil
+        }
+        return "the argon2 hash (\(cost)) costs more than the configured \(configured): set a new password, or raise "
+            + "SFTPIDP_ARGON2 (the config's argon2) to at least m=\(max(cost.memoryKiB, configured.memoryKiB)),"
+            + "t=\(max(cost.iterations, configured.iterations))"
     }
 
     /// One verification against the dummy hash, its result thrown away; `false` when the queue was full.

@@ -36,9 +36,13 @@ public struct UserDescription: Sendable, Hashable {
     }
 
     public private(set) var rows: [Row] = []
+    private let argon2: Argon2Parameters
 
-    /// Describes a user; `version` is what the store knows of the version read, when it is known.
-    public init(username: String, secretName: String, version: SecretVersionInfo?, lastChangedAt: Date? = nil, content: Content, now: Date) {
+    /// Describes a user; `version` is what the store knows of the version read, when it is known. `argon2` is the
+    /// configured cost: a stored argon2 hash above it is flagged, as logins refuse it.
+    public init(username: String, secretName: String, version: SecretVersionInfo?, lastChangedAt: Date? = nil, content: Content, now: Date,
+                argon2: Argon2Parameters) {
+        self.argon2 = argon2
         rows.append(Row("User", username, .title))
         rows.append(Row("Secret", secretName))
         if let version {
@@ -60,12 +64,12 @@ public struct UserDescription: Sendable, Hashable {
     }
 
     /// The description of a user as read by ``UserDirectory/load(_:version:)``.
-    public init(stored: StoredUser, now: Date = Date()) {
+    public init(stored: StoredUser, now: Date = Date(), argon2: Argon2Parameters) {
         let content: Content = switch stored.secret {
         case .success(let secret): .user(secret)
         case .failure(let error): .unreadable(error.reason)
         }
-        self.init(username: stored.username, secretName: stored.value.name, version: stored.value.version, content: content, now: now)
+        self.init(username: stored.username, secretName: stored.value.name, version: stored.value.version, content: content, now: now, argon2: argon2)
     }
 
     /// The rows as aligned text for a terminal, every value neutralised (see ``TerminalText``).
@@ -127,6 +131,19 @@ public struct UserDescription: Sendable, Hashable {
         }
     }
 
+    /// The kind of a stored password, with a warning where logins cannot use it as it is.
+    private func passwordRow(_ name: String, _ prefix: String, _ password: StoredPassword) -> Row {
+        if password.isLegacy {
+            return Row(name, prefix + "\(password.kindLabel): set a new password to store a hash", .warning)
+        }
+        if case .hash(let hash) = password, [.argon2id, .argon2i].contains(password.kind),
+           let cost = Argon2Parameters(ofHash: hash), cost.costsMore(than: argon2) {
+            return Row(name, prefix + "\(password.kindLabel) (\(cost)): costs more than the configured \(argon2), so logins refuse it; "
+                + "set a new password or raise SFTPIDP_ARGON2", .warning)
+        }
+        return Row(name, prefix + password.kindLabel)
+    }
+
     /// The password and keys a login over `level` uses. For a protocol, only where it has keys of its own, as
     /// continuation rows under its `SFTP only` row: `password: legacy plain text`, `keys: 2`.
     private mutating func describeCredentials(_ user: SFTPUser, level: TransferProtocol?, now: Date) {
@@ -137,7 +154,7 @@ public struct UserDescription: Sendable, Hashable {
         if ownPassword {
             let (name, prefix) = label("Password")
             if let password = user.storedPassword(for: level) {
-                rows.append(Row(name, prefix + (password.isLegacy ? "\(password.kindLabel): set a new password to store a hash" : password.kindLabel), password.isLegacy ? .warning : .normal))
+                rows.append(passwordRow(name, prefix, password))
             } else {
                 rows.append(Row(name, prefix + "(none: key authentication only)", .dim))
             }

@@ -34,7 +34,8 @@ do {
     handler = IdentityProviderHandler(configuration: .init(
         store: AWSSecretsManagerStore(configuration: aws),
         namingScheme: settings.namingScheme,
-        cacheTimeToLive: settings.cacheTimeToLive
+        cacheTimeToLive: settings.cacheTimeToLive,
+        passwordChecking: .init(parameters: settings.argon2)
     ))
 } catch {
     let problem = LambdaFunctionError(type: "Runtime.ConfigurationError", message: String(describing: error))

@@ -52,7 +52,8 @@ struct ConsoleCommand: AsyncParsableCommand {
         let startTheme = choice.theme
         let directory = try store.openDirectory()
         let argon2 = try store.argon2Parameters()
-        let handler = IdentityProviderHandler(configuration: .init(store: directory.store, namingScheme: directory.naming))
+        let handler = IdentityProviderHandler(configuration: .init(
+            store: directory.store, namingScheme: directory.naming, passwordChecking: .init(parameters: argon2)))
         // Settings files first, as for test-login; then IAM on an AWS store.
         let rolePolicies = RolePolicySources([RolePolicyFiles(filesByRole: config.rolePolicyFiles)]
             + (try store.iamRolePolicies(config: config, endpointURL: nil).map { [$0] } ?? []))

@@ -92,29 +92,17 @@ struct StoreOptions: ParsableArguments {
 }
 
 extension StoreOptions {
-    /// The argon2id cost for new password hashes: `SFTPIDP_ARGON2` or the config's `argon2`, as `m=KiB,t=N,p=N`;
-    /// the defaults (m=19456, t=2, p=1) otherwise.
+    /// The configured argon2id cost: `SFTPIDP_ARGON2` or the config's `argon2`, as `m=KiB,t=N,p=N`; the defaults
+    /// (m=19456, t=2, p=1) otherwise. New passwords are hashed with it; a stored argon2 hash that costs more is refused.
     func argon2Parameters() throws -> Argon2Parameters {
         let config = try ConfigFile.load(environment: environment)
         guard let text = resolveSetting(nil, environment: environment, variable: "SFTPIDP_ARGON2", config: config, key: "argon2") else {
             return .default
         }
-        var values: [String: UInt32] = [
-            "m": Argon2Parameters.default.memoryKiB,
-            "t": Argon2Parameters.default.iterations,
-            "p": Argon2Parameters.default.parallelism,
-        ]
-        for part in text.split(separator: ",") {
-            let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard pair.count == 2, values[pair[0]] != nil, let value = UInt32(pair[1]) else {
-                throw CLIFailure("argon2 setting \"\(text)\": must be m=KiB,t=ITERATIONS,p=LANES with whole numbers")
-            }
-            values[pair[0]] = value
-        }
         do {
-            return try Argon2Parameters(memoryKiB: values["m", default: 0], iterations: values["t", default: 0], parallelism: values["p", default: 0])
+            return try Argon2Parameters(setting: text)
         } catch {
-            throw CLIFailure("argon2 setting \"\(text)\": \(error)")
+            throw CLIFailure("SFTPIDP_ARGON2 (or the config's argon2) \"\(text)\": \(error)")
         }
     }
 }

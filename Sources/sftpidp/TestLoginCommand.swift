@@ -59,11 +59,14 @@ struct TestLoginCommand: AsyncParsableCommand {
         }
         let password = passwordStdin ? try readPasswordFromStandardInput() : userPassword
         let namingScheme = try storeOptions.resolvedNamingScheme()
+        // The configured argon2 cost, as `serve` has it: a hash costlier than that is refused here as there.
+        let argon2 = try storeOptions.argon2Parameters()
         let request = LoginRequest(serverID: serverID, username: userName, password: password, protocolName: serverProtocol, sourceIP: sourceIp)
         let report: TestLoginReport
         do {
             let store = try storeOptions.openStore(createIfMissing: false)
-            let handler = IdentityProviderHandler(configuration: .init(store: store, namingScheme: namingScheme, throttle: .disabled))
+            let handler = IdentityProviderHandler(configuration: .init(
+                store: store, namingScheme: namingScheme, throttle: .disabled, passwordChecking: .init(parameters: argon2)))
             report = TestLoginReport(outcome: await handler.decide(request), url: Self.url(for: request), store: store.displayName, explain: explain)
         } catch {
             // A store that cannot even be opened is the endpoint failing: status 500, as the managed service reports it.

@@ -305,6 +305,6 @@ final class ConsoleSession {
     /// The detail lines of the selected user, as the detail pane draws them.
     var detailText: String {
         guard let record = state.list.selectedRecord else { return "" }
-        return detailLines(for: record, now: state.now).map { "\($0.label) \($0.value)" }.joined(separator: "\n")
+        return detailLines(for: record, now: state.now, argon2: state.context.argon2).map { "\($0.label) \($0.value)" }.joined(separator: "\n")
     }
 }

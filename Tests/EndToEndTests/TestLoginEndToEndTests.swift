@@ -128,6 +128,36 @@ import Testing
         #expect(checks.last?["outcome"] as? String == "failed")
     }
 
+    /// A hash imported from argon2-cffi (its default m=65536,t=3,p=4) costs more than the sandbox's SFTPIDP_ARGON2:
+    /// refused, saying why and what to do, until SFTPIDP_ARGON2 is raised to its cost.
+    @Test func hashCostlierThanConfiguredIsRefusedUntilTheSettingIsRaised() async throws {
+        let sandbox = try await Self.populated()
+        let hashed = try sandbox.runTool("python3", ["-c", "import sys, argon2; print(argon2.PasswordHasher().hash(sys.stdin.read()))"], input: Self.password)
+        #expect(hashed.status == 0, "argon2-cffi failed: exit \(hashed.status)")
+        let hash = hashed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(hash.hasPrefix("$argon2id$v=19$m=65536,t=3,p=4$"), "argon2-cffi's defaults changed")
+        try sandbox.run(["users", "create", "imported", "--role", Self.role]).check("users create imported")
+        try await rewrite("SFTP/imported", in: sandbox) { $0["PasswordHash"] = hash }
+
+        let refused = try Self.testLogin(sandbox, user: "imported", extra: ["--explain"])
+        #expect(refused.result.status == 1)
+        #expect(refused.report["Message"] as? String == "access denied: the stored password cannot be checked: the argon2 hash (m=65536,t=3,p=4) "
+            + "costs more than the configured m=256,t=1,p=1: set a new password, or raise SFTPIDP_ARGON2 (the config's argon2) to at least m=65536,t=3")
+        #expect(!refused.result.stdout.contains(hash) && !refused.result.stderr.contains(hash))
+
+        let shown = try sandbox.run(["users", "show", "imported"])
+        #expect(shown.stdout.contains("argon2id (m=65536,t=3,p=4): costs more than the configured m=256,t=1,p=1, so logins refuse it"), "\(shown)")
+        #expect(!shown.stdout.contains(hash))
+
+        let raised = try sandbox.run(["test-login", "--server-id", Self.serverID, "--user-name", "imported", "--password-stdin"],
+                                     input: Self.password + "\n", environment: ["SFTPIDP_ARGON2": "m=65536,t=3,p=4"])
+        #expect(raised.status == 0, "\(raised)")
+        let badSetting = try sandbox.run(["test-login", "--server-id", Self.serverID, "--user-name", "imported", "--password-stdin"],
+                                         input: Self.password + "\n", environment: ["SFTPIDP_ARGON2": "m=64MiB"])
+        #expect(badSetting.status != 0)
+        #expect(badSetting.stderr.contains("SFTPIDP_ARGON2 (or the config's argon2) \"m=64MiB\": argon2 setting: must be m=KiB,t=ITERATIONS,p=LANES with whole numbers"), "\(badSetting)")
+    }
+
     @Test func storeFailureIsStatus500() async throws {
         let sandbox = try await Self.populated()
         let (result, report) = try Self.testLogin(sandbox, user: "jess", extra: ["--store", sandbox.path("missing/secrets.db")])

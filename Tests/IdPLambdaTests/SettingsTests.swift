@@ -11,6 +11,7 @@ struct SettingsTests {
         #expect(settings.namingScheme == .sftpPrefix)
         #expect(settings.cacheTimeToLive == .seconds(30))
         #expect(settings.logLevel == .info)
+        #expect(settings.argon2 == .default)
     }
 
     @Test func everyVariable() throws {
@@ -20,7 +21,9 @@ struct SettingsTests {
             "SFTPIDP_CACHE_TTL": "2.5",
             "SFTPIDP_LOG_LEVEL": "WARNING",
             "SFTPIDP_SERVER_ID": "s-0123456789abcdef0",
+            "SFTPIDP_ARGON2": "m=65536,t=3,p=4",
         ])
+        #expect(settings.argon2.description == "m=65536,t=3,p=4")
         #expect(settings.serverID == "s-0123456789abcdef0")
         #expect(settings.storeRegion == "eu-central-1")
         #expect(settings.namingScheme == .awsTransfer)
@@ -39,6 +42,8 @@ struct SettingsTests {
         ("SFTPIDP_CACHE_TTL", "3601", "SFTPIDP_CACHE_TTL must be a number of seconds between 0 and 3600, not \"3601\""),
         ("SFTPIDP_SERVER_ID", "s-XYZ", "SFTPIDP_SERVER_ID must be s- followed by 17 lowercase hexadecimal digits"),
         ("SFTPIDP_LOG_LEVEL", "verbose", "SFTPIDP_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical, not \"verbose\""),
+        ("SFTPIDP_ARGON2", "m=64MiB", "SFTPIDP_ARGON2 \"m=64MiB\": argon2 setting: must be m=KiB,t=ITERATIONS,p=LANES with whole numbers"),
+        ("SFTPIDP_ARGON2", "m=2097152,t=1,p=1", "SFTPIDP_ARGON2 \"m=2097152,t=1,p=1\": argon2 memory: must be 8 KiB per lane up to 1048576 KiB (1 GiB)"),
     ])
     func badValue(variable: String, value: String, message: String) {
         let error = #expect(throws: LambdaSettingsError.self) { try LambdaSettings(environment: [variable: value]) }

@@ -84,6 +84,39 @@ import Testing
         #expect(Argon2Parameters.default.memoryKiB == 19456)
     }
 
+    @Test("the argon2 setting: parts in any order, missing ones default, every bad form named")
+    func argon2Setting() throws {
+        #expect(try Argon2Parameters(setting: "m=65536,t=3,p=4").description == "m=65536,t=3,p=4")
+        #expect(try Argon2Parameters(setting: " t = 4 , m=65536").description == "m=65536,t=4,p=1")
+        #expect(try Argon2Parameters(setting: "p=2") == Argon2Parameters(memoryKiB: 19456, iterations: 2, parallelism: 2))
+        for bad in ["", "m=", "m=-1", "x=3", "m=65536;t=3", "m=65536,,t=3", "m=1e6", "m=99999999999"] {
+            #expect(throws: FieldError(field: "argon2 setting", rule: "must be m=KiB,t=ITERATIONS,p=LANES with whole numbers"), "\(bad)") {
+                try Argon2Parameters(setting: bad)
+            }
+        }
+        #expect(throws: FieldError(field: "argon2 memory", rule: "must be 8 KiB per lane up to 1048576 KiB (1 GiB)")) {
+            try Argon2Parameters(setting: "m=2097152")
+        }
+        #expect(throws: FieldError(field: "argon2 iterations", rule: "must be 1 to 64")) { try Argon2Parameters(setting: "t=0") }
+    }
+
+    @Test("a hash's parameters are read from its PHC string; more memory or more passes cost more, more lanes do not")
+    func argon2HashCost() throws {
+        let cffiDefault = try #require(Argon2Parameters(ofHash: "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2g"))
+        #expect(cffiDefault.description == "m=65536,t=3,p=4")
+        #expect(cffiDefault.costsMore(than: .default))
+        #expect(!cffiDefault.costsMore(than: try Argon2Parameters(setting: "m=65536,t=3,p=1")))
+        let morePasses = try #require(Argon2Parameters(ofHash: "$argon2id$v=19$m=19456,t=3,p=1$c2FsdA$aGFzaA"))
+        #expect(morePasses.costsMore(than: .default))
+        let moreLanes = try #require(Argon2Parameters(ofHash: "$argon2i$v=19$m=4096,t=2,p=8$c2FsdA$aGFzaA"))
+        #expect(!moreLanes.costsMore(than: .default))
+        // Unchecked: a hostile hash's parameters are read as written, for the refusal to name.
+        #expect(Argon2Parameters(ofHash: "$argon2id$v=19$m=4194304,t=1,p=1$c2FsdA$aGFzaA")?.memoryKiB == 4_194_304)
+        for unreadable in ["$argon2id$v=19$c2FsdA$aGFzaA", "$argon2id$v=19$m=1,t=x,p=1$c2FsdA$aGFzaA", "$2b$04$abc", ""] {
+            #expect(Argon2Parameters(ofHash: unreadable) == nil, "\(unreadable)")
+        }
+    }
+
     @Test func emptyAndOverlongPasswordsAreNotHashed() {
         #expect(throws: FieldError.self) { try PasswordHasher.hash("") }
         #expect(throws: FieldError.self) { try PasswordHasher.hash(String(repeating: "a", count: 1025)) }

@@ -43,7 +43,7 @@ final class Recorder: Sendable {
 
 /// A handler over an in-memory store holding the given secrets.
 struct HandlerHarness {
-    /// The dummy hash's cost in tests: cheap, and recognisable in ``Recorder/verifications``.
+    /// The configured argon2 cost in tests (the dummy hash's): cheap, and recognisable in ``Recorder/verifications``.
     static let dummyParameters: Argon2Parameters = {
         do {
             return try Argon2Parameters(memoryKiB: 1032, iterations: 1, parallelism: 1)
@@ -65,6 +65,7 @@ struct HandlerHarness {
         throttle: LoginThrottle.Configuration = .disabled,
         hashingThreads: Int = 2,
         hashingQueueLimit: Int = 64,
+        parameters: Argon2Parameters = Self.dummyParameters,
         verifyHash: @escaping @Sendable (String, StoredPassword) -> PasswordCheck = PasswordVerifier.verify,
         clock: ManualClock = ManualClock()
     ) async throws {
@@ -83,7 +84,7 @@ struct HandlerHarness {
             passwordChecking: PasswordChecker.Configuration(
                 threads: hashingThreads,
                 queueLimit: hashingQueueLimit,
-                dummyParameters: Self.dummyParameters,
+                parameters: parameters,
                 verifyHash: { password, stored in
                     recorder.recordVerification(stored)
                     return verifyHash(password, stored)
@@ -95,8 +96,9 @@ struct HandlerHarness {
     }
 
     /// One user `jess` stored under `SFTP/jess` with `members`.
-    init(jess members: [String: JSONValue], throttle: LoginThrottle.Configuration = .disabled, clock: ManualClock = ManualClock()) async throws {
-        try await self.init(secrets: ["SFTP/jess": JSONValue.object(members).jsonText], throttle: throttle, clock: clock)
+    init(jess members: [String: JSONValue], throttle: LoginThrottle.Configuration = .disabled, parameters: Argon2Parameters = Self.dummyParameters,
+         clock: ManualClock = ManualClock()) async throws {
+        try await self.init(secrets: ["SFTP/jess": JSONValue.object(members).jsonText], throttle: throttle, parameters: parameters, clock: clock)
     }
 
     /// The decision for a request, failing the test when the store failed instead.

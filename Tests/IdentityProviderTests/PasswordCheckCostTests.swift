@@ -23,6 +23,8 @@ struct PasswordCheckCostTests {
     }
 
     static let base: [String: JSONValue] = ["Role": .string(Fixture.role)]
+    static let moreMemory = "$argon2id$v=19$m=2048,t=1,p=1$c29tZXNhbHRzYWx0$ZGeQVFKJg/FSTDgJOLdSnPc4S+vLUMW3l/aUf/Cd0zM"
+    static let morePasses = "$argon2id$v=19$m=1024,t=2,p=1$c29tZXNhbHRzYWx0$ZGeQVFKJg/FSTDgJOLdSnPc4S+vLUMW3l/aUf/Cd0zM"
     static func with(_ extra: [String: JSONValue]) -> [String: JSONValue] { base.merging(extra) { $1 } }
 
     static let cases: [Case] = [
@@ -34,6 +36,10 @@ struct PasswordCheckCostTests {
         Case(name: "unsupported hash", members: with(["PasswordHash": .string("$1$abc$def")]), password: Fixture.password, expected: .invalidSecret, dummy: true),
         Case(name: "argon2id costlier than the limit", members: with(["PasswordHash": .string("$argon2id$v=19$m=4194304,t=1,p=1$c29tZXNhbHRzYWx0$ZGeQVFKJg/FSTDgJOLdSnPc4S+vLUMW3l/aUf/Cd0zM")]), password: Fixture.password, expected: .invalidSecret, dummy: true),
         Case(name: "argon2id with too many passes", members: with(["PasswordHash": .string("$argon2id$v=19$m=1024,t=100,p=1$c29tZXNhbHRzYWx0$ZGeQVFKJg/FSTDgJOLdSnPc4S+vLUMW3l/aUf/Cd0zM")]), password: Fixture.password, expected: .invalidSecret, dummy: true),
+        // The harness configures m=1032,t=1,p=1: a hash within the limits but above that would take longer than an unknown user.
+        Case(name: "argon2id with more memory than configured", members: with(["PasswordHash": .string(Self.moreMemory)]), password: Fixture.password, expected: .invalidSecret, dummy: true),
+        Case(name: "argon2id with more passes than configured", members: with(["PasswordHash": .string(Self.morePasses)]), password: Fixture.password, expected: .invalidSecret, dummy: true),
+        Case(name: "argon2id with more lanes than configured, right", members: with(["PasswordHash": .string(Fixture.argon2idP4Hash)]), password: Fixture.password, expected: nil, dummy: false),
         Case(name: "bcrypt costlier than the limit", members: with(["PasswordHash": .string("$2b$31$BtqUHAcZnSJKgHboi9em.ucDFgg19pn.rF4JBlgzlgT5NcoEF8pya")]), password: Fixture.password, expected: .invalidSecret, dummy: true),
         Case(name: "argon2id, right", members: with(["PasswordHash": .string(Fixture.modelHash)]), password: Fixture.password, expected: nil, dummy: false),
         Case(name: "argon2id, wrong", members: with(["PasswordHash": .string(Fixture.modelHash)]), password: "wrong", expected: .wrongPassword, dummy: false),
@@ -55,6 +61,19 @@ struct PasswordCheckCostTests {
         let verified = harness.recorder.verifications
         #expect(verified.count == 1)
         #expect(verified.allSatisfy(HandlerHarness.isDummy) == testCase.dummy)
+    }
+
+    @Test("a hash costlier than the configured parameters is refused naming both costs and both ways out, never the hash")
+    func overCostReason() async throws {
+        let harness = try await HandlerHarness(jess: Self.with(["PasswordHash": .string(Self.moreMemory)]))
+        let decision = try await harness.decide(HandlerHarness.request(password: Fixture.password))
+        #expect(decision.reason == "the stored password cannot be checked: the argon2 hash (m=2048,t=1,p=1) costs more than the configured "
+            + "m=1032,t=1,p=1: set a new password, or raise SFTPIDP_ARGON2 (the config's argon2) to at least m=2048,t=1")
+        #expect(!decision.reason.contains("c29tZXNhbHRzYWx0"))
+        // Raised to the hash's cost, the same hash is verified for real (and is wrong: it is no hash of the password).
+        let raised = try await HandlerHarness(jess: Self.with(["PasswordHash": .string(Self.moreMemory)]),
+                                              parameters: try Argon2Parameters(memoryKiB: 2048, iterations: 1, parallelism: 1))
+        #expect(try await raised.decide(HandlerHarness.request(password: Fixture.password)).denialCategory == .wrongPassword)
     }
 
     @Test("key logins and requests denied before the secret is read verify nothing")

@@ -129,11 +129,28 @@ import Testing
 
     @Test func descriptionListsPerProtocolCredentialsAndHidesSecrets() throws {
         let user = Self.user(["SFTPPassword": "plain-s3cr3t", "ApiToken": "s3cr3t", "Note": "visible"])
-        let description = UserDescription(username: "jess", secretName: "SFTP/jess", version: nil, content: .user(user.secret), now: Date())
+        let description = UserDescription(username: "jess", secretName: "SFTP/jess", version: nil, content: .user(user.secret), now: Date(), argon2: .default)
         let text = description.text
         #expect(text.contains("SFTP only") && text.contains("password: legacy plain text"))
         #expect(text.contains("ApiToken = (hidden)") && text.contains("Note = visible"))
         #expect(!text.contains("s3cr3t"))
+    }
+
+    @Test("an argon2 hash costlier than the configured cost is flagged with its parameters, never its text")
+    func descriptionFlagsHashesCostlierThanConfigured() throws {
+        let hash = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2g"
+        let user = Self.user(["PasswordHash": hash])
+        func passwordRow(_ argon2: Argon2Parameters) -> UserDescription.Row? {
+            UserDescription(username: "jess", secretName: "SFTP/jess", version: nil, content: .user(user.secret), now: Date(), argon2: argon2)
+                .rows.first { $0.label == "Password" }
+        }
+        let flagged = try #require(passwordRow(.default))
+        #expect(flagged.value == "argon2id (m=65536,t=3,p=4): costs more than the configured m=19456,t=2,p=1, so logins refuse it; "
+            + "set a new password or raise SFTPIDP_ARGON2")
+        #expect(flagged.tone == .warning)
+        #expect(!flagged.value.contains("c2FsdHNhbHQ"))
+        let accepted = try #require(passwordRow(try Argon2Parameters(setting: "m=65536,t=3,p=1")))
+        #expect(accepted.value == "argon2id" && accepted.tone == .normal)
     }
 
     @Test func terminalTextNeutralisesControlsAndBidi() {

@@ -232,7 +232,7 @@ CASES = [
     Case("apigateway-new-server", "API_GATEWAY", True, "aws/transfer/{serverId}/{username}",
          lambda server: f"aws/transfer/{server}/", {"SecretsKmsKeyArn": KMS_KEY, "LogRetentionDays": "14"}),
     Case("lambda-existing-server", "AWS_LAMBDA", False, "{serverId}/{username}",
-         lambda server: f"{server}/", {"CacheTtlSeconds": "0", "LogLevel": "debug"}),
+         lambda server: f"{server}/", {"CacheTtlSeconds": "0", "LogLevel": "debug", "Argon2Parameters": "m=65536,t=3,p=4"}),
     Case("apigateway-existing-server", "API_GATEWAY", False, "sftp-users/{username}",
          lambda _: "partners/", {"SecretNamePrefix": "partners/"}),
 ]
@@ -261,7 +261,8 @@ def function_configuration(case):
     expect_equal(function["Role"], role["Arn"], "Role")
     expected_env = {"SFTPIDP_STORE": "aws", "SFTPIDP_NAMING_SCHEME": case.scheme,
                     "SFTPIDP_CACHE_TTL": case.parameters.get("CacheTtlSeconds", "30"),
-                    "SFTPIDP_LOG_LEVEL": case.parameters.get("LogLevel", "info")}
+                    "SFTPIDP_LOG_LEVEL": case.parameters.get("LogLevel", "info"),
+                    "SFTPIDP_ARGON2": case.parameters.get("Argon2Parameters", "m=19456,t=2,p=1")}
     if not case.create_server:
         expected_env["SFTPIDP_SERVER_ID"] = EXISTING_SERVER
     # moto keeps a Number parameter a number where CloudFormation passes its text: compared as text.

@@ -23,7 +23,7 @@ struct ShowUserCommand: AsyncParsableCommand {
         if json {
             printJSON(try encodeJSON(UserReport(stored: stored)))
         } else {
-            printOutput(UserDescription(stored: stored).text)
+            printOutput(UserDescription(stored: stored, argon2: try storeOptions.argon2Parameters()).text)
         }
     }
 }
