@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Caches temporary credentials from a fetch (STS, a process, ECS, IMDS) and refreshes them ahead of expiry.
 ///
@@ -8,9 +9,7 @@ import Foundation
 ///   at most every ``retryAfterFailure``.
 /// - Within ``mandatoryRefresh`` of expiry (or with nothing cached), callers wait for the refresh; concurrent
 ///   callers share one fetch. If it fails while the cached credentials have not yet expired, those are returned.
-// @unchecked Sendable: the cache, the shared refresh Task and the failure time change together under `lock`; a
-// Mutex would need the whole state in one value and `withLock` closures that cannot await (kept for the AWS store's owner).
-public final class RefreshingCredentialProvider: AWSCredentialProvider, @unchecked Sendable {
+public final class RefreshingCredentialProvider: AWSCredentialProvider, Sendable {
     public let source: String
     /// What the credentials are fetched from, without secrets (e.g. a role ARN or an endpoint).
     public let detail: String
@@ -19,11 +18,15 @@ public final class RefreshingCredentialProvider: AWSCredentialProvider, @uncheck
     public let retryAfterFailure: TimeInterval
     private let fetch: @Sendable () async throws(AWSCredentialError) -> AWSCredentials
     private let now: @Sendable () -> Date
-    private let lock = NSLock()
-    private var cached: AWSCredentials?
-    private var refreshing: Task<AWSCredentials, any Error>?
-    private var lastFailure: Date?
-    private var fetches = 0
+    /// The cache, the shared refresh and the failure time, which change together.
+    private let state = Mutex(State())
+
+    private struct State {
+        var cached: AWSCredentials?
+        var refreshing: Task<AWSCredentials, any Error>?
+        var lastFailure: Date?
+        var fetches = 0
+    }
 
     /// `now` is the clock that expiry is judged by (tests inject one).
     public init(source: String, detail: String, advisoryRefresh: TimeInterval = 300, mandatoryRefresh: TimeInterval = 60,
@@ -41,64 +44,64 @@ public final class RefreshingCredentialProvider: AWSCredentialProvider, @uncheck
     public var description: String { "\(source) \(detail)" }
 
     /// How many fetches have been started.
-    public var fetchCount: Int { lock.withLock { fetches } }
+    public var fetchCount: Int { state.withLock { $0.fetches } }
 
     public func credentials() async throws(AWSCredentialError) -> AWSCredentials {
         let instant = now()
-        let (ready, pending): (AWSCredentials?, Task<AWSCredentials, any Error>?) = lock.withLock {
-            guard let cached else { return (nil, startRefreshLocked()) }
+        let (ready, pending): (AWSCredentials?, Task<AWSCredentials, any Error>?) = state.withLock { state in
+            guard let cached = state.cached else { return (nil, startRefresh(&state)) }
             guard let expiration = cached.expiration, instant >= expiration.addingTimeInterval(-advisoryRefresh) else {
                 return (cached, nil)
             }
             guard instant >= expiration.addingTimeInterval(-mandatoryRefresh) else {
-                if refreshing == nil, lastFailure.map({ instant.timeIntervalSince($0) >= retryAfterFailure }) ?? true {
-                    _ = startRefreshLocked()
+                if state.refreshing == nil, state.lastFailure.map({ instant.timeIntervalSince($0) >= retryAfterFailure }) ?? true {
+                    _ = startRefresh(&state)
                 }
                 return (cached, nil)
             }
-            return (nil, startRefreshLocked())
+            return (nil, startRefresh(&state))
         }
         if let ready { return ready }
         guard let pending else { throw AWSCredentialError(source: source, message: "no refresh was started") }
         do {
             return try await pending.value
         } catch {
-            if let still = lock.withLock({ cached }), let expiration = still.expiration, now() < expiration {
+            if let still = state.withLock({ $0.cached }), let expiration = still.expiration, now() < expiration {
                 return still
             }
             throw (error as? AWSCredentialError) ?? AWSCredentialError(source: source, message: String(describing: error))
         }
     }
 
-    /// The running refresh, or a new one; the caller holds the lock.
-    private func startRefreshLocked() -> Task<AWSCredentials, any Error> {
-        if let refreshing { return refreshing }
-        fetches += 1
+    /// The running refresh, or a new one, in the locked `state`.
+    private func startRefresh(_ state: inout State) -> Task<AWSCredentials, any Error> {
+        if let refreshing = state.refreshing { return refreshing }
+        state.fetches += 1
         let task = Task<AWSCredentials, any Error> { [fetch, now] in
             do {
                 let fresh = try await fetch()
-                lock.withLock {
-                    cached = fresh
-                    refreshing = nil
-                    lastFailure = nil
+                self.state.withLock { state in
+                    state.cached = fresh
+                    state.refreshing = nil
+                    state.lastFailure = nil
                 }
                 return fresh
             } catch {
                 let failedAt = now()
-                lock.withLock {
-                    refreshing = nil
-                    lastFailure = failedAt
+                self.state.withLock { state in
+                    state.refreshing = nil
+                    state.lastFailure = failedAt
                 }
                 throw error
             }
         }
-        refreshing = task
+        state.refreshing = task
         return task
     }
 
     /// Waits for a refresh that is running, if any (for tests and for a clean shutdown).
     public func waitForRefresh() async {
-        let task = lock.withLock { refreshing }
+        let task = state.withLock { $0.refreshing }
         _ = try? await task?.value
     }
 }

@@ -2,15 +2,14 @@ import AWSCore
 import AsyncHTTPClient
 import Foundation
 import SecretStore
+import Synchronization
 
 /// A ``SecretStore`` backed by AWS Secrets Manager (or an emulator such as moto), spoken to over awsJson1_1 with SigV4.
 ///
 /// Uses `HTTPClient.shared` unless given a client, so there is nothing to shut down; a client passed in stays the
 /// caller's to shut down. Listings include our own creates and deletes of the last few minutes even before
 /// ListSecrets (eventually consistent) shows them.
-// @unchecked Sendable: the listing overlay, snapshots and hook are guarded by `lock` across several methods; moving them
-// into one Mutex-held value is left to the AWS store's owner (being changed in parallel).
-public final class AWSSecretsManagerStore: SecretStore, @unchecked Sendable {
+public final class AWSSecretsManagerStore: SecretStore, Sendable {
     /// Secrets read per BatchGetSecretValue call (the service's limit for a list of ids).
     public static let batchSize = 20
 
@@ -18,11 +17,11 @@ public final class AWSSecretsManagerStore: SecretStore, @unchecked Sendable {
     public let options: AWSClientOptions
     private let client: SecretsManagerClient
     private let counters = CallCounters()
-    private let lock = NSLock()
-    private var overlay: ListingOverlay
-    private var snapshots: ListingSnapshots
-    private var batchUnsupported = false
-    private var versionCheckHook: (@Sendable (String) async -> Void)?
+    private let overlay: Mutex<ListingOverlay>
+    private let snapshots: Mutex<ListingSnapshots>
+    /// Set once the endpoint has said it has no BatchGetSecretValue (older moto, some VPC proxies).
+    private let batchUnsupported = Mutex(false)
+    private let versionCheckHook = Mutex<(@Sendable (String) async -> Void)?>(nil)
 
     public init(configuration: AWSConfiguration, options: AWSClientOptions = AWSClientOptions(), httpClient: HTTPClient = .shared) {
         self.configuration = configuration
@@ -30,8 +29,8 @@ public final class AWSSecretsManagerStore: SecretStore, @unchecked Sendable {
         client = SecretsManagerClient(configuration: configuration, httpClient: httpClient, options: options, counters: counters)
         let lifetime = options.listingOverlayLifetime.components
         let seconds = Double(lifetime.seconds) + Double(lifetime.attoseconds) / 1e18
-        overlay = ListingOverlay(lifetime: seconds)
-        snapshots = ListingSnapshots(lifetime: seconds)
+        overlay = Mutex(ListingOverlay(lifetime: seconds))
+        snapshots = Mutex(ListingSnapshots(lifetime: seconds))
     }
 
     /// Region, endpoint and the kind of credential source (`env`, `assume-role`, `imds`...); never a secret.
@@ -53,15 +52,15 @@ public final class AWSSecretsManagerStore: SecretStore, @unchecked Sendable {
         try SecretStoreRules.validatePageSize(pageSize)
         if let nextToken {
             let token = try ListingSnapshots.Token(decoding: nextToken)
-            if let secrets = lock.withLock({ snapshots.secrets(id: token.snapshotID) }) {
+            if let secrets = snapshots.withLock({ $0.secrets(id: token.snapshotID) }) {
                 return ListingSnapshots.page(of: secrets, after: token.lastName, size: pageSize, snapshotID: token.snapshotID)
             }
             let secrets = try await fetchListing(prefix: prefix, includeDeleted: includeDeleted)
-            let id = lock.withLock { snapshots.store(secrets) }
+            let id = snapshots.withLock { $0.store(secrets) }
             return ListingSnapshots.page(of: secrets, after: token.lastName, size: pageSize, snapshotID: id)
         }
         let secrets = try await fetchListing(prefix: prefix, includeDeleted: includeDeleted)
-        let id = lock.withLock { snapshots.store(secrets) }
+        let id = snapshots.withLock { $0.store(secrets) }
         return ListingSnapshots.page(of: secrets, after: nil, size: pageSize, snapshotID: id)
     }
 
@@ -81,7 +80,7 @@ public final class AWSSecretsManagerStore: SecretStore, @unchecked Sendable {
                                      currentVersionID: $0.currentVersionID) }
             token = output.NextToken.flatMap { $0.isEmpty ? nil : $0 }
         } while token != nil
-        return lock.withLock { overlay.apply(to: secrets, prefix: prefix, includeDeleted: includeDeleted) }
+        return overlay.withLock { $0.apply(to: secrets, prefix: prefix, includeDeleted: includeDeleted) }
             .sorted { $0.name < $1.name }
     }
 
@@ -107,7 +106,7 @@ public final class AWSSecretsManagerStore: SecretStore, @unchecked Sendable {
         while start < unique.count {
             let chunk = Array(unique[start..<min(start + Self.batchSize, unique.count)])
             start += chunk.count
-            if lock.withLock({ batchUnsupported }) {
+            if batchUnsupported.withLock({ $0 }) {
                 values.merge(try await getOneByOne(chunk)) { $1 }
                 continue
             }
@@ -116,7 +115,7 @@ public final class AWSSecretsManagerStore: SecretStore, @unchecked Sendable {
                                                    as: BatchGetSecretValueOutput.self)
                 values.merge(Self.results(of: output, names: chunk)) { $1 }
             } catch where error.isUnsupportedOperation {
-                lock.withLock { batchUnsupported = true }
+                batchUnsupported.withLock { $0 = true }
                 values.merge(try await getOneByOne(chunk)) { $1 }
             } catch {
                 throw error.storeError(secretName: nil)
@@ -210,7 +209,7 @@ public final class AWSSecretsManagerStore: SecretStore, @unchecked Sendable {
         } catch {
             versionID = try await recoverCreate(name: name, token: token, error: error)
         }
-        lock.withLock { overlay.record(name, .present(changedAt: Date())) }
+        overlay.withLock { $0.record(name, .present(changedAt: Date())) }
         return SecretVersionInfo(name: name, versionID: versionID, stages: [SecretVersionInfo.currentStage], createdAt: Date())
     }
 
@@ -245,7 +244,7 @@ public final class AWSSecretsManagerStore: SecretStore, @unchecked Sendable {
         let token = UUID().uuidString.lowercased()
         let input = PutSecretValueInput(SecretId: name, SecretString: value, ClientRequestToken: token)
         let output = try await call("PutSecretValue", input, as: VersionOutput.self, secretName: name)
-        lock.withLock { overlay.record(name, .present(changedAt: Date())) }
+        overlay.withLock { $0.record(name, .present(changedAt: Date())) }
         let written = output.VersionId ?? token
         let after = try await describe(name)
         let stages = after.VersionIdsToStages?[written] ?? output.VersionStages ?? [SecretVersionInfo.currentStage]
@@ -262,8 +261,8 @@ public final class AWSSecretsManagerStore: SecretStore, @unchecked Sendable {
     /// Test seam: runs between a put's or a promotion's version check and its write, to interleave a second writer
     /// (or a first attempt whose answer was lost) deterministically.
     var afterVersionCheck: (@Sendable (String) async -> Void)? {
-        get { lock.withLock { versionCheckHook } }
-        set { lock.withLock { versionCheckHook = newValue } }
+        get { versionCheckHook.withLock { $0 } }
+        set { versionCheckHook.withLock { $0 = newValue } }
     }
 
     /// Moves `AWSCURRENT` to `versionID` (UpdateSecretVersionStage); the service moves `AWSPREVIOUS` to the old current.
@@ -331,13 +330,13 @@ public final class AWSSecretsManagerStore: SecretStore, @unchecked Sendable {
             : DeleteSecretInput(SecretId: name, RecoveryWindowInDays: recoveryWindowDays)
         let output = try await call("DeleteSecret", input, as: DeleteSecretOutput.self, secretName: name)
         let now = Date()
-        lock.withLock { overlay.record(name, forceWithoutRecovery ? .gone : .scheduledForDeletion(deletedAt: now)) }
+        overlay.withLock { $0.record(name, forceWithoutRecovery ? .gone : .scheduledForDeletion(deletedAt: now)) }
         return output.DeletionDate ?? (forceWithoutRecovery ? now : now.addingTimeInterval(Double(recoveryWindowDays) * 86_400))
     }
 
     public func restoreSecret(name: String, context: WriteContext) async throws {
         _ = try await call("RestoreSecret", SecretIDInput(SecretId: name), as: EmptyOutput.self, secretName: name)
-        lock.withLock { overlay.record(name, .present(changedAt: Date())) }
+        overlay.withLock { $0.record(name, .present(changedAt: Date())) }
     }
 
     // MARK: Helpers

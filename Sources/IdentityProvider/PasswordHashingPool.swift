@@ -1,4 +1,6 @@
+import Dispatch
 import Foundation
+import Synchronization
 
 /// Runs password hashing on threads of its own, never on Swift's cooperative pool, with a bounded queue.
 ///
@@ -18,42 +20,45 @@ public final class PasswordHashingPool: Sendable {
     }
 
     /// The work queue shared with the threads; the threads hold it, not the pool, so releasing the pool stops them.
-    // @unchecked Sendable: guarded by `condition` (an NSCondition: threads wait on it), which Mutex cannot do.
-    private final class Queue: @unchecked Sendable {
-        let condition = NSCondition()
-        var jobs: [@Sendable () -> Void] = []
-        var head = 0
-        var running = 0
-        var rejected = 0
-        var startedThreads = 0
-        var stopping = false
-        /// The workers, to tell them apart from other threads.
-        var threads: Set<pthread_t> = []
+    private final class Queue: Sendable {
+        /// One signal per job queued and one per thread when the pool stops: an idle thread waits on it.
+        let available = DispatchSemaphore(value: 0)
+        let state = Mutex(State())
 
-        var queuedCount: Int { jobs.count - head }
+        struct State {
+            var jobs: [@Sendable () -> Void] = []
+            var head = 0
+            var running = 0
+            var rejected = 0
+            var startedThreads = 0
+            var stopping = false
+            /// The workers, to tell them apart from other threads.
+            var threads: Set<pthread_t> = []
+
+            var queuedCount: Int { jobs.count - head }
+        }
 
         /// Takes the next job, waiting for one; `nil` once the pool is stopping and the queue is empty.
+        ///
+        /// Every signal stands for a job appended before it or for the stop, so a thread woken while the pool is not
+        /// stopping always finds a job.
         func next() -> (@Sendable () -> Void)? {
-            condition.lock()
-            defer { condition.unlock() }
-            while queuedCount == 0 && !stopping {
-                condition.wait()
+            available.wait()
+            return state.withLock { state in
+                guard state.queuedCount > 0 else { return nil }
+                let job = state.jobs[state.head]
+                state.head += 1
+                if state.head > 64 && state.head * 2 > state.jobs.count {
+                    state.jobs.removeFirst(state.head)
+                    state.head = 0
+                }
+                state.running += 1
+                return job
             }
-            guard queuedCount > 0 else { return nil }
-            let job = jobs[head]
-            head += 1
-            if head > 64 && head * 2 > jobs.count {
-                jobs.removeFirst(head)
-                head = 0
-            }
-            running += 1
-            return job
         }
 
         func finished() {
-            condition.lock()
-            running -= 1
-            condition.unlock()
+            state.withLock { $0.running -= 1 }
         }
     }
 
@@ -70,10 +75,11 @@ public final class PasswordHashingPool: Sendable {
     }
 
     deinit {
-        queue.condition.lock()
-        queue.stopping = true
-        queue.condition.broadcast()
-        queue.condition.unlock()
+        let threads = queue.state.withLock { state in
+            state.stopping = true
+            return state.startedThreads
+        }
+        for _ in 0..<threads { queue.available.signal() }
     }
 
     /// Runs `work` on one of the pool's threads and returns its result, or `nil` at once when the queue is full.
@@ -89,42 +95,36 @@ public final class PasswordHashingPool: Sendable {
 
     /// The queue and thread counts now.
     public var statistics: Statistics {
-        queue.condition.lock()
-        defer { queue.condition.unlock() }
-        return Statistics(queued: queue.queuedCount, running: queue.running, rejected: queue.rejected)
+        queue.state.withLock { Statistics(queued: $0.queuedCount, running: $0.running, rejected: $0.rejected) }
     }
 
     private func enqueue(_ job: @escaping @Sendable () -> Void) -> Bool {
-        queue.condition.lock()
-        defer { queue.condition.unlock() }
-        guard queue.running + queue.queuedCount < threadCount + queueLimit else {
-            queue.rejected += 1
-            return false
+        let (accepted, startsThread) = queue.state.withLock { state -> (Bool, Bool) in
+            guard state.running + state.queuedCount < threadCount + queueLimit else {
+                state.rejected += 1
+                return (false, false)
+            }
+            state.jobs.append(job)
+            let idleThreads = state.startedThreads - state.running
+            guard state.queuedCount > idleThreads && state.startedThreads < threadCount else { return (true, false) }
+            state.startedThreads += 1
+            return (true, true)
         }
-        queue.jobs.append(job)
-        let idleThreads = queue.startedThreads - queue.running
-        if queue.queuedCount > idleThreads && queue.startedThreads < threadCount {
-            startThread()
-        }
-        queue.condition.signal()
-        return true
+        if startsThread { startThread() }
+        if accepted { queue.available.signal() }
+        return accepted
     }
 
     /// Whether the calling thread is one of this pool's threads.
     public var isCurrentThreadInPool: Bool {
-        queue.condition.lock()
-        defer { queue.condition.unlock() }
-        return queue.threads.contains(pthread_self())
+        queue.state.withLock { $0.threads.contains(pthread_self()) }
     }
 
-    /// Starts one more worker; called with the lock held.
+    /// Starts one more worker (already counted in `startedThreads`).
     private func startThread() {
-        queue.startedThreads += 1
         let queue = self.queue
         let thread = Thread {
-            queue.condition.lock()
-            queue.threads.insert(pthread_self())
-            queue.condition.unlock()
+            queue.state.withLock { _ = $0.threads.insert(pthread_self()) }
             // Named from inside, for debuggers (Linux threads otherwise keep their creator's name).
             Thread.current.name = "sftpidp-hashing"
             while let job = queue.next() {

@@ -2,6 +2,7 @@ import Crypto
 import EmbeddedStore
 import Foundation
 import SecretStore
+import Synchronization
 import UserManagement
 
 /// A ``UserOverviewCache`` kept in one private file, sealed with AES-256-GCM under a key file next to it (kept as the
@@ -11,7 +12,7 @@ import UserManagement
 /// damaged, made with another key or for another scope), that is not a private regular file, or whose key file is
 /// unusable, is discarded with a warning (one line to `warn`) and rebuilt; it is never trusted and never a crash. Writes go to a
 /// temporary file renamed over the cache, so two processes writing at once leave one whole cache, never a mix.
-public final class EncryptedListingCache: UserOverviewCache, @unchecked Sendable {
+public final class EncryptedListingCache: UserOverviewCache, Sendable {
     /// The cache file.
     public let path: String
     /// What the cache is for (for AWS: region, endpoint and identity); bound to the ciphertext.
@@ -19,10 +20,14 @@ public final class EncryptedListingCache: UserOverviewCache, @unchecked Sendable
     /// Nil when no key could be had: the cache then keeps nothing and reads every secret.
     private let key: SymmetricKey?
     private let warn: @Sendable (String) -> Void
-    private let lock = NSLock()
-    private var entries: [String: CachedUserOverview]
-    /// True when the file does not hold ``entries`` (missing, or discarded): the next update writes it even unchanged.
-    private var mustWrite: Bool
+    /// The entries, and whether the file must be written; a write happens under the lock, so writers take turns.
+    private let state: Mutex<State>
+
+    private struct State {
+        var entries: [String: CachedUserOverview]
+        /// True when the file does not hold ``entries`` (missing, or discarded): the next update writes it even unchanged.
+        var mustWrite: Bool
+    }
 
     /// The largest cache file read; far more than 100,000 users take.
     static let maximumFileBytes = 512 * 1024 * 1024
@@ -42,26 +47,25 @@ public final class EncryptedListingCache: UserOverviewCache, @unchecked Sendable
         self.warn = warn
         self.key = key
         let read = key.flatMap { Self.read(path, key: $0, scope: scope, warn: warn) }
-        entries = read ?? [:]
-        mustWrite = read == nil
+        state = Mutex(State(entries: read ?? [:], mustWrite: read == nil))
     }
 
     /// How many users the cache holds.
-    public var count: Int { lock.withLock { entries.count } }
+    public var count: Int { state.withLock { $0.entries.count } }
 
     public func entry(secretName: String, versionID: String) -> CachedUserOverview? {
-        lock.withLock { entries[secretName] }.flatMap { $0.versionID == versionID ? $0 : nil }
+        state.withLock { $0.entries[secretName] }.flatMap { $0.versionID == versionID ? $0 : nil }
     }
 
     public func update(_ newEntries: [String: CachedUserOverview], prefix: String, listed: Set<String>) {
         guard let key else { return }
-        lock.withLock {
-            let kept = entries.filter { !$0.key.hasPrefix(prefix) || listed.contains($0.key) }
-            guard mustWrite || !newEntries.isEmpty || kept.count != entries.count else { return }
-            entries = kept.merging(newEntries) { $1 }
-            mustWrite = false
+        state.withLock { state in
+            let kept = state.entries.filter { !$0.key.hasPrefix(prefix) || listed.contains($0.key) }
+            guard state.mustWrite || !newEntries.isEmpty || kept.count != state.entries.count else { return }
+            state.entries = kept.merging(newEntries) { $1 }
+            state.mustWrite = false
             do {
-                let plaintext = try JSONEncoder().encode(Contents(entries: entries))
+                let plaintext = try JSONEncoder().encode(Contents(entries: state.entries))
                 guard let sealed = try AES.GCM.seal(plaintext, using: key, authenticating: Self.associatedData(scope: scope)).combined else {
                     throw CacheFileError("AES-GCM produced no combined box")
                 }
