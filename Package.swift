@@ -304,6 +304,13 @@ let package = Package(
             // Text snapshots are read from the source tree by SnapshotTesting, not bundled.
             exclude: ["__Snapshots__"]
         ),
+        .testTarget(
+            name: "CommandLineInterfaceTests",
+            dependencies: [
+                "CommandLineInterface", "IdentityModel", "IdentityProvider", "SecretStore", "UserManagement",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(name: "AccessAnalysisTests", dependencies: ["AccessAnalysis", "PeerTesting"]),
         .testTarget(name: "AWSIAMTests", dependencies: ["AWSIAM", "AWSCore", "AccessAnalysis", "PeerTesting"]),
         // Runs the real `sftpidp` binary: CLI, curl against `serve`, tmux against the console.
