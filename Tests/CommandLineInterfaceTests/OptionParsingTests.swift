@@ -47,6 +47,26 @@ import UserManagement
         #expect(generated == nil)
     }
 
+    @Test func updateOnlyOptionsFollowTheSharedOnes() throws {
+        let command = try #require(try SFTPIdP.parseAsRoot([
+            "users", "update", "jess", "--unset", "Legacy", "--disable", "--remove-public-key", "SHA256:abc", "--comment", "left",
+        ]) as? UpdateUserCommand)
+        let (edits, generated) = try command.allEdits(hashing: .default)
+        #expect(edits == [.setComment("left"), .removeKey(fingerprint: "SHA256:abc"), .setDisabled(true), .removeRawKey("Legacy")])
+        #expect(generated == nil)
+    }
+
+    @Test func clearingAndSettingThePasswordTogetherIsRefusedNamingBoth() throws {
+        let command = try #require(try SFTPIdP.parseAsRoot([
+            "users", "update", "jess", "--generate-password", "--password-length", "16", "--clear-password",
+        ]) as? UpdateUserCommand)
+        let (edits, generated) = try command.allEdits(hashing: Argon2Parameters(memoryKiB: 8, iterations: 1, parallelism: 1))
+        #expect(generated?.count == 16)
+        #expect(edits.count == 2 && edits.last == .clearPassword)
+        let refusal = try #require(throws: UserEditError.self) { try edits.checkCombination() }
+        #expect(refusal.description == "edit: a new password and clearing the password change the same thing: give only one of them")
+    }
+
     @Test func aBadFieldValueIsAFailureNamingTheField() throws {
         let command = try #require(try SFTPIdP.parseAsRoot(["users", "update", "jess", "--network", "10.0.0.0/33"]) as? UpdateUserCommand)
         let failure = try #require(throws: CLIFailure.self) { try command.edits.edits(hashing: .default) }
