@@ -206,8 +206,9 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .executableTarget(
-            name: "sftpidp",
+        // The command line: every command's options, the configuration they resolve and the reports they print.
+        .target(
+            name: "CommandLineInterface",
             dependencies: [
                 "IdentityModel",
                 "SecretStore",
@@ -228,6 +229,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
+            swiftSettings: strictSettings
+        ),
+        // The `sftpidp` binary: only runs CommandLineInterface's root command.
+        .executableTarget(
+            name: "sftpidp",
+            dependencies: ["CommandLineInterface"],
             swiftSettings: strictSettings
         ),
         // The slim Lambda binary (custom runtime `bootstrap`): no curses, SQLite or HTTP server linked in.
@@ -296,6 +303,13 @@ let package = Package(
             ],
             // Text snapshots are read from the source tree by SnapshotTesting, not bundled.
             exclude: ["__Snapshots__"]
+        ),
+        .testTarget(
+            name: "CommandLineInterfaceTests",
+            dependencies: [
+                "CommandLineInterface", "IdentityModel", "IdentityProvider", "SecretStore", "UserManagement",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .testTarget(name: "AccessAnalysisTests", dependencies: ["AccessAnalysis", "PeerTesting"]),
         .testTarget(name: "AWSIAMTests", dependencies: ["AWSIAM", "AWSCore", "AccessAnalysis", "PeerTesting"]),

@@ -34,23 +34,25 @@ struct StoreOptions: ParsableArguments {
     @Flag(name: .long, help: "AWS: list users without the local listing cache, reading every secret. [config: listing-cache = \"off\"; env: SFTPIDP_LISTING_CACHE=off]")
     var noCache = false
 
+    /// The process's environment; every resolver below also takes one explicitly, for the unit tests.
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
     /// The store description after options, environment and config file.
-    func storeSetting(config: ConfigFile) -> String? {
+    func storeSetting(config: ConfigFile, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         resolveSetting(store, environment: environment, variable: "SFTPIDP_STORE", config: config, key: "store")
     }
 
     /// Opens the configured store: the embedded one by default, AWS Secrets Manager for `aws` / `aws:REGION`.
-    func openStore(createIfMissing: Bool = true) throws -> any SecretStore {
+    func openStore(createIfMissing: Bool = true, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any SecretStore {
         let config = try ConfigFile.load(environment: environment)
-        return try openStore(storeSetting(config: config), config: config, createIfMissing: createIfMissing)
+        return try openStore(storeSetting(config: config, environment: environment), config: config, createIfMissing: createIfMissing, environment: environment)
     }
 
     /// Opens the store named by `setting` (a path, `aws` or `aws:REGION`; nil means the embedded default).
-    func openStore(_ setting: String?, config: ConfigFile, createIfMissing: Bool = true) throws -> any SecretStore {
+    func openStore(_ setting: String?, config: ConfigFile, createIfMissing: Bool = true,
+                   environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any SecretStore {
         if let setting, setting == "aws" || setting.hasPrefix("aws:") {
-            return try openAWSStore(region: setting.hasPrefix("aws:") ? String(setting.dropFirst(4)) : nil, config: config)
+            return try openAWSStore(region: setting.hasPrefix("aws:") ? String(setting.dropFirst(4)) : nil, config: config, environment: environment)
         }
         let location = EmbeddedStoreLocation.resolve(storePath: setting, environment: environment)
         do {
@@ -61,7 +63,7 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// The naming scheme after options, environment and config file; `SFTP/{username}` by default.
-    func resolvedNamingScheme() throws -> NamingScheme {
+    func resolvedNamingScheme(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> NamingScheme {
         let config = try ConfigFile.load(environment: environment)
         guard let setting = resolveSetting(namingScheme, environment: environment, variable: "SFTPIDP_NAMING_SCHEME", config: config, key: "naming-scheme") else {
             return .sftpPrefix
@@ -74,27 +76,28 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// The server id after options, environment and config file.
-    func resolvedServerID() throws -> String? {
+    func resolvedServerID(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String? {
         let config = try ConfigFile.load(environment: environment)
         return resolveSetting(serverId, environment: environment, variable: "SFTPIDP_SERVER_ID", config: config, key: "server-id")
     }
 
     /// The users of the configured store under the configured naming scheme.
     /// `recoveryWindowDays` (an option) wins over the config's `recovery-window-days`; both must be 7...30.
-    func openDirectory(recoveryWindowDays: Int? = nil) throws -> UserDirectory {
+    func openDirectory(recoveryWindowDays: Int? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> UserDirectory {
         let config = try ConfigFile.load(environment: environment)
         let window = try recoveryWindowDays ?? config.recoveryWindowDays() ?? UserDirectory.defaultRecoveryWindowDays
         guard (7...30).contains(window) else {
             throw CLIFailure("the recovery window must be between 7 and 30 days, not \(window) (--recovery-window-days or the config's recovery-window-days)")
         }
-        return UserDirectory(store: try openStore(), naming: try resolvedNamingScheme(), serverID: try resolvedServerID(), recoveryWindowDays: window)
+        return UserDirectory(store: try openStore(environment: environment), naming: try resolvedNamingScheme(environment: environment),
+                             serverID: try resolvedServerID(environment: environment), recoveryWindowDays: window)
     }
 }
 
 extension StoreOptions {
     /// The configured argon2id cost: `SFTPIDP_ARGON2` or the config's `argon2`, as `m=KiB,t=N,p=N`; the defaults
     /// (m=19456, t=2, p=1) otherwise. New passwords are hashed with it; a stored argon2 hash that costs more is refused.
-    func argon2Parameters() throws -> Argon2Parameters {
+    func argon2Parameters(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Argon2Parameters {
         let config = try ConfigFile.load(environment: environment)
         guard let text = resolveSetting(nil, environment: environment, variable: "SFTPIDP_ARGON2", config: config, key: "argon2") else {
             return .default

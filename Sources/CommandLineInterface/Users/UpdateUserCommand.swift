@@ -39,7 +39,27 @@ struct UpdateUserCommand: AsyncParsableCommand {
 
     func run() async throws {
         let directory = try storeOptions.openDirectory()
-        var (edits, generated) = try self.edits.edits(hashing: try storeOptions.argon2Parameters())
+        let (edits, generated) = try allEdits(hashing: try storeOptions.argon2Parameters())
+        guard !edits.isEmpty else { throw ValidationError("nothing to change: give at least one option (see --help)") }
+        let result = try await withStoreErrors {
+            try await directory.update(username, edits: edits, action: "users.update")
+        }
+        guard !result.changedKeys.isEmpty else {
+            printToStandardError("\(username) already has these values: nothing written.")
+            return
+        }
+        if let generated {
+            printOutput(generated)
+            printToStandardError("Updated \(username) (\(result.changedKeys.joined(separator: ", "))). The password above is shown only once: pass it on over a safe channel.")
+        } else {
+            printToStandardError("Updated \(username) (\(result.changedKeys.joined(separator: ", "))).")
+        }
+    }
+
+    /// The edits of the options shared with `create` (``UserEditOptions/edits(hashing:)``), then this command's own,
+    /// in that order; the generated password, if any, to print once the write succeeded.
+    func allEdits(hashing: Argon2Parameters) throws -> (edits: [UserEdit], generated: String?) {
+        var (edits, generated) = try self.edits.edits(hashing: hashing)
         do throws(FieldError) {
             if !addedKeys.isEmpty {
                 var keys: [SSHPublicKey] = []
@@ -55,19 +75,6 @@ struct UpdateUserCommand: AsyncParsableCommand {
         } catch {
             throw CLIFailure(error.description)
         }
-        guard !edits.isEmpty else { throw ValidationError("nothing to change: give at least one option (see --help)") }
-        let result = try await withStoreErrors {
-            try await directory.update(username, edits: edits, action: "users.update")
-        }
-        guard !result.changedKeys.isEmpty else {
-            printToStandardError("\(username) already has these values: nothing written.")
-            return
-        }
-        if let generated {
-            printOutput(generated)
-            printToStandardError("Updated \(username) (\(result.changedKeys.joined(separator: ", "))). The password above is shown only once: pass it on over a safe channel.")
-        } else {
-            printToStandardError("Updated \(username) (\(result.changedKeys.joined(separator: ", "))).")
-        }
+        return (edits, generated)
     }
 }

@@ -1,6 +1,7 @@
 import AWSCore
 import AWSIAM
 import AWSSecretsManager
+import Foundation
 import ListingCache
 import SecretStore
 import UserManagement
@@ -8,8 +9,9 @@ import UserManagement
 extension StoreOptions {
     /// Opens AWS Secrets Manager with settings resolved as the AWS CLI does (options, environment, profile),
     /// the region of `aws:REGION` winning over the environment.
-    func openAWSStore(region regionFromStore: String?, config: ConfigFile) throws -> any SecretStore {
-        AWSSecretsManagerStore(configuration: try awsConfiguration(region: regionFromStore, config: config))
+    func openAWSStore(region regionFromStore: String?, config: ConfigFile,
+                      environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any SecretStore {
+        AWSSecretsManagerStore(configuration: try awsConfiguration(region: regionFromStore, config: config, environment: environment))
     }
 
     /// On an AWS store, the role policies in IAM, read with the store's credentials (the same profile, keys and
@@ -28,7 +30,8 @@ extension StoreOptions {
         }
     }
 
-    private func awsConfiguration(region regionFromStore: String?, config: ConfigFile) throws -> AWSConfiguration {
+    private func awsConfiguration(region regionFromStore: String?, config: ConfigFile,
+                                  environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AWSConfiguration {
         do {
             return try AWSConfiguration.resolve(
                 profile: profile ?? config["profile"],
@@ -44,7 +47,7 @@ extension StoreOptions {
     /// The listing cache for `store`: one under `$XDG_CACHE_HOME/sftpidp` for an AWS store and its region, endpoint and
     /// identity; nil for other stores, with `--no-cache`, or when `SFTPIDP_LISTING_CACHE` / the config's
     /// `listing-cache` is `off`.
-    func listingCache(for store: any SecretStore) throws -> (any UserOverviewCache)? {
+    func listingCache(for store: any SecretStore, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> (any UserOverviewCache)? {
         guard let aws = store as? AWSSecretsManagerStore, !noCache else { return nil }
         let config = try ConfigFile.load(environment: environment)
         switch resolveSetting(nil, environment: environment, variable: "SFTPIDP_LISTING_CACHE", config: config, key: "listing-cache") {

@@ -4,9 +4,8 @@ import Foundation
 /// The `sftpidp` command: the console by default, and a scriptable CLI for everything.
 ///
 /// Exit status: 0 success, 1 failure, 2 usage error.
-@main
-struct SFTPIdP: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct SFTPIdP: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "sftpidp",
         abstract: "Manage the users of an SFTP service with a custom identity provider, and be that identity provider.",
         version: "0.1.0",
@@ -14,7 +13,11 @@ struct SFTPIdP: AsyncParsableCommand {
         defaultSubcommand: ConsoleCommand.self
     )
 
-    static func main() async {
+    public init() {}
+
+    /// Parses the process's arguments, runs the chosen command and exits with its status (not named `main`:
+    /// `ParsableCommand`'s synchronous `main()` would be chosen over it from another module).
+    public static func runFromCommandLine() async {
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
