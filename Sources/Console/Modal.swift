@@ -21,16 +21,14 @@ enum Modal: Sendable {
     }
 }
 
-extension ConsoleState {
-    mutating func push(_ modal: Modal) {
-        modals.append(modal)
-    }
-
-    mutating func replaceTop(_ modal: Modal) {
-        if modals.isEmpty { modals.append(modal) } else { modals[modals.count - 1] = modal }
-    }
-
-    mutating func popModal() {
-        if !modals.isEmpty { modals.removeLast() }
-    }
+/// Identifies one open screen for as long as it stays open; a screen opened later never reuses it.
+struct ScreenID: Sendable, Hashable {
+    let rawValue: Int
 }
+
+/// One entry of the screen stack: a screen's state with its identity.
+struct OpenScreen: Sendable {
+    let id: ScreenID
+    var modal: Modal
+}
+
