@@ -28,7 +28,8 @@ public struct ConsoleState: Sendable {
     /// Set when the console should end.
     public internal(set) var shouldQuit = false
 
-    public init(context: ConsoleContext, size: TerminalSize, now: Date = Date()) {
+    /// `now` is the clock at start; the reducer never reads a clock, later times come in `.tick` events.
+    public init(context: ConsoleContext, size: TerminalSize, now: Date) {
         self.context = context
         self.size = size
         self.now = now
