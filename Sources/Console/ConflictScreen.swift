@@ -141,3 +141,11 @@ func renderConflict(_ conflict: ConflictState, state: ConsoleState, into canvas:
     renderStatusLine(state, into: &canvas)
     renderKeyBar(choices, state: state, into: &canvas)
 }
+
+extension ConflictState: ConsoleScreen {
+    func handleKey(_ key: Key, state: inout ConsoleState) -> [Effect] { handleConflictKey(key, conflict: self, state: &state) }
+    mutating func paste(_ text: String) {}
+    func render(state: ConsoleState, into canvas: inout Canvas) { renderConflict(self, state: state, into: &canvas) }
+    var unsavedForm: UnsavedForm? { UnsavedForm(user: editor.username, description: "conflict resolution of \(editor.username)") }
+    var modal: Modal { .conflict(self) }
+}

@@ -127,3 +127,11 @@ func renderHistory(_ history: HistoryState, state: ConsoleState, into canvas: in
     renderStatusLine(state, into: &canvas)
     renderKeyBar(state.context.readOnly ? [("↑↓", "move"), ("Esc", "back")] : [("↑↓", "move"), ("r", "roll back to this version"), ("Esc", "back")], state: state, into: &canvas)
 }
+
+extension HistoryState: ConsoleScreen {
+    func handleKey(_ key: Key, state: inout ConsoleState) -> [Effect] { handleHistoryKey(key, history: self, state: &state) }
+    mutating func paste(_ text: String) {}
+    func render(state: ConsoleState, into canvas: inout Canvas) { renderHistory(self, state: state, into: &canvas) }
+    var unsavedForm: UnsavedForm? { nil }
+    var modal: Modal { .history(self) }
+}

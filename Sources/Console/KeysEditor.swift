@@ -174,3 +174,11 @@ func renderKeysEditor(_ editor: KeysEditorState, state: ConsoleState, into canva
         : [("↑↓", "move"), ("a", "add key"), ("d", "remove"), ("Esc", "back")]
     renderKeyBar(keysBar, state: state, into: &canvas)
 }
+
+extension KeysEditorState: ConsoleScreen {
+    func handleKey(_ key: Key, state: inout ConsoleState) -> [Effect] { handleKeysEditorKey(key, editor: self, state: &state) }
+    mutating func paste(_ text: String) { input.insert(text) }
+    func render(state: ConsoleState, into canvas: inout Canvas) { renderKeysEditor(self, state: state, into: &canvas) }
+    var unsavedForm: UnsavedForm? { nil }
+    var modal: Modal { .keys(self) }
+}

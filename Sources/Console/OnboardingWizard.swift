@@ -477,3 +477,10 @@ private func renderWizardResult(_ wizard: WizardState, state: ConsoleState, top:
     }
     renderLabelled(lines, top: top, frame: frame, into: &canvas)
 }
+
+extension WizardState: ConsoleScreen {
+    func handleKey(_ key: Key, state: inout ConsoleState) -> [Effect] { handleWizardKey(key, wizard: self, state: &state) }
+    func render(state: ConsoleState, into canvas: inout Canvas) { renderWizard(self, state: state, into: &canvas) }
+    var unsavedForm: UnsavedForm? { hasProgress ? UnsavedForm(user: username, description: "onboarding of new user \(username)") : nil }
+    var modal: Modal { .wizard(self) }
+}

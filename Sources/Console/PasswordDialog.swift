@@ -179,3 +179,10 @@ func renderPasswordDialog(_ dialog: PasswordDialogState, state: ConsoleState, in
         break
     }
 }
+
+extension PasswordDialogState: ConsoleScreen {
+    func handleKey(_ key: Key, state: inout ConsoleState) -> [Effect] { handlePasswordKey(key, dialog: self, state: &state) }
+    func render(state: ConsoleState, into canvas: inout Canvas) { renderPasswordDialog(self, state: state, into: &canvas) }
+    var unsavedForm: UnsavedForm? { nil }
+    var modal: Modal { .password(self) }
+}

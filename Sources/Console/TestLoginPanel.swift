@@ -236,3 +236,10 @@ func renderReport(_ report: TestLoginReport, access: AccessSection?, state: Cons
         putRuns(runs, row: top + offset, column: left, width: width, into: &canvas)
     }
 }
+
+extension TestLoginState: ConsoleScreen {
+    func handleKey(_ key: Key, state: inout ConsoleState) -> [Effect] { handleTestLoginKey(key, panel: self, state: &state) }
+    func render(state: ConsoleState, into canvas: inout Canvas) { renderTestLogin(self, state: state, into: &canvas) }
+    var unsavedForm: UnsavedForm? { nil }
+    var modal: Modal { .testLogin(self) }
+}
