@@ -22,7 +22,7 @@ struct AccessSection: Sendable, Hashable {
 }
 
 /// Starts explaining an allowed answer (`Response` JSON) of `username`; nil effects when the answer cannot be read.
-func startAccessExplanation(answerJSON: String, username: String, state: inout ConsoleState) -> [Effect] {
+func startAccessExplanation(answerJSON: String, username: String, continuing previous: Operation, state: inout ConsoleState) -> [Effect] {
     let answer: TransferAnswer
     do {
         answer = try TransferAnswer(json: answerJSON)
@@ -30,7 +30,7 @@ func startAccessExplanation(answerJSON: String, username: String, state: inout C
         state.access = AccessSection(username: username, phase: .unavailable(error.description))
         return []
     }
-    return startAccessExplanation(answer, username: username, onDemand: false, state: &state)
+    return startAccessExplanation(answer, username: username, onDemand: false, continuing: previous, state: &state)
 }
 
 /// `a` on a user: explains the SFTP answer their stored fields give (role, policy, home), without logging in.
@@ -52,11 +52,11 @@ func explainSelectedUser(state: inout ConsoleState) -> [Effect] {
         TransferAnswer(role: role, policy: user.policy(for: .sftp), homeDirectoryType: "LOGICAL",
                        mappings: mappings.map { TransferAnswer.Mapping(entry: $0.entry, target: $0.target, type: $0.type?.rawValue) })
     }
-    return startAccessExplanation(answer, username: record.username, onDemand: true, state: &state)
+    return startAccessExplanation(answer, username: record.username, onDemand: true, continuing: nil, state: &state)
 }
 
-private func startAccessExplanation(_ answer: TransferAnswer, username: String, onDemand: Bool, state: inout ConsoleState) -> [Effect] {
-    let id = state.startOperation(.explainAccess, label: "Reading the role's policies", subject: username)
+private func startAccessExplanation(_ answer: TransferAnswer, username: String, onDemand: Bool, continuing previous: Operation?, state: inout ConsoleState) -> [Effect] {
+    let id = state.startOperation(.explainAccess, label: "Reading the role's policies", subject: username, continuing: previous)
     state.access = AccessSection(username: username, onDemand: onDemand, operation: id, phase: .explaining)
     return [.explainAccess(id, answer, username: username)]
 }

@@ -89,30 +89,13 @@ func renderConfirm(_ confirm: ConfirmState, state: ConsoleState, into canvas: in
     }
 }
 
-extension Modal {
-    /// Pasted text goes into the focused field of the top dialog.
+extension ConfirmState: ConsoleScreen {
+    func handleKey(_ key: Key, state: inout ConsoleState) -> [Effect] { handleConfirmKey(key, confirm: self, state: &state) }
+    /// Only a question that wants the user name typed takes pasted text.
     mutating func paste(_ text: String) {
-        switch self {
-        case .confirm(var confirm):
-            confirm.typed.insert(text)
-            self = .confirm(confirm)
-        case .editor(var editor):
-            editor.form.paste(text)
-            self = .editor(editor)
-        case .password(var dialog):
-            dialog.paste(text)
-            self = .password(dialog)
-        case .keys(var keys):
-            keys.input.insert(text)
-            self = .keys(keys)
-        case .testLogin(var panel):
-            panel.paste(text)
-            self = .testLogin(panel)
-        case .wizard(var wizard):
-            wizard.paste(text)
-            self = .wizard(wizard)
-        case .help, .history, .conflict:
-            break
-        }
+        if typedConfirmation != nil { typed.insert(text) }
     }
+    func render(state: ConsoleState, into canvas: inout Canvas) { renderConfirm(self, state: state, into: &canvas) }
+    var unsavedForm: UnsavedForm? { nil }
+    var modal: Modal { .confirm(self) }
 }

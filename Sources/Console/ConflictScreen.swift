@@ -10,6 +10,8 @@ import UserManagement
 /// I changed onto theirs. Esc goes back to the form (now based on their version). Nothing is lost silently.
 struct ConflictState: Sendable, Hashable {
     var editor: EditorState
+    /// The editor screen this conflict came from: it closes with the conflict, or takes the edit back.
+    var editorScreen: ScreenID?
     var mine: UserSecret
     var theirs: SecretValue
     var theirsSecret: UserSecret
@@ -29,20 +31,19 @@ struct ConflictState: Sendable, Hashable {
     }
 }
 
-func openConflict(theirs: SecretValue, state: inout ConsoleState) {
-    guard case .editor(let editor)? = state.topModal, case .success(let mine) = editor.editedUser().map(\.user) else {
-        state.show("Someone else changed this user meanwhile; reloaded their version.", .error)
+/// The save `operation` found `theirs` current: its editor (when still open) shows both versions.
+func openConflict(theirs: SecretValue, operation: Operation, state: inout ConsoleState) {
+    guard case .editor(var editor)? = state.screen(operation.origin), case .success(let mine) = editor.editedUser().map(\.user) else {
+        state.show("Someone else changed \(operation.subject ?? "this user") meanwhile; reloaded their version.", .error)
         return
     }
     guard let theirsSecret = try? UserSecret(secretString: theirs.string) else {
         state.show("Someone else saved a version that is not a JSON object; your edit is kept. Press Ctrl-S to overwrite it.", .error)
-        if case .editor(var current)? = state.topModal {
-            current.base = theirs
-            state.replaceTop(.editor(current))
-        }
+        editor.base = theirs
+        state.replaceScreen(operation.origin, with: .editor(editor))
         return
     }
-    state.push(.conflict(ConflictState(editor: editor, mine: mine.secret, theirs: theirs, theirsSecret: theirsSecret)))
+    state.push(.conflict(ConflictState(editor: editor, editorScreen: operation.origin, mine: mine.secret, theirs: theirs, theirsSecret: theirsSecret)))
     state.show("Conflict: \(editor.username) was changed by someone else while you edited", .warning)
 }
 
@@ -59,14 +60,14 @@ func handleConflictKey(_ key: Key, conflict: ConflictState, state: inout Console
         state.replaceTop(.conflict(toggled))
     case .character("t"):
         state.popModal()
-        state.popModal()
+        state.closeScreen(conflict.editorScreen)
         state.show("Kept their version; your edit was dropped", .info)
     case .escape, .character("e"):
         var editor = conflict.editor
         editor.base = conflict.theirs
         editor.baseUser = SFTPUser(secret: conflict.theirsSecret)
         state.popModal()
-        state.replaceTop(.editor(editor))
+        state.replaceScreen(conflict.editorScreen, with: .editor(editor))
         state.show("Back to your edit, now based on their version: saving applies your form onto it", .info)
     default:
         break
@@ -78,7 +79,7 @@ private func resolve(with secret: UserSecret, action: String, conflict: Conflict
     let changed = secret.changedKeys(comparedTo: conflict.theirsSecret)
     guard !changed.isEmpty else {
         state.popModal()
-        state.popModal()
+        state.closeScreen(conflict.editorScreen)
         state.show("Nothing to write: their version already has your changes", .info)
         return []
     }
@@ -139,4 +140,12 @@ func renderConflict(_ conflict: ConflictState, state: ConsoleState, into canvas:
     canvas.put("Fields in red were changed on both sides." + valuesHint, row: choicesRow + 1, column: frame.left, role: .dim, maxWidth: frame.width)
     renderStatusLine(state, into: &canvas)
     renderKeyBar(choices, state: state, into: &canvas)
+}
+
+extension ConflictState: ConsoleScreen {
+    func handleKey(_ key: Key, state: inout ConsoleState) -> [Effect] { handleConflictKey(key, conflict: self, state: &state) }
+    mutating func paste(_ text: String) {}
+    func render(state: ConsoleState, into canvas: inout Canvas) { renderConflict(self, state: state, into: &canvas) }
+    var unsavedForm: UnsavedForm? { UnsavedForm(user: editor.username, description: "conflict resolution of \(editor.username)") }
+    var modal: Modal { .conflict(self) }
 }

@@ -39,7 +39,7 @@ public struct ConnectionLoss: Sendable, Hashable {
         runner.run(state.operations.values.filter { !$0.isWrite }.map { Effect.cancel($0.id) })
         let savingUsers = Set(sent.compactMap(\.subject))
         let lostForms = state.modals.compactMap { modal -> String? in
-            guard modal.hasUnsavedChanges, let form = modal.formDescription else { return nil }
+            guard let form = modal.screen.unsavedForm else { return nil }
             return savingUsers.contains(form.user) ? nil : form.description
         }
 
@@ -63,18 +63,6 @@ public struct ConnectionLoss: Sendable, Hashable {
         case .written(let id, _), .deleted(let id, _), .restored(let id, _): (id, "written")
         case .writeConflict(let id, _): (id, "not written: someone else changed the user first")
         case .failed(let id, let message): (id, "not written: \(message)")
-        default: nil
-        }
-    }
-}
-
-extension Modal {
-    /// The user a form edits and how the log names it; nil for screens that hold no typed changes.
-    var formDescription: (user: String, description: String)? {
-        switch self {
-        case .editor(let editor): (editor.username, "edit of \(editor.username)")
-        case .wizard(let wizard): (wizard.username, "onboarding of new user \(wizard.username)")
-        case .conflict(let conflict): (conflict.editor.username, "conflict resolution of \(conflict.editor.username)")
         default: nil
         }
     }

@@ -17,8 +17,9 @@ public struct ConsoleState: Sendable {
     var showDeleted = false
     /// The full-screen detail of the selected user is open (narrow terminals), with its scroll offset.
     var detailScroll: Int?
-    /// Dialogs and screens above the list, the top one gets the keys.
-    var modals: [Modal] = []
+    /// Dialogs and screens above the list, each with its identity; the top one gets the keys.
+    private(set) var screens: [OpenScreen] = []
+    private var lastScreenID = 0
     var operations: [OperationID: Operation] = [:]
     private var lastOperationID = 0
     var message: StatusMessage?
@@ -27,7 +28,8 @@ public struct ConsoleState: Sendable {
     /// Set when the console should end.
     public internal(set) var shouldQuit = false
 
-    public init(context: ConsoleContext, size: TerminalSize, now: Date = Date()) {
+    /// `now` is the clock at start; the reducer never reads a clock, later times come in `.tick` events.
+    public init(context: ConsoleContext, size: TerminalSize, now: Date) {
         self.context = context
         self.size = size
         self.now = now
@@ -42,11 +44,18 @@ public struct ConsoleState: Sendable {
     /// True when an edit has changes that quitting would lose.
     var hasUnsavedEdit: Bool { modals.contains { $0.hasUnsavedChanges } }
 
-    mutating func startOperation(_ purpose: Operation.Purpose, label: String, subject: String? = nil) -> OperationID {
+    /// Records work about `subject` asked for by the screen on top, or, when it continues `previous` (a save after a
+    /// hash), by the screen that asked for that: its result goes back there.
+    mutating func startOperation(_ purpose: Operation.Purpose, label: String, subject: String? = nil, continuing previous: Operation? = nil) -> OperationID {
         lastOperationID += 1
         let id = OperationID(lastOperationID)
-        operations[id] = Operation(id: id, purpose: purpose, label: label, startedAt: now, subject: subject)
+        operations[id] = Operation(id: id, purpose: purpose, label: label, startedAt: now, subject: subject ?? previous?.subject, origin: screenAsking(continuing: previous))
         return id
+    }
+
+    /// The screen that asked for `previous`, or the screen on top when there is no previous operation.
+    func screenAsking(continuing previous: Operation?) -> ScreenID? {
+        previous.map(\.origin) ?? topScreenID
     }
 
     /// Removes and returns the operation, or nil when it was cancelled (its result is then ignored).
@@ -59,11 +68,46 @@ public struct ConsoleState: Sendable {
         operations.values.filter { !$0.isBackground }.max { $0.id.rawValue < $1.id.rawValue }
     }
 
-    var topModal: Modal? { modals.last }
+    /// The open dialogs and screens, bottom first.
+    var modals: [Modal] { screens.map(\.modal) }
+
+    var topModal: Modal? { screens.last?.modal }
+
+    /// The identity of the screen on top, nil when the list is.
+    var topScreenID: ScreenID? { screens.last?.id }
 
     mutating func updateTopModal(_ change: (inout Modal) -> Void) {
-        guard !modals.isEmpty else { return }
-        change(&modals[modals.count - 1])
+        guard !screens.isEmpty else { return }
+        change(&screens[screens.count - 1].modal)
+    }
+
+    mutating func push(_ modal: Modal) {
+        lastScreenID += 1
+        screens.append(OpenScreen(id: ScreenID(rawValue: lastScreenID), modal: modal))
+    }
+
+    mutating func replaceTop(_ modal: Modal) {
+        if screens.isEmpty { push(modal) } else { screens[screens.count - 1].modal = modal }
+    }
+
+    mutating func popModal() {
+        if !screens.isEmpty { screens.removeLast() }
+    }
+
+    /// The screen `id` when it is still open.
+    func screen(_ id: ScreenID?) -> Modal? {
+        screens.first { $0.id == id }?.modal
+    }
+
+    /// Puts the new state of screen `id` in place, when it is still open; a closed screen stays closed.
+    mutating func replaceScreen(_ id: ScreenID?, with modal: Modal) {
+        guard let index = screens.firstIndex(where: { $0.id == id }) else { return }
+        screens[index].modal = modal
+    }
+
+    /// Closes screen `id` (and nothing else) when it is still open.
+    mutating func closeScreen(_ id: ScreenID?) {
+        screens.removeAll { $0.id == id }
     }
 
     mutating func show(_ text: String, _ kind: StatusMessage.Kind = .info) {

@@ -202,3 +202,11 @@ func renderEditor(_ editor: EditorState, state: ConsoleState, into canvas: inout
     if editor.isDirty { keys.append(("●", "unsaved")) }
     renderKeyBar(keys, state: state, into: &canvas)
 }
+
+extension EditorState: ConsoleScreen {
+    func handleKey(_ key: Key, state: inout ConsoleState) -> [Effect] { handleEditorKey(key, editor: self, state: &state) }
+    mutating func paste(_ text: String) { form.paste(text) }
+    func render(state: ConsoleState, into canvas: inout Canvas) { renderEditor(self, state: state, into: &canvas) }
+    var unsavedForm: UnsavedForm? { isDirty ? UnsavedForm(user: username, description: "edit of \(username)") : nil }
+    var modal: Modal { .editor(self) }
+}

@@ -76,3 +76,14 @@ func renderHelp(scroll: Int, state: ConsoleState, into canvas: inout Canvas) {
     }
     renderKeyBar([("↑↓", "scroll"), ("any key", "close")], state: state, into: &canvas)
 }
+
+/// The help screen, scrolled by `scroll` lines.
+struct HelpScreen: ConsoleScreen {
+    var scroll: Int
+
+    func handleKey(_ key: Key, state: inout ConsoleState) -> [Effect] { handleHelpKey(key, scroll: scroll, state: &state) }
+    mutating func paste(_ text: String) {}
+    func render(state: ConsoleState, into canvas: inout Canvas) { renderHelp(scroll: scroll, state: state, into: &canvas) }
+    var unsavedForm: UnsavedForm? { nil }
+    var modal: Modal { .help(scroll: scroll) }
+}

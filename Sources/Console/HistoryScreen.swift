@@ -19,15 +19,16 @@ func openHistory(state: inout ConsoleState) -> [Effect] {
     guard let record = state.list.selectedRecord else { return [] }
     state.push(.history(HistoryState(username: record.username, secretName: record.secretName, deletedAt: record.deletedAt)))
     if record.deletedAt != nil { return [] }
-    let id = state.startOperation(.history, label: "Reading the history of \(record.username)")
+    let id = state.startOperation(.history, label: "Reading the history of \(record.username)", subject: record.username)
     return [.loadHistory(id, username: record.username)]
 }
 
-func historyLoaded(_ entries: [UserVersion], state: inout ConsoleState) {
-    guard case .history(var history)? = state.topModal else { return }
+/// The versions `operation` read: its history screen, when still open, lists them.
+func historyLoaded(_ entries: [UserVersion], operation: Operation, state: inout ConsoleState) {
+    guard case .history(var history)? = state.screen(operation.origin) else { return }
     history.entries = entries
     history.isLoading = false
-    state.replaceTop(.history(history))
+    state.replaceScreen(operation.origin, with: .history(history))
 }
 
 func handleHistoryKey(_ key: Key, history: HistoryState, state: inout ConsoleState) -> [Effect] {
@@ -61,7 +62,7 @@ func handleHistoryKey(_ key: Key, history: HistoryState, state: inout ConsoleSta
 
 func rollBack(to versionID: String, state: inout ConsoleState) -> [Effect] {
     guard case .history(let history)? = state.topModal, let current = history.currentVersionID else { return [] }
-    let id = state.startOperation(.rollback, label: "Rolling back \(history.username)")
+    let id = state.startOperation(.rollback, label: "Rolling back \(history.username)", subject: history.username)
     return [.rollBack(id, username: history.username, versionID: versionID, replacing: current)]
 }
 
@@ -125,4 +126,12 @@ func renderHistory(_ history: HistoryState, state: ConsoleState, into canvas: in
     }
     renderStatusLine(state, into: &canvas)
     renderKeyBar(state.context.readOnly ? [("↑↓", "move"), ("Esc", "back")] : [("↑↓", "move"), ("r", "roll back to this version"), ("Esc", "back")], state: state, into: &canvas)
+}
+
+extension HistoryState: ConsoleScreen {
+    func handleKey(_ key: Key, state: inout ConsoleState) -> [Effect] { handleHistoryKey(key, history: self, state: &state) }
+    mutating func paste(_ text: String) {}
+    func render(state: ConsoleState, into canvas: inout Canvas) { renderHistory(self, state: state, into: &canvas) }
+    var unsavedForm: UnsavedForm? { nil }
+    var modal: Modal { .history(self) }
 }

@@ -46,7 +46,7 @@ func handleKeysEditorKey(_ key: Key, editor: KeysEditorState, state: inout Conso
                 return [.readKeyFile(id, path: text)]
             }
             state.replaceTop(.keys(editor))
-            return addKeys(from: text, state: &state)
+            return addKeys(from: text, continuing: nil, state: &state)
         default:
             if editor.input.handle(key) { editor.error = nil }
         }
@@ -83,37 +83,43 @@ func looksLikePath(_ text: String) -> Bool {
 }
 
 
-func keyTextFailed(_ message: String, state: inout ConsoleState) {
-    if case .keys(var editor)? = state.topModal {
+/// A key file could not be read: the screen that asked shows why.
+func keyTextFailed(_ message: String, operation: Operation, state: inout ConsoleState) {
+    switch state.screen(operation.origin) {
+    case .keys(var editor)?:
         editor.error = message
-        state.replaceTop(.keys(editor))
-    } else if case .wizard(var wizard)? = state.topModal {
+        state.replaceScreen(operation.origin, with: .keys(editor))
+    case .wizard(var wizard)?:
         wizard.keyError = message
-        state.replaceTop(.wizard(wizard))
+        state.replaceScreen(operation.origin, with: .wizard(wizard))
+    default:
+        state.show("\(operation.label) failed: \(message)", .error)
     }
 }
 
-/// Key lines arrived (pasted, or read from a file): add each one, then write once.
-func addKeys(from text: String, state: inout ConsoleState) -> [Effect] {
-    if case .wizard? = state.topModal {
-        wizardKeysArrived(text, state: &state)
+/// Key lines arrived, pasted on the screen on top or read from a file by `previous`: the keys editor that asked
+/// adds each one and writes once.
+func addKeys(from text: String, continuing previous: Operation?, state: inout ConsoleState) -> [Effect] {
+    let screen = state.screenAsking(continuing: previous)
+    if case .wizard? = state.screen(screen) {
+        wizardKeysArrived(text, screen: screen, state: &state)
         return []
     }
-    guard case .keys(var editor)? = state.topModal else { return [] }
+    guard case .keys(var editor)? = state.screen(screen) else { return [] }
     let edits: [UserEdit]
     do {
         edits = [.addKeys(try EditInput.publicKeys(text))]
         _ = try edits.applied(to: editor.user)
     } catch {
         editor.error = (error as? UserEditError)?.description ?? "\(error)"
-        state.replaceTop(.keys(editor))
+        state.replaceScreen(screen, with: .keys(editor))
         return []
     }
     editor.isAdding = false
     editor.input.text = ""
     editor.error = nil
-    state.replaceTop(.keys(editor))
-    let id = state.startOperation(.saveKeys, label: "Adding keys to \(editor.username)", subject: editor.username)
+    state.replaceScreen(screen, with: .keys(editor))
+    let id = state.startOperation(.saveKeys, label: "Adding keys to \(editor.username)", subject: editor.username, continuing: previous)
     return [.updateUser(id, username: editor.username, base: editor.base, edits: edits, action: "console.keys.add")]
 }
 
@@ -123,12 +129,16 @@ func removeKey(fingerprint: String, state: inout ConsoleState) -> [Effect] {
     return [.updateUser(id, username: editor.username, base: editor.base, edits: [.removeKey(fingerprint: fingerprint)], action: "console.keys.remove")]
 }
 
-func keysSaved(value: SecretValue, state: inout ConsoleState) {
-    guard case .keys(var editor)? = state.topModal, let secret = try? UserSecret(secretString: value.string) else { return }
+/// A key change landed: its keys editor, when still open, shows the new version.
+func keysSaved(value: SecretValue, operation: Operation, state: inout ConsoleState) {
+    guard case .keys(var editor)? = state.screen(operation.origin), let secret = try? UserSecret(secretString: value.string) else {
+        state.show("Keys of \(operation.subject ?? "the user") saved", .success)
+        return
+    }
     editor.base = value
     editor.user = SFTPUser(secret: secret)
     editor.selection = min(editor.selection, max(0, editor.keys.count - 1))
-    state.replaceTop(.keys(editor))
+    state.replaceScreen(operation.origin, with: .keys(editor))
     state.show("Keys of \(editor.username) saved", .success)
 }
 
@@ -163,4 +173,12 @@ func renderKeysEditor(_ editor: KeysEditorState, state: ConsoleState, into canva
         : state.context.readOnly ? [("↑↓", "move"), ("Esc", "back")]
         : [("↑↓", "move"), ("a", "add key"), ("d", "remove"), ("Esc", "back")]
     renderKeyBar(keysBar, state: state, into: &canvas)
+}
+
+extension KeysEditorState: ConsoleScreen {
+    func handleKey(_ key: Key, state: inout ConsoleState) -> [Effect] { handleKeysEditorKey(key, editor: self, state: &state) }
+    mutating func paste(_ text: String) { input.insert(text) }
+    func render(state: ConsoleState, into canvas: inout Canvas) { renderKeysEditor(self, state: state, into: &canvas) }
+    var unsavedForm: UnsavedForm? { nil }
+    var modal: Modal { .keys(self) }
 }

@@ -162,7 +162,7 @@ func handleWizardKey(_ key: Key, wizard: WizardState, state: inout ConsoleState)
                 return [.readKeyFile(id, path: text)]
             }
             state.replaceTop(.wizard(wizard))
-            wizardKeysArrived(text, state: &state)
+            wizardKeysArrived(text, screen: state.topScreenID, state: &state)
             return []
         }
         if key == .control("d"), !wizard.keys.isEmpty {
@@ -242,14 +242,14 @@ func handleWizardKey(_ key: Key, wizard: WizardState, state: inout ConsoleState)
                 effects = [.hashPassword(id, password)]
             default:
                 state.replaceTop(.wizard(wizard))
-                return createWizardUser(hash: nil, state: &state)
+                return createWizardUser(hash: nil, continuing: nil, state: &state)
             }
         }
     case .result:
         switch key {
         case .character("t"):
             state.replaceTop(.wizard(wizard))
-            return startWizardTest(state: &state)
+            return startWizardTest(continuing: nil, state: &state)
         case .enter, .escape, .character("q"):
             if let created = wizard.created, let username = state.context.naming.username(fromSecretName: created.name, serverID: state.context.serverID) {
                 state.list.select(username: username)
@@ -265,8 +265,9 @@ func handleWizardKey(_ key: Key, wizard: WizardState, state: inout ConsoleState)
     return effects
 }
 
-func wizardKeysArrived(_ text: String, state: inout ConsoleState) {
-    guard case .wizard(var wizard)? = state.topModal else { return }
+/// Key lines arrived for the wizard `screen`: it adds each new one, or shows why the text is not a key.
+func wizardKeysArrived(_ text: String, screen: ScreenID?, state: inout ConsoleState) {
+    guard case .wizard(var wizard)? = state.screen(screen) else { return }
     do {
         for key in try EditInput.publicKeys(text) where !wizard.keys.contains(where: { $0.fingerprint == key.fingerprint }) {
             wizard.keys.append(key)
@@ -276,57 +277,66 @@ func wizardKeysArrived(_ text: String, state: inout ConsoleState) {
     } catch {
         wizard.keyError = error.description
     }
-    state.replaceTop(.wizard(wizard))
+    state.replaceScreen(screen, with: .wizard(wizard))
 }
 
-func wizardPasswordHashed(hash: String, generated: SecretText?, state: inout ConsoleState) -> [Effect] {
-    guard case .wizard(var wizard)? = state.topModal else { return [] }
+/// The password hash `operation` asked for is ready: the wizard that asked creates the user with it.
+func wizardPasswordHashed(hash: String, generated: SecretText?, operation: Operation, state: inout ConsoleState) -> [Effect] {
+    guard case .wizard(var wizard)? = state.screen(operation.origin) else { return [] }
     if let generated { wizard.password = generated }
-    state.replaceTop(.wizard(wizard))
-    return createWizardUser(hash: hash, state: &state)
+    state.replaceScreen(operation.origin, with: .wizard(wizard))
+    return createWizardUser(hash: hash, continuing: operation, state: &state)
 }
 
-private func createWizardUser(hash: String?, state: inout ConsoleState) -> [Effect] {
-    guard case .wizard(var wizard)? = state.topModal else { return [] }
+/// Creates the wizard's user: the wizard on top, or the one that asked for `previous` (the password hash).
+private func createWizardUser(hash: String?, continuing previous: Operation?, state: inout ConsoleState) -> [Effect] {
+    let screen = state.screenAsking(continuing: previous)
+    guard case .wizard(var wizard)? = state.screen(screen) else { return [] }
     switch wizard.edits(passwordHash: hash) {
     case .failure(let error):
         wizard.isCreating = false
         wizard.reviewErrors = error.errors.map(\.description)
-        state.replaceTop(.wizard(wizard))
+        state.replaceScreen(screen, with: .wizard(wizard))
         return []
     case .success(let edits):
         wizard.isCreating = true
-        state.replaceTop(.wizard(wizard))
-        let id = state.startOperation(.createUser, label: "Creating \(wizard.username)", subject: wizard.username)
+        state.replaceScreen(screen, with: .wizard(wizard))
+        let id = state.startOperation(.createUser, label: "Creating \(wizard.username)", subject: wizard.username, continuing: previous)
         return [.createUser(id, username: wizard.username, edits: edits, action: "console.onboard")]
     }
 }
 
-func wizardUserCreated(value: SecretValue, state: inout ConsoleState) -> [Effect] {
-    guard case .wizard(var wizard)? = state.topModal else { return [] }
+/// The user was created: the wizard that asked shows the result and tests the login.
+func wizardUserCreated(value: SecretValue, operation: Operation, state: inout ConsoleState) -> [Effect] {
+    guard case .wizard(var wizard)? = state.screen(operation.origin) else {
+        state.show("Created \(operation.subject ?? "the user")", .success)
+        return []
+    }
     wizard.isCreating = false
     wizard.created = value
     wizard.step = .result
-    state.replaceTop(.wizard(wizard))
+    state.replaceScreen(operation.origin, with: .wizard(wizard))
     state.show("Created \(wizard.username)", .success)
-    return startWizardTest(state: &state)
+    return startWizardTest(continuing: operation, state: &state)
 }
 
-func wizardCreateFailed(state: inout ConsoleState) {
-    guard case .wizard(var wizard)? = state.topModal else { return }
+/// Creating (or hashing for) the wizard's user did not finish: the wizard that asked lets the user try again.
+func wizardCreateFailed(_ operation: Operation, state: inout ConsoleState) {
+    guard case .wizard(var wizard)? = state.screen(operation.origin) else { return }
     wizard.isCreating = false
     if wizard.passwordChoice == "generate" { wizard.password = nil }
-    state.replaceTop(.wizard(wizard))
+    state.replaceScreen(operation.origin, with: .wizard(wizard))
 }
 
 /// Tests the new login the way the user will log in: with the password when there is one, else by key.
-private func startWizardTest(state: inout ConsoleState) -> [Effect] {
-    guard case .wizard(var wizard)? = state.topModal else { return [] }
+private func startWizardTest(continuing previous: Operation?, state: inout ConsoleState) -> [Effect] {
+    let screen = state.screenAsking(continuing: previous)
+    guard case .wizard(var wizard)? = state.screen(screen) else { return [] }
     wizard.isTesting = true
     wizard.testReport = nil
-    state.replaceTop(.wizard(wizard))
+    state.replaceScreen(screen, with: .wizard(wizard))
     let request = LoginRequest(serverID: state.context.serverID ?? placeholderServerID, username: wizard.username, password: wizard.password?.value, protocolName: "SFTP", sourceIP: wizardTestSourceIP(wizard))
-    let id = state.startOperation(.testLogin, label: "Testing the login of \(wizard.username)")
+    let id = state.startOperation(.testLogin, label: "Testing the login of \(wizard.username)", subject: wizard.username, continuing: previous)
     return [.testLogin(id, request)]
 }
 
@@ -466,4 +476,11 @@ private func renderWizardResult(_ wizard: WizardState, state: ConsoleState, top:
         lines += accessSummaryRows(access, state: state).map { ($0.label, $0.value, $0.role) }
     }
     renderLabelled(lines, top: top, frame: frame, into: &canvas)
+}
+
+extension WizardState: ConsoleScreen {
+    func handleKey(_ key: Key, state: inout ConsoleState) -> [Effect] { handleWizardKey(key, wizard: self, state: &state) }
+    func render(state: ConsoleState, into canvas: inout Canvas) { renderWizard(self, state: state, into: &canvas) }
+    var unsavedForm: UnsavedForm? { hasProgress ? UnsavedForm(user: username, description: "onboarding of new user \(username)") : nil }
+    var modal: Modal { .wizard(self) }
 }

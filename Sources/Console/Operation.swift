@@ -9,7 +9,7 @@ public struct OperationID: Sendable, Hashable, CustomStringConvertible {
 
 /// Work in flight, shown with a spinner and its elapsed time; Esc cancels the newest one.
 struct Operation: Sendable, Hashable {
-    /// What the work is for, so its result reaches the right screen.
+    /// What the work is for: which result handling applies.
     enum Purpose: Sendable, Hashable {
         case listing
         case fetching
@@ -35,6 +35,9 @@ struct Operation: Sendable, Hashable {
     var startedAt: Date
     /// The user the work is about, when it is about one.
     var subject: String?
+    /// The screen that asked for the work, nil for the user list: its result goes back to that screen while it is
+    /// open, else to the status line.
+    var origin: ScreenID?
     /// Background work (listing, fetching) does not block the screen and is not cancelled by Esc.
     var isBackground: Bool { purpose == .listing || purpose == .fetching }
 

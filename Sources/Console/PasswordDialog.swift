@@ -106,27 +106,28 @@ func handlePasswordKey(_ key: Key, dialog: PasswordDialogState, state: inout Con
 
 /// A hash is ready: store it in one new version, replacing every password key the user had (plain, hashed, per protocol).
 func passwordHashed(_ operation: Operation, hash: String, generated: SecretText?, state: inout ConsoleState) -> [Effect] {
-    if operation.purpose == .hashPassword || operation.purpose == .generatePassword, case .password(var dialog)? = state.topModal {
+    if case .password(var dialog)? = state.screen(operation.origin) {
         dialog.pendingGenerated = generated
-        state.replaceTop(.password(dialog))
-        let id = state.startOperation(.savePassword, label: "Saving the password of \(dialog.username)", subject: dialog.username)
+        state.replaceScreen(operation.origin, with: .password(dialog))
+        let id = state.startOperation(.savePassword, label: "Saving the password of \(dialog.username)", subject: dialog.username, continuing: operation)
         return [.updateUser(id, username: dialog.username, base: dialog.base, edits: [.setPassword(hash: hash)], action: "console.password")]
     }
-    return wizardPasswordHashed(hash: hash, generated: generated, state: &state)
+    return wizardPasswordHashed(hash: hash, generated: generated, operation: operation, state: &state)
 }
 
-func passwordSaved(state: inout ConsoleState) {
-    guard case .password(var dialog)? = state.topModal else {
-        state.show("Password saved", .success)
+/// The password save `operation` landed: its dialog shows the generated password once, or closes.
+func passwordSaved(_ operation: Operation, state: inout ConsoleState) {
+    guard case .password(var dialog)? = state.screen(operation.origin) else {
+        state.show("Password of \(operation.subject ?? "the user") saved", .success)
         return
     }
     if let generated = dialog.pendingGenerated {
         dialog.step = .showGenerated(generated)
         dialog.pendingGenerated = nil
-        state.replaceTop(.password(dialog))
+        state.replaceScreen(operation.origin, with: .password(dialog))
         state.show("Password saved as an argon2id hash", .success)
     } else {
-        state.popModal()
+        state.closeScreen(operation.origin)
         state.show("Password of \(dialog.username) saved as an argon2id hash", .success)
     }
 }
@@ -177,4 +178,11 @@ func renderPasswordDialog(_ dialog: PasswordDialogState, state: ConsoleState, in
     case .done:
         break
     }
+}
+
+extension PasswordDialogState: ConsoleScreen {
+    func handleKey(_ key: Key, state: inout ConsoleState) -> [Effect] { handlePasswordKey(key, dialog: self, state: &state) }
+    func render(state: ConsoleState, into canvas: inout Canvas) { renderPasswordDialog(self, state: state, into: &canvas) }
+    var unsavedForm: UnsavedForm? { nil }
+    var modal: Modal { .password(self) }
 }

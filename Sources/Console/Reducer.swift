@@ -51,7 +51,7 @@ private func handleKey(_ key: Key, state: inout ConsoleState) -> [Effect] {
         return [.cancel(operation.id)]
     }
     if let modal = state.topModal {
-        return handleModalKey(key, modal: modal, state: &state)
+        return modal.screen.handleKey(key, state: &state)
     }
     if state.list.isFilterFocused {
         return handleFilterKey(key, state: &state)
@@ -60,20 +60,6 @@ private func handleKey(_ key: Key, state: inout ConsoleState) -> [Effect] {
         return handleDetailKey(key, state: &state)
     }
     return handleListKey(key, state: &state)
-}
-
-private func handleModalKey(_ key: Key, modal: Modal, state: inout ConsoleState) -> [Effect] {
-    switch modal {
-    case .help(let scroll): handleHelpKey(key, scroll: scroll, state: &state)
-    case .editor(let editor): handleEditorKey(key, editor: editor, state: &state)
-    case .password(let dialog): handlePasswordKey(key, dialog: dialog, state: &state)
-    case .keys(let keys): handleKeysEditorKey(key, editor: keys, state: &state)
-    case .testLogin(let panel): handleTestLoginKey(key, panel: panel, state: &state)
-    case .wizard(let wizard): handleWizardKey(key, wizard: wizard, state: &state)
-    case .history(let history): handleHistoryKey(key, history: history, state: &state)
-    case .confirm(let confirm): handleConfirmKey(key, confirm: confirm, state: &state)
-    case .conflict(let conflict): handleConflictKey(key, conflict: conflict, state: &state)
-    }
 }
 
 private func handlePaste(_ text: String, state: inout ConsoleState) -> [Effect] {

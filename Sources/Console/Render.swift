@@ -17,17 +17,7 @@ public func render(_ state: ConsoleState, into canvas: inout Canvas) {
     for (index, modal) in state.modals.enumerated() {
         let isTop = index == state.modals.count - 1
         if !isTop { canvas.cursor = nil }
-        switch modal {
-        case .help(let scroll): renderHelp(scroll: scroll, state: state, into: &canvas)
-        case .editor(let editor): renderEditor(editor, state: state, into: &canvas)
-        case .password(let dialog): renderPasswordDialog(dialog, state: state, into: &canvas)
-        case .keys(let keys): renderKeysEditor(keys, state: state, into: &canvas)
-        case .testLogin(let panel): renderTestLogin(panel, state: state, into: &canvas)
-        case .wizard(let wizard): renderWizard(wizard, state: state, into: &canvas)
-        case .history(let history): renderHistory(history, state: state, into: &canvas)
-        case .confirm(let confirm): renderConfirm(confirm, state: state, into: &canvas)
-        case .conflict(let conflict): renderConflict(conflict, state: state, into: &canvas)
-        }
+        modal.screen.render(state: state, into: &canvas)
     }
     if case .confirm? = state.topModal {} else if state.topModal != nil {
         renderStatusLine(state, into: &canvas)

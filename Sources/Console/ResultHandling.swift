@@ -6,7 +6,8 @@ import UserManagement
 /// How many values one batch read asks for.
 let fetchBatchSize = 100
 
-/// Routes an effect's result to the list or to the screen that started it; results of cancelled work are dropped.
+/// Routes an effect's result, by its operation id, to the list or to the screen that started it (when that screen
+/// was closed meanwhile, to the status line); results of cancelled work are dropped.
 func handleResult(_ event: ConsoleEvent, state: inout ConsoleState) -> [Effect] {
     switch event {
     case .usersListed(let id, let page):
@@ -36,8 +37,8 @@ func handleResult(_ event: ConsoleEvent, state: inout ConsoleState) -> [Effect] 
         guard state.finishOperation(id) != nil else { return [] }
         return userRestored(value, state: &state)
     case .historyLoaded(let id, let entries):
-        guard state.finishOperation(id) != nil else { return [] }
-        historyLoaded(entries, state: &state)
+        guard let operation = state.finishOperation(id) else { return [] }
+        historyLoaded(entries, operation: operation, state: &state)
         return []
     case .passwordHashed(let id, let hash):
         guard let operation = state.finishOperation(id) else { return [] }
@@ -46,11 +47,11 @@ func handleResult(_ event: ConsoleEvent, state: inout ConsoleState) -> [Effect] 
         guard let operation = state.finishOperation(id) else { return [] }
         return passwordHashed(operation, hash: hash, generated: password, state: &state)
     case .keyFileRead(let id, let text):
-        guard state.finishOperation(id) != nil else { return [] }
-        return addKeys(from: text, state: &state)
+        guard let operation = state.finishOperation(id) else { return [] }
+        return addKeys(from: text, continuing: operation, state: &state)
     case .loginDecided(let id, let outcome):
-        guard state.finishOperation(id) != nil else { return [] }
-        return loginDecided(outcome, state: &state)
+        guard let operation = state.finishOperation(id) else { return [] }
+        return loginDecided(outcome, operation: operation, state: &state)
     case .accessExplained(let id, let report):
         guard state.finishOperation(id) != nil else { return [] }
         accessExplained(report, id: id, state: &state)
@@ -103,18 +104,18 @@ private func applyWritten(_ value: SecretValue, state: inout ConsoleState) {
 private func writeFinished(_ operation: Operation, value: SecretValue, state: inout ConsoleState) -> [Effect] {
     switch operation.purpose {
     case .saveEdit, .resolveConflict:
-        if case .conflict? = state.topModal { state.popModal() }
-        if case .editor? = state.topModal { state.popModal() }
-        state.show("Saved \(operation.label.replacingOccurrences(of: "Saving ", with: "")) (new version)", .success)
+        if case .conflict(let conflict)? = state.screen(operation.origin) { state.closeScreen(conflict.editorScreen) }
+        state.closeScreen(operation.origin)
+        state.show("Saved \(operation.subject ?? "the user") (new version)", .success)
     case .savePassword:
-        passwordSaved(state: &state)
+        passwordSaved(operation, state: &state)
     case .saveKeys:
-        keysSaved(value: value, state: &state)
+        keysSaved(value: value, operation: operation, state: &state)
     case .createUser:
-        return wizardUserCreated(value: value, state: &state)
+        return wizardUserCreated(value: value, operation: operation, state: &state)
     case .rollback:
-        state.popModal()
-        state.show("Rolled back: that version is current again", .success)
+        state.closeScreen(operation.origin)
+        state.show("Rolled back \(operation.subject ?? "the user"): that version is current again", .success)
     default:
         break
     }
@@ -132,10 +133,10 @@ private func writeConflicted(_ operation: Operation, theirs: SecretValue?, state
             let now = state.now
             state.list.updateRecord(named: username) { $0.apply(theirs, now: now) }
         }
-        openConflict(theirs: theirs, state: &state)
+        openConflict(theirs: theirs, operation: operation, state: &state)
     case .createUser:
         state.show("A user with this name was created meanwhile by someone else; choose another name.", .error)
-        wizardCreateFailed(state: &state)
+        wizardCreateFailed(operation, state: &state)
     default:
         if let theirs, let username = state.context.naming.username(fromSecretName: theirs.name, serverID: state.context.serverID) {
             let now = state.now
@@ -156,13 +157,13 @@ private func operationFailed(_ operation: Operation, message: String, state: ino
         state.pendingFetches = 0
         state.show("Could not read some users: \(message) (press r to retry)", .error)
     case .testLogin:
-        testLoginFailed(message, state: &state)
+        testLoginFailed(message, operation: operation, state: &state)
     case .explainAccess:
         accessExplanationFailed(message, id: operation.id, state: &state)
     case .readKeyFile:
-        keyTextFailed(message, state: &state)
+        keyTextFailed(message, operation: operation, state: &state)
     case .createUser:
-        wizardCreateFailed(state: &state)
+        wizardCreateFailed(operation, state: &state)
         state.show("\(operation.label) failed: \(message)", .error)
     default:
         cancelledOperation(operation, state: &state)
@@ -175,21 +176,16 @@ private func operationFailed(_ operation: Operation, message: String, state: ino
 func cancelledOperation(_ operation: Operation, state: inout ConsoleState) {
     switch operation.purpose {
     case .testLogin:
-        testLoginFailed("cancelled", state: &state)
+        testLoginFailed("cancelled", operation: operation, state: &state)
     case .explainAccess:
         accessExplanationFailed("cancelled", id: operation.id, state: &state)
-    case .createUser, .hashPassword, .generatePassword:
-        if case .password(var dialog)? = state.topModal {
-            dialog.step = .choose
-            state.replaceTop(.password(dialog))
-        } else {
-            wizardCreateFailed(state: &state)
-        }
-    case .savePassword:
-        if case .password(var dialog)? = state.topModal {
+    case .createUser, .hashPassword, .generatePassword, .savePassword:
+        if case .password(var dialog)? = state.screen(operation.origin) {
             dialog.step = .choose
             dialog.pendingGenerated = nil
-            state.replaceTop(.password(dialog))
+            state.replaceScreen(operation.origin, with: .password(dialog))
+        } else {
+            wizardCreateFailed(operation, state: &state)
         }
     default:
         break
@@ -198,7 +194,7 @@ func cancelledOperation(_ operation: Operation, state: inout ConsoleState) {
 
 /// Another version was saved while a password or key change was written: the dialog now shows that version.
 private func reopenAfterConflict(_ operation: Operation, state: inout ConsoleState) {
-    switch state.topModal {
+    switch state.screen(operation.origin) {
     case .password(var dialog)?:
         if let record = state.list.record(named: dialog.username), let value = record.value, let secret = record.secret {
             dialog.base = value
@@ -206,15 +202,15 @@ private func reopenAfterConflict(_ operation: Operation, state: inout ConsoleSta
         }
         dialog.step = .choose
         dialog.pendingGenerated = nil
-        state.replaceTop(.password(dialog))
+        state.replaceScreen(operation.origin, with: .password(dialog))
     case .keys(var editor)?:
         if let record = state.list.record(named: editor.username), let value = record.value, let secret = record.secret {
             editor.base = value
             editor.user = SFTPUser(secret: secret)
         }
-        state.replaceTop(.keys(editor))
+        state.replaceScreen(operation.origin, with: .keys(editor))
     case .history?:
-        state.popModal()
+        state.closeScreen(operation.origin)
     default:
         break
     }

@@ -119,38 +119,45 @@ private func runTestLogin(_ panel: inout TestLoginState, state: inout ConsoleSta
     panel.resultScroll = 0
     let request = panel.request
     state.replaceTop(.testLogin(panel))
-    let id = state.startOperation(.testLogin, label: "Asking the identity provider")
+    let id = state.startOperation(.testLogin, label: "Asking the identity provider", subject: request.username)
     return [.testLogin(id, request)]
 }
 
-func loginDecided(_ outcome: LoginOutcome, state: inout ConsoleState) -> [Effect] {
+/// The test login `operation` was decided: the panel or wizard that asked shows the answer, and an allowed one is
+/// explained.
+func loginDecided(_ outcome: LoginOutcome, operation: Operation, state: inout ConsoleState) -> [Effect] {
     let report = TestLoginReport(outcome: outcome, url: "in-process: sftpidp console", store: state.context.storeName, explain: true)
     let username: String
-    if case .testLogin(var panel)? = state.topModal {
+    switch state.screen(operation.origin) {
+    case .testLogin(var panel)?:
         panel.isRunning = false
         panel.report = report
         username = panel.form["user"]
-        state.replaceTop(.testLogin(panel))
-    } else if case .wizard(var wizard)? = state.topModal {
+        state.replaceScreen(operation.origin, with: .testLogin(panel))
+    case .wizard(var wizard)?:
         wizard.testReport = report
         wizard.isTesting = false
         username = wizard.username
-        state.replaceTop(.wizard(wizard))
-    } else {
+        state.replaceScreen(operation.origin, with: .wizard(wizard))
+    default:
         return []
     }
     state.access = nil
-    return report.isAllowed ? startAccessExplanation(answerJSON: report.response, username: username, state: &state) : []
+    return report.isAllowed ? startAccessExplanation(answerJSON: report.response, username: username, continuing: operation, state: &state) : []
 }
 
-func testLoginFailed(_ message: String, state: inout ConsoleState) {
-    if case .testLogin(var panel)? = state.topModal {
+/// The test login `operation` failed or was cancelled: the panel or wizard that asked shows it.
+func testLoginFailed(_ message: String, operation: Operation, state: inout ConsoleState) {
+    switch state.screen(operation.origin) {
+    case .testLogin(var panel)?:
         panel.isRunning = false
         panel.failure = message
-        state.replaceTop(.testLogin(panel))
-    } else if case .wizard(var wizard)? = state.topModal {
+        state.replaceScreen(operation.origin, with: .testLogin(panel))
+    case .wizard(var wizard)?:
         wizard.isTesting = false
-        state.replaceTop(.wizard(wizard))
+        state.replaceScreen(operation.origin, with: .wizard(wizard))
+    default:
+        break
     }
 }
 
@@ -228,4 +235,11 @@ func renderReport(_ report: TestLoginReport, access: AccessSection?, state: Cons
     for (offset, runs) in lines.dropFirst(min(scroll, max(0, lines.count - 1))).prefix(height).enumerated() {
         putRuns(runs, row: top + offset, column: left, width: width, into: &canvas)
     }
+}
+
+extension TestLoginState: ConsoleScreen {
+    func handleKey(_ key: Key, state: inout ConsoleState) -> [Effect] { handleTestLoginKey(key, panel: self, state: &state) }
+    func render(state: ConsoleState, into canvas: inout Canvas) { renderTestLogin(self, state: state, into: &canvas) }
+    var unsavedForm: UnsavedForm? { nil }
+    var modal: Modal { .testLogin(self) }
 }
