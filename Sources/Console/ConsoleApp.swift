@@ -69,7 +69,7 @@ public enum ConsoleApp {
         loadTheme: @escaping (String) throws -> Theme
     ) async -> ConsoleEnd {
         await onOwnThread {
-            let context = ConsoleContext(storeName: store.displayName, naming: naming, serverID: serverID, readOnly: options.readOnly, themeNames: options.themeNames, themeExplanation: options.themeExplanation, argon2: options.argon2)
+            let context = ConsoleContext(storeName: store.displayName, naming: naming, serverID: serverID, readOnly: options.readOnly, themeNames: options.themeNames, themeExplanation: options.themeExplanation, argon2: options.argon2, recoveryWindowDays: options.recoveryWindowDays)
             var state = ConsoleState(context: context, size: terminal.size, now: Date())
             let inbox = EventInbox()
             let runner = EffectRunner(directory: UserDirectory(store: store, naming: naming, serverID: serverID, recoveryWindowDays: options.recoveryWindowDays, actor: options.actor), handler: handler, argon2: options.argon2, rolePolicies: options.rolePolicies, inbox: inbox)

@@ -1,5 +1,6 @@
 import IdentityModel
 import SecretStore
+import UserManagement
 
 /// What the console works on: the store's name, how secrets are named, the server and the mode.
 public struct ConsoleContext: Sendable, Hashable {
@@ -15,12 +16,15 @@ public struct ConsoleContext: Sendable, Hashable {
     public var themeExplanation: String?
     /// The configured argon2 cost: new passwords are hashed with it, stored argon2 hashes above it are flagged.
     public var argon2: Argon2Parameters
+    /// How many days a deleted user stays restorable (the `recovery-window-days` setting); the delete question says it.
+    public var recoveryWindowDays: Int
 
     public init(
         storeName: String, naming: NamingScheme, serverID: String?, readOnly: Bool, themeNames: [String], themeExplanation: String? = nil,
-        argon2: Argon2Parameters = .default
+        argon2: Argon2Parameters = .default, recoveryWindowDays: Int = UserDirectory.defaultRecoveryWindowDays
     ) {
         self.argon2 = argon2
+        self.recoveryWindowDays = recoveryWindowDays
         self.storeName = storeName
         self.naming = naming
         self.serverID = serverID

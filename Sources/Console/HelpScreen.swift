@@ -14,7 +14,7 @@ let helpSections: [(title: String, keys: [(String, String)])] = [
     ]),
     ("Forms and dialogs", [
         ("Tab  ↓ / Shift-Tab  ↑", "next / previous field"), ("Enter", "save or run (on the last field) / next field"),
-        ("Ctrl-S  F2", "save from any field"), ("Space", "toggle a choice field"), ("Esc", "cancel (asks when there are changes); also cancels a slow operation"),
+        ("Ctrl-S  F2", "save from any field"), ("Space", "toggle a choice field"), ("Esc", "cancel (asks when there are changes); cancels a slow read, never a sent save"),
         ("Ctrl-A Ctrl-E Ctrl-U Ctrl-K Ctrl-W", "start / end / clear before / clear after / delete word"),
         ("Ctrl-N  Ctrl-D", "add / remove a logical home row (editor)"),
     ]),

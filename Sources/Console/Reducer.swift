@@ -76,7 +76,7 @@ private func handlePaste(_ text: String, state: inout ConsoleState) -> [Effect] 
 
 /// `q` / Ctrl-C: quits at once unless an edit would be lost or a write is in flight; then asks.
 func requestQuit(_ state: inout ConsoleState) -> [Effect] {
-    let writing = state.operations.values.contains { !$0.isBackground && $0.purpose != .testLogin && $0.purpose != .history && $0.purpose != .explainAccess }
+    let writing = state.operations.values.contains(where: \.isWrite)
     if state.hasUnsavedEdit || writing {
         if case .confirm(let confirm)? = state.topModal, confirm.action == .quit { return [] }
         let question = writing ? "A save is still running. Quit anyway?" : "You have unsaved changes. Quit and lose them?"

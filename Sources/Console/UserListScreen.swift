@@ -82,10 +82,11 @@ func handleUserActionKey(_ key: Key, state: inout ConsoleState) -> [Effect] {
             openKeysEditor(for: record, state: &state)
         case .character("d"), .delete:
             guard !state.refuseWriteIfReadOnly() else { return [] }
+            let days = state.context.recoveryWindowDays
             state.push(.confirm(ConfirmState(
                 action: .deleteUser(username: record.username),
                 title: "Delete \(record.username)",
-                question: "The user can no longer log in. The secret stays restorable for 30 days (D shows deleted users, R restores).",
+                question: "The user can no longer log in. The secret stays restorable for \(days) day\(days == 1 ? "" : "s") (D shows deleted users, R restores).",
                 typedConfirmation: record.username)))
         default:
             break

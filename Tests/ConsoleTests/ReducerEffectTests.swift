@@ -265,4 +265,39 @@ struct ReducerEffectTests {
         _ = Self.send(.written(save.id, SnapshotScenes.value("alice", SnapshotScenes.users[0].1, version: "v2")), &state)
         #expect(state.message?.shownAt == later)
     }
+
+    @Test("the delete question names the configured recovery window, not a fixed one", arguments: [7, 21, 30])
+    func deleteNamesRecoveryWindow(_ days: Int) throws {
+        var state = SnapshotScenes.loaded(size: Self.size)
+        state.context.recoveryWindowDays = days
+        #expect(SnapshotScenes.press([.character("d")], &state).isEmpty)
+        guard case .confirm(let confirm)? = state.topModal else {
+            Issue.record("d did not ask")
+            return
+        }
+        #expect(confirm.question.contains("restorable for \(days) days"))
+        #expect(!confirm.question.contains("restorable for \(days == 30 ? 7 : 30) days"))
+    }
+
+    @Test("Ctrl-C while a password is only being hashed quits at once; once its save is sent, it asks first")
+    func quitAsksOnlyDuringWrite() throws {
+        var hashing = SnapshotScenes.loaded(size: Self.size)
+        guard case .hashPassword(let hashID, _)? = Self.typePasswordTwice(&hashing).first else {
+            Issue.record("the password was not sent for hashing")
+            return
+        }
+        var quitting = hashing
+        #expect(Self.send(.key(.control("c")), &quitting).isEmpty)
+        #expect(quitting.shouldQuit)
+
+        let save = try #require(Self.update(Self.send(.passwordHashed(hashID, hash: SnapshotScenes.argon2Hash), &hashing)))
+        #expect(hashing.operations[save.id]?.isWrite == true)
+        #expect(Self.send(.key(.control("c")), &hashing).isEmpty)
+        #expect(!hashing.shouldQuit)
+        guard case .confirm(let confirm)? = hashing.topModal, confirm.action == .quit else {
+            Issue.record("Ctrl-C during the save did not ask")
+            return
+        }
+        #expect(confirm.question == "A save is still running. Quit anyway?")
+    }
 }
