@@ -34,12 +34,19 @@ private func withSentinelPasswords(_ text: String) -> String {
 
 private let context = WriteContext(action: "fuzz", actor: "fuzz")
 
+/// The cheapest argon2 cost: each handler makes its dummy hash at start, and key logins never verify one, so the
+/// default cost (19 MiB, 2 passes, slow under AddressSanitizer) would only spend the run's time on that hash.
+private let cheapArgon2: Argon2Parameters = {
+    guard let parameters = try? Argon2Parameters(setting: "m=8,t=1,p=1") else { fatalError("m=8,t=1,p=1 is within the limits") }
+    return parameters
+}()
+
 /// A store and a handler of its own for each input, so that no state (throttle, caches) carries from one input to
 /// the next and a finding replays alone.
 private func check(secretValue: String) async {
     let store = InMemorySecretStore()
     guard (try? await store.createSecret(name: "SFTP/fuzzuser", value: secretValue, context: context)) != nil else { return }
-    await decideKeyLogins(IdentityProviderHandler(configuration: .init(store: store)))
+    await decideKeyLogins(IdentityProviderHandler(configuration: .init(store: store, passwordChecking: .init(parameters: cheapArgon2))))
 }
 
 private func decideKeyLogins(_ handler: IdentityProviderHandler) async {
@@ -68,3 +75,4 @@ private func decideKeyLogins(_ handler: IdentityProviderHandler) async {
         require(!keys.isEmpty, "a key login allowed with an empty PublicKeys")
     }
 }
+
