@@ -49,11 +49,13 @@ public struct Argon2Parameters: Sendable, Hashable {
         try self.init(memoryKiB: values["m", default: 0], iterations: values["t", default: 0], parallelism: values["p", default: 0])
     }
 
-    /// The parameters of a PHC-format argon2 hash (`$argon2id$v=19$m=65536,t=3,p=4$salt$hash`), when it names them.
+    /// The parameters of a PHC-format argon2 hash (`$argon2id$v=19$m=65536,t=3,p=4$salt$hash`), when it is an
+    /// argon2id or argon2i hash that names them.
     ///
     /// Unchecked: a hostile hash may ask for more than the limits; ``PasswordVerifier/refusal(of:)`` decides that.
     public init?(ofHash hash: String) {
-        guard let field = hash.split(separator: "$").first(where: { $0.hasPrefix("m=") }) else { return nil }
+        guard [.argon2id, .argon2i].contains(PasswordKind(hashString: hash)),
+              let field = hash.split(separator: "$").first(where: { $0.hasPrefix("m=") }) else { return nil }
         var cost: [Substring: UInt32] = [:]
         for parameter in field.split(separator: ",") {
             let pair = parameter.split(separator: "=", maxSplits: 1)

@@ -71,7 +71,11 @@ public final class PasswordChecker: Sendable {
     public func check(_ password: String, against stored: StoredPassword?) async -> Outcome {
         let verifyHash = configuration.verifyHash
         switch stored {
-        case .hash(let hash) where PasswordVerifier.refusal(of: hash) == nil && overCostRefusal(of: hash) == nil:
+        case .hash(let hash):
+            if let refusal = PasswordVerifier.refusal(of: hash) ?? overCostRefusal(of: hash) {
+                guard await spendDummyVerification(password) else { return .busy }
+                return .unusable(refusal)
+            }
             let dummy = self.dummy
             guard let result = await pool.run({ verifyHash(password, .hash(hash)) }) else { return .busy }
             switch result {
@@ -82,9 +86,6 @@ public final class PasswordChecker: Sendable {
                 _ = await pool.run { verifyHash(password, dummy) }
                 return .unusable(reason)
             }
-        case .hash(let hash):
-            guard await spendDummyVerification(password) else { return .busy }
-            return .unusable(PasswordVerifier.refusal(of: hash) ?? overCostRefusal(of: hash) ?? "the stored hash cannot be checked")
         case .legacyPlainText(let plain):
             guard await spendDummyVerification(password) else { return .busy }
             return PasswordVerifier.verify(password, against: .legacyPlainText(plain)) == .match ? .match(kind: .legacyPlainText) : .mismatch
@@ -100,7 +101,7 @@ public final class PasswordChecker: Sendable {
     /// exists. The reason names the parameters (never the hash) and both ways out.
     public func overCostRefusal(of hash: String) -> String? {
         let configured = configuration.parameters
-        guard [.argon2id, .argon2i].contains(PasswordKind(hashString: hash)), let cost = Argon2Parameters(ofHash: hash), cost.costsMore(than: configured) else {
+        guard let cost = Argon2Parameters(ofHash: hash), cost.costsMore(than: configured) else {
             return nil
         }
         return "the argon2 hash (\(cost)) costs more than the configured \(configured): set a new password, or raise "

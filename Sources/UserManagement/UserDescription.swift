@@ -136,8 +136,7 @@ public struct UserDescription: Sendable, Hashable {
         if password.isLegacy {
             return Row(name, prefix + "\(password.kindLabel): set a new password to store a hash", .warning)
         }
-        if case .hash(let hash) = password, [.argon2id, .argon2i].contains(password.kind),
-           let cost = Argon2Parameters(ofHash: hash), cost.costsMore(than: argon2) {
+        if case .hash(let hash) = password, let cost = Argon2Parameters(ofHash: hash), cost.costsMore(than: argon2) {
             return Row(name, prefix + "\(password.kindLabel) (\(cost)): costs more than the configured \(argon2), so logins refuse it; "
                 + "set a new password or raise SFTPIDP_ARGON2", .warning)
         }
