@@ -65,7 +65,7 @@ public struct IdentityProviderFunction: LambdaFunction {
                                           reason: "this function serves only \(serverID)", checks: [],
                                           authentication: request.authentication, duration: .zero))
         }
-        let outcome = await handler.decide(request)
+        let outcome = await handler.decide(request, recordingChecks: false)
         var metadata = outcome.logMetadata(for: request)
         metadata["event"] = .string(shape)
         logger.log(level: outcome.logLevel, "login decision", metadata: metadata)

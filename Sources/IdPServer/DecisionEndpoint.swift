@@ -17,7 +17,7 @@ struct DecisionEndpoint: Sendable {
             .decided(LoginDecision(response: .object([:]), denialCategory: .invalidRequest, reason: problem, checks: [],
                                    authentication: loginRequest.authentication, duration: .zero))
         } else {
-            await handler.decide(loginRequest)
+            await handler.decide(loginRequest, recordingChecks: false)
         }
         logger.log(level: outcome.logLevel, "login decision", metadata: outcome.logMetadata(for: loginRequest))
         switch outcome {

@@ -78,11 +78,14 @@ public final class IdentityProviderHandler: Sendable {
     /// The steps, in order: the request's fields; no FTP without a password; the throttle (password logins);
     /// the secret (found, a JSON object); the password or the public keys (per-protocol keys first); disabled;
     /// expiry; allowed server ids; source IP in `AcceptedIpNetwork`; the answer (a `Role` is required).
-    public func decide(_ request: LoginRequest) async -> LoginOutcome {
+    ///
+    /// With `recordingChecks` false the decision's ``LoginDecision/checks`` are left empty and their texts never
+    /// built: `serve` and the Lambda function only log the reason.
+    public func decide(_ request: LoginRequest, recordingChecks: Bool = true) async -> LoginOutcome {
         let clock = ContinuousClock()
         let start = clock.now
         let now = configuration.now()
-        var evaluation = LoginEvaluation(request: request, namingScheme: configuration.namingScheme, users: users, throttle: throttle, checker: passwordChecker, sleep: configuration.sleep, now: now)
+        var evaluation = LoginEvaluation(request: request, namingScheme: configuration.namingScheme, users: users, throttle: throttle, checker: passwordChecker, sleep: configuration.sleep, now: now, recordsChecks: recordingChecks)
         do throws(LoginStop) {
             let allowed = try await evaluation.run()
             if let attempt = evaluation.passwordAttempt {

@@ -31,11 +31,15 @@ struct LoginEvaluation {
     let checker: PasswordChecker
     let sleep: @Sendable (Duration) async -> Void
     let now: Date
-    private(set) var checks: [LoginCheck] = []
+    /// Where the checks go; nil when nobody reads them (`serve`, the Lambda function): their texts are then not
+    /// built. A reference, so recording is not a mutation of the evaluation while a detail text reads it.
+    private let record: CheckRecord?
+    /// The checks made so far, in order (empty when not recorded).
+    var checks: [LoginCheck] { record?.checks ?? [] }
     /// Set once the throttle admitted a password attempt and its password was checked (or the queue was not full).
     private(set) var passwordAttempt: PasswordAttempt?
 
-    init(request: LoginRequest, namingScheme: NamingScheme, users: LoginUserSource, throttle: LoginThrottle, checker: PasswordChecker, sleep: @escaping @Sendable (Duration) async -> Void, now: Date) {
+    init(request: LoginRequest, namingScheme: NamingScheme, users: LoginUserSource, throttle: LoginThrottle, checker: PasswordChecker, sleep: @escaping @Sendable (Duration) async -> Void, now: Date, recordsChecks: Bool) {
         self.request = request
         self.namingScheme = namingScheme
         self.users = users
@@ -43,6 +47,7 @@ struct LoginEvaluation {
         self.checker = checker
         self.sleep = sleep
         self.now = now
+        record = recordsChecks ? CheckRecord() : nil
     }
 
     mutating func run() async throws(LoginStop) -> Allowed {
@@ -287,7 +292,7 @@ struct LoginEvaluation {
     /// returned (or for a password login), its JSON text encoded beforehand.
     mutating func buildAnswer(_ fields: Fields, user: PreparedLogin, keys: [Int]) throws(LoginStop) -> (JSONValue, String?) {
         let prepared = user.answer
-        checks += prepared.passed
+        record?.checks += prepared.passed
         if let denial = prepared.denial {
             throw deny(denial.check, denial.category, denial.reason)
         }
@@ -306,20 +311,20 @@ struct LoginEvaluation {
 
     // MARK: Recording
 
-    private mutating func pass(_ name: String, _ detail: String) {
-        checks.append(LoginCheck(name: name, outcome: .passed, detail: detail))
+    private func pass(_ name: String, _ detail: @autoclosure () -> String) {
+        record?.checks.append(LoginCheck(name: name, outcome: .passed, detail: detail()))
     }
 
-    private mutating func skip(_ name: String, _ detail: String) {
-        checks.append(LoginCheck(name: name, outcome: .skipped, detail: detail))
+    private func skip(_ name: String, _ detail: @autoclosure () -> String) {
+        record?.checks.append(LoginCheck(name: name, outcome: .skipped, detail: detail()))
     }
 
-    private mutating func fail(_ name: String, _ detail: String) {
-        checks.append(LoginCheck(name: name, outcome: .failed, detail: detail))
+    private func fail(_ name: String, _ detail: @autoclosure () -> String) {
+        record?.checks.append(LoginCheck(name: name, outcome: .failed, detail: detail()))
     }
 
     /// Records the failed check and returns the denial to throw.
-    private mutating func deny(_ name: String, _ category: DenialCategory, _ reason: String) -> LoginStop {
+    private func deny(_ name: String, _ category: DenialCategory, _ reason: String) -> LoginStop {
         fail(name, reason)
         return .denied(category, reason)
     }
@@ -359,4 +364,9 @@ struct LoginEvaluation {
         let text = ISODate.format(date)
         return text.hasSuffix("T00:00:00Z") ? String(text.dropLast("T00:00:00Z".count)) : text
     }
+}
+
+/// The checks of one login as they are made (see ``LoginEvaluation``).
+private final class CheckRecord {
+    var checks: [LoginCheck] = []
 }

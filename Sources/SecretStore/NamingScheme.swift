@@ -13,6 +13,10 @@ public struct NamingScheme: Sendable, Hashable, CustomStringConvertible {
 
     /// The template, e.g. `SFTP/{username}`.
     public let template: String
+    /// The template without its final `{username}`, worked out once: every login names a secret.
+    private let templateBeforeUser: String
+    /// True when the template holds `{serverId}`, so a server id is needed to name a secret.
+    public let needsServerID: Bool
 
     /// A scheme from a template; the short names `sftp`, `server` and `aws-transfer` name the three built-in ones.
     ///
@@ -35,16 +39,15 @@ public struct NamingScheme: Sendable, Hashable, CustomStringConvertible {
             guard literal.allSatisfy(Self.isSecretNameCharacter) else {
                 throw NamingSchemeError(template: template, rule: "may only hold the characters A-Z a-z 0-9 / _ + = . @ - besides the placeholders")
             }
-            self.template = template
+            self.init(validTemplate: template)
         }
     }
 
     private init(validTemplate: String) {
-        self.template = validTemplate
+        template = validTemplate
+        templateBeforeUser = String(validTemplate.dropLast("{username}".count))
+        needsServerID = validTemplate.contains("{serverId}")
     }
-
-    /// True when the template holds `{serverId}`, so a server id is needed to name a secret.
-    public var needsServerID: Bool { template.contains("{serverId}") }
 
     /// The secret name of `username` on `serverID`. Throws when the scheme needs a server id and none is given.
     public func secretName(forUser username: String, serverID: String?) throws -> String {
@@ -53,12 +56,11 @@ public struct NamingScheme: Sendable, Hashable, CustomStringConvertible {
 
     /// The text every user's secret name starts with: what to list by.
     public func prefix(serverID: String?) throws -> String {
-        let beforeUser = String(template.dropLast("{username}".count))
-        guard needsServerID else { return beforeUser }
+        guard needsServerID else { return templateBeforeUser }
         guard let serverID, !serverID.isEmpty else {
             throw NamingSchemeError(template: template, rule: "needs a server id (--server-id or SFTPIDP_SERVER_ID)")
         }
-        return beforeUser.replacingOccurrences(of: "{serverId}", with: serverID)
+        return templateBeforeUser.replacingOccurrences(of: "{serverId}", with: serverID)
     }
 
     /// The user name in `secretName`, or `nil` when the secret is not a user secret of this scheme and server.

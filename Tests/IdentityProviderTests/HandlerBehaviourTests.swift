@@ -26,6 +26,19 @@ struct HandlerBehaviourTests {
         #expect(decision.duration > .zero)
     }
 
+    @Test("without recording checks (serve, Lambda) the decisions are the same, only the checks are left out",
+          arguments: [Fixture.password, "wrong password", nil])
+    func decisionsWithoutChecks(password: String?) async throws {
+        let harness = try await HandlerHarness(jess: ["Role": .string(Fixture.role), "PasswordHash": .string(Fixture.modelHash), "AcceptedIpNetwork": "192.0.2.0/24"])
+        let explained = try await harness.decide(HandlerHarness.request(password: password))
+        let plain = try await harness.decide(HandlerHarness.request(password: password), recordingChecks: false)
+        #expect(!explained.checks.isEmpty)
+        #expect(plain.checks.isEmpty)
+        #expect(plain.reason == explained.reason)
+        #expect(plain.denialCategory == explained.denialCategory)
+        #expect(plain.responseText == explained.responseText)
+    }
+
     @Test("key authentication reports how many keys were returned")
     func keyReason() async throws {
         let harness = try await HandlerHarness(jess: ["Role": .string(Fixture.role), "PublicKey": .string(Fixture.key1 + "," + Fixture.key2)])

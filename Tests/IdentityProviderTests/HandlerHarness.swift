@@ -102,8 +102,8 @@ struct HandlerHarness {
     }
 
     /// The decision for a request, failing the test when the store failed instead.
-    func decide(_ request: LoginRequest, sourceLocation: SourceLocation = #_sourceLocation) async throws -> LoginDecision {
-        switch await handler.decide(request) {
+    func decide(_ request: LoginRequest, recordingChecks: Bool = true, sourceLocation: SourceLocation = #_sourceLocation) async throws -> LoginDecision {
+        switch await handler.decide(request, recordingChecks: recordingChecks) {
         case .decided(let decision):
             return decision
         case .storeFailure(let failure):
