@@ -232,14 +232,14 @@ func handleWizardKey(_ key: Key, wizard: WizardState, state: inout ConsoleState)
             switch wizard.passwordChoice {
             case "generate":
                 let id = state.startOperation(.generatePassword, label: "Generating and hashing a password")
-                effects = [.generatePassword(id)]
+                effects = [.generatePassword(id, cost: state.context.argon2)]
             case "type one":
                 let password = SecretText(wizard.authentication["typed"])
                 wizard.password = password
                 wizard.authentication.set("typed", "")
                 wizard.authentication.set("repeat", "")
                 let id = state.startOperation(.hashPassword, label: "Hashing the password (argon2id)")
-                effects = [.hashPassword(id, password)]
+                effects = [.hashPassword(id, password, cost: state.context.argon2)]
             default:
                 state.replaceTop(.wizard(wizard))
                 return createWizardUser(hash: nil, continuing: nil, state: &state)

@@ -53,7 +53,7 @@ func handlePasswordKey(_ key: Key, dialog: PasswordDialogState, state: inout Con
             dialog.step = .saving
             state.replaceTop(.password(dialog))
             let id = state.startOperation(.generatePassword, label: "Generating and hashing a password")
-            return [.generatePassword(id)]
+            return [.generatePassword(id, cost: state.context.argon2)]
         case .character("c"):
             guard SecretKey.passwordVariants.contains(where: { dialog.user.secret[$0] != nil }) else {
                 state.show("\(dialog.username) has no password to clear", .info)
@@ -87,7 +87,7 @@ func handlePasswordKey(_ key: Key, dialog: PasswordDialogState, state: inout Con
                 dialog.form.set("repeat", "")
                 state.replaceTop(.password(dialog))
                 let id = state.startOperation(.hashPassword, label: "Hashing the password (argon2id)")
-                return [.hashPassword(id, SecretText(password))]
+                return [.hashPassword(id, SecretText(password), cost: state.context.argon2)]
             }
         default:
             break

@@ -133,13 +133,15 @@ struct ReducerEffectTests {
     @Test("password set: typed twice asks for one hash; the hash asks for one update replacing the password; the result closes the dialog")
     func passwordSet() throws {
         var state = SnapshotScenes.loaded(size: Self.size)
+        state.context.argon2 = .cheapForTests
         let hashing = Self.typePasswordTwice(&state)
         let dialogScreen = state.topScreenID
-        guard hashing.count == 1, case .hashPassword(let hashID, let password) = hashing[0] else {
+        guard hashing.count == 1, case .hashPassword(let hashID, let password, let cost) = hashing[0] else {
             Issue.record("expected one hashPassword effect, got \(hashing)")
             return
         }
         #expect(password.value == "a long enough password")
+        #expect(cost == .cheapForTests, "the hash uses the console's configured cost")
         #expect(state.operations[hashID]?.isWrite == false)
 
         let save = try #require(Self.update(Self.send(.passwordHashed(hashID, hash: SnapshotScenes.argon2Hash), &state)))
@@ -207,7 +209,7 @@ struct ReducerEffectTests {
             state = Self.editedAlice()
             effects = Self.send(.key(.control("s")), &state)
         case "password":
-            guard case .hashPassword(let hashID, _)? = Self.typePasswordTwice(&state).first else {
+            guard case .hashPassword(let hashID, _, _)? = Self.typePasswordTwice(&state).first else {
                 Issue.record("no hash asked for")
                 return
             }
@@ -312,7 +314,7 @@ struct ReducerEffectTests {
     @Test("Ctrl-C while a password is only being hashed quits at once; once its save is sent, it asks first")
     func quitAsksOnlyDuringWrite() throws {
         var hashing = SnapshotScenes.loaded(size: Self.size)
-        guard case .hashPassword(let hashID, _)? = Self.typePasswordTwice(&hashing).first else {
+        guard case .hashPassword(let hashID, _, _)? = Self.typePasswordTwice(&hashing).first else {
             Issue.record("the password was not sent for hashing")
             return
         }
@@ -393,7 +395,7 @@ struct ReducerEffectTests {
         Self.wizardAtReview(&state)
         let wizardScreen = state.topScreenID
         let generating = Self.send(.key(.enter), &state)
-        guard generating.count == 1, case .generatePassword(let generateID) = generating[0] else {
+        guard generating.count == 1, case .generatePassword(let generateID, Argon2Parameters.default) = generating[0] else {
             Issue.record("expected one generatePassword effect, got \(generating)")
             return
         }
@@ -501,7 +503,7 @@ struct ReducerEffectTests {
     @Test("a password save that conflicts puts the dialog back on the choice, based on their version")
     func passwordConflict() throws {
         var state = SnapshotScenes.loaded(size: Self.size)
-        guard case .hashPassword(let hashID, _)? = Self.typePasswordTwice(&state).first else {
+        guard case .hashPassword(let hashID, _, _)? = Self.typePasswordTwice(&state).first else {
             Issue.record("no hash asked for")
             return
         }
