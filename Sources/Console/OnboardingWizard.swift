@@ -318,19 +318,19 @@ extension WizardState {
         return startWizardTest(continuing: operation, state: &state)
     }
 
-    /// `operation` did not finish (`failure` says why): the key field shows a key file's error, a test stops, and a
-    /// hash or create lets the user try again.
-    func notFinished(_ operation: Operation, failure: String, cancelled: Bool, state: inout ConsoleState) {
+    /// `operation` failed (`failure` says why) or was cancelled (nil): the key field shows a key file's error, a
+    /// test stops, and a hash or create lets the user try again.
+    func notFinished(_ operation: Operation, failure: String?, state: inout ConsoleState) {
         var wizard = self
         switch operation.purpose {
         case .readKeyFile:
-            if !cancelled { wizard.keyError = failure }
+            if let failure { wizard.keyError = failure }
         case .testLogin:
             wizard.isTesting = false
         default:
             wizard.isCreating = false
             if wizard.passwordChoice == "generate" { wizard.password = nil }
-            if !cancelled { state.showFailure(of: operation, failure) }
+            if let failure { state.showFailure(of: operation, failure) }
         }
         state.replaceScreen(operation.origin, with: .wizard(wizard))
     }
@@ -505,9 +505,9 @@ extension WizardState: ConsoleScreen {
             state.replaceScreen(operation.origin, with: .wizard(wizard))
             return explainAnswer(wizard.testReport, username: username, continuing: operation, state: &state)
         case .failed(_, let message):
-            notFinished(operation, failure: message, cancelled: false, state: &state)
+            notFinished(operation, failure: message, state: &state)
         case .cancelled:
-            notFinished(operation, failure: "cancelled", cancelled: true, state: &state)
+            notFinished(operation, failure: nil, state: &state)
         default:
             break
         }
