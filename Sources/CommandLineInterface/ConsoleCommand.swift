@@ -61,7 +61,10 @@ struct ConsoleCommand: AsyncParsableCommand {
         let login = try sshLogin(environment: environment)
         // With an admin keys file, only a login with a listed key may write: fail closed when the key is unknown.
         let readOnly = readOnly || (adminKeys != nil && login?.isAdmin != true)
-        let log = ConsoleSessionLog(environment: environment, actor: login?.actor ?? WriteContext.current(action: "console").actor)
+        // Who this session writes as, resolved once: the admin named by their ssh key, else the process's user.
+        var writer = WriterIdentity.current(environment: environment)
+        if let actor = login?.actor { writer.actor = actor }
+        let log = ConsoleSessionLog(environment: environment, actor: writer.actor)
 
         let terminal: CursesTerminal
         do {
@@ -77,8 +80,8 @@ struct ConsoleCommand: AsyncParsableCommand {
             serverID: directory.serverID,
             handler: handler,
             options: ConsoleOptions(
-                readOnly: readOnly, themeNames: themeNames, themeExplanation: choice.explanation, argon2: argon2,
-                recoveryWindowDays: directory.recoveryWindowDays, rolePolicies: rolePolicies, actor: login?.actor),
+                writer: writer, readOnly: readOnly, themeNames: themeNames, themeExplanation: choice.explanation, argon2: argon2,
+                recoveryWindowDays: directory.recoveryWindowDays, rolePolicies: rolePolicies),
             loadTheme: { name in try Theme.load(name: name, searchPaths: searchPaths) }
         )
         terminal.close()

@@ -90,7 +90,8 @@ struct StoreOptions: ParsableArguments {
             throw CLIFailure("the recovery window must be between 7 and 30 days, not \(window) (--recovery-window-days or the config's recovery-window-days)")
         }
         return UserDirectory(store: try openStore(environment: environment), naming: try resolvedNamingScheme(environment: environment),
-                             serverID: try resolvedServerID(environment: environment), recoveryWindowDays: window)
+                             serverID: try resolvedServerID(environment: environment), recoveryWindowDays: window,
+                             writer: .current(environment: environment))
     }
 }
 

@@ -31,19 +31,20 @@ struct ConflictState: Sendable, Hashable {
     }
 }
 
-/// The save `operation` found `theirs` current: its editor (when still open) shows both versions.
-func openConflict(theirs: SecretValue, operation: Operation, state: inout ConsoleState) {
-    guard case .editor(var editor)? = state.screen(operation.origin), case .success(let mine) = editor.editedUser().map(\.user) else {
-        state.show("Someone else changed \(operation.subject ?? "this user") meanwhile; reloaded their version.", .error)
+/// The save of `editor` (open as `screen`) found `theirs` current: the conflict screen shows both versions over it.
+func openConflict(theirs: SecretValue, editor: EditorState, screen: ScreenID?, state: inout ConsoleState) {
+    var editor = editor
+    guard case .success(let mine) = editor.editedUser().map(\.user) else {
+        state.show("Someone else changed \(editor.username) meanwhile; reloaded their version.", .error)
         return
     }
     guard let theirsSecret = try? UserSecret(secretString: theirs.string) else {
         state.show("Someone else saved a version that is not a JSON object; your edit is kept. Press Ctrl-S to overwrite it.", .error)
         editor.base = theirs
-        state.replaceScreen(operation.origin, with: .editor(editor))
+        state.replaceScreen(screen, with: .editor(editor))
         return
     }
-    state.push(.conflict(ConflictState(editor: editor, editorScreen: operation.origin, mine: mine.secret, theirs: theirs, theirsSecret: theirsSecret)))
+    state.push(.conflict(ConflictState(editor: editor, editorScreen: screen, mine: mine.secret, theirs: theirs, theirsSecret: theirsSecret)))
     state.show("Conflict: \(editor.username) was changed by someone else while you edited", .warning)
 }
 
@@ -144,6 +145,30 @@ func renderConflict(_ conflict: ConflictState, state: ConsoleState, into canvas:
 
 extension ConflictState: ConsoleScreen {
     func handleKey(_ key: Key, state: inout ConsoleState) -> [Effect] { handleConflictKey(key, conflict: self, state: &state) }
+    /// The resolution's answer: saved closes this screen and its editor; changed again shows their newest version.
+    func handle(_ result: ConsoleEvent, of operation: Operation, state: inout ConsoleState) -> [Effect] {
+        switch result {
+        case .written:
+            editSaved(closing: [editorScreen, operation.origin], username: editor.username, state: &state)
+        case .writeConflict(_, let theirs?):
+            guard let theirsSecret = try? UserSecret(secretString: theirs.string) else {
+                state.show("Someone else saved a version that is not a JSON object; Esc goes back to your edit.", .error)
+                return []
+            }
+            var conflict = self
+            conflict.theirs = theirs
+            conflict.theirsSecret = theirsSecret
+            state.replaceScreen(operation.origin, with: .conflict(conflict))
+            state.show("Conflict: \(editor.username) was changed again by someone else; their newest version is shown", .warning)
+        case .writeConflict(_, nil):
+            state.show("Someone else changed this user meanwhile, and their version could not be read. Press m or a to retry.", .error)
+        case .failed(_, let message):
+            state.showFailure(of: operation, message)
+        default:
+            break
+        }
+        return []
+    }
     mutating func paste(_ text: String) {}
     func render(state: ConsoleState, into canvas: inout Canvas) { renderConflict(self, state: state, into: &canvas) }
     var unsavedForm: UnsavedForm? { UnsavedForm(user: editor.username, description: "conflict resolution of \(editor.username)") }

@@ -8,6 +8,9 @@ import UserManagement
 
 /// Options of one console session.
 public struct ConsoleOptions: Sendable {
+    /// Who the audit trail names for this session's writes (an admin over ssh, else the process's user), resolved
+    /// once by the caller: the console never reads the environment for it.
+    public var writer: WriterIdentity
     /// Hide and refuse every action that writes.
     public var readOnly: Bool
     /// Themes the `T` key cycles through, the one to start with first.
@@ -20,14 +23,12 @@ public struct ConsoleOptions: Sendable {
     public var recoveryWindowDays: Int
     /// Where access explanations read the role's policies (settings files, IAM on AWS stores).
     public var rolePolicies: any RolePolicySource
-    /// Who the audit trail names for this session's writes (an admin over ssh); nil for the process's user.
-    public var actor: String?
 
     public init(
-        readOnly: Bool = false, themeNames: [String] = ["default"], themeExplanation: String? = nil, argon2: Argon2Parameters = .default,
-        recoveryWindowDays: Int = UserDirectory.defaultRecoveryWindowDays, rolePolicies: any RolePolicySource = RolePolicySources([]), actor: String? = nil
+        writer: WriterIdentity, readOnly: Bool = false, themeNames: [String] = ["default"], themeExplanation: String? = nil, argon2: Argon2Parameters = .default,
+        recoveryWindowDays: Int = UserDirectory.defaultRecoveryWindowDays, rolePolicies: any RolePolicySource = RolePolicySources([])
     ) {
-        self.actor = actor
+        self.writer = writer
         self.readOnly = readOnly
         self.themeNames = themeNames
         self.themeExplanation = themeExplanation
@@ -72,7 +73,7 @@ public enum ConsoleApp {
             let context = ConsoleContext(storeName: store.displayName, naming: naming, serverID: serverID, readOnly: options.readOnly, themeNames: options.themeNames, themeExplanation: options.themeExplanation, argon2: options.argon2, recoveryWindowDays: options.recoveryWindowDays)
             var state = ConsoleState(context: context, size: terminal.size, now: Date())
             let inbox = EventInbox()
-            let runner = EffectRunner(directory: UserDirectory(store: store, naming: naming, serverID: serverID, recoveryWindowDays: options.recoveryWindowDays, actor: options.actor), handler: handler, argon2: options.argon2, rolePolicies: options.rolePolicies, inbox: inbox)
+            let runner = EffectRunner(directory: UserDirectory(store: store, naming: naming, serverID: serverID, recoveryWindowDays: options.recoveryWindowDays, writer: options.writer), handler: handler, rolePolicies: options.rolePolicies, inbox: inbox)
 
             func perform(_ effects: [Effect]) {
                 for case .applyTheme(let name) in effects {

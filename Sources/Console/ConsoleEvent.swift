@@ -29,4 +29,29 @@ public enum ConsoleEvent: Sendable {
     case accessExplained(OperationID, AccessReport)
     /// Any effect that failed: the message names what failed, never a secret value.
     case failed(OperationID, String)
+    /// Esc cancelled the work before its result came (never a write: a sent write is always waited for).
+    case cancelled(OperationID)
+}
+
+extension ConsoleEvent {
+    /// The work this event is the result of; nil for input and clock events.
+    var operationID: OperationID? {
+        switch self {
+        case .usersListed(let id, _), .usersFetched(let id, _), .written(let id, _), .writeConflict(let id, _), .deleted(let id, _),
+             .restored(let id, _), .historyLoaded(let id, _), .passwordHashed(let id, _), .passwordGenerated(let id, _, _),
+             .keyFileRead(let id, _), .loginDecided(let id, _), .accessExplained(let id, _), .failed(let id, _), .cancelled(let id):
+            id
+        case .started, .key, .paste, .resize, .tick:
+            nil
+        }
+    }
+
+    /// Why the work did not finish (its failure, or `cancelled`); nil for a result.
+    var failure: String? {
+        switch self {
+        case .failed(_, let message): message
+        case .cancelled: "cancelled"
+        default: nil
+        }
+    }
 }

@@ -179,6 +179,12 @@ private func saveEditor(_ editor: inout EditorState, state: inout ConsoleState) 
     }
 }
 
+/// An edit was saved: the screens it was made on close, and the status line says so.
+func editSaved(closing screens: [ScreenID?], username: String, state: inout ConsoleState) {
+    for screen in screens { state.closeScreen(screen) }
+    state.show("Saved \(username) (new version)", .success)
+}
+
 func renderEditor(_ editor: EditorState, state: ConsoleState, into canvas: inout Canvas) {
     let frame = renderScreenFrame(title: "Edit \(editor.username)", state: state, into: &canvas)
     var top = frame.top
@@ -205,6 +211,22 @@ func renderEditor(_ editor: EditorState, state: ConsoleState, into canvas: inout
 
 extension EditorState: ConsoleScreen {
     func handleKey(_ key: Key, state: inout ConsoleState) -> [Effect] { handleEditorKey(key, editor: self, state: &state) }
+    /// The save's answer: saved closes the form; a conflict opens the conflict screen over it.
+    func handle(_ result: ConsoleEvent, of operation: Operation, state: inout ConsoleState) -> [Effect] {
+        switch result {
+        case .written:
+            editSaved(closing: [operation.origin], username: username, state: &state)
+        case .writeConflict(_, let theirs?):
+            openConflict(theirs: theirs, editor: self, screen: operation.origin, state: &state)
+        case .writeConflict(_, nil):
+            state.show("Someone else changed this user meanwhile, and their version could not be read. Your edit is kept; press Enter to retry.", .error)
+        case .failed(_, let message):
+            state.showFailure(of: operation, message)
+        default:
+            break
+        }
+        return []
+    }
     mutating func paste(_ text: String) { form.paste(text) }
     func render(state: ConsoleState, into canvas: inout Canvas) { renderEditor(self, state: state, into: &canvas) }
     var unsavedForm: UnsavedForm? { isDirty ? UnsavedForm(user: username, description: "edit of \(username)") : nil }

@@ -1,4 +1,5 @@
 import AccessAnalysis
+import IdentityModel
 import IdentityProvider
 import SecretStore
 import UserManagement
@@ -17,8 +18,10 @@ public enum Effect: Sendable, CustomStringConvertible {
     case loadHistory(OperationID, username: String)
     /// Makes an older version current again (the store's promoteVersion), naming the fields it changes.
     case rollBack(OperationID, username: String, versionID: String, replacing: String)
-    case hashPassword(OperationID, SecretText)
-    case generatePassword(OperationID)
+    /// Hashes a password at the console's configured argon2id cost (``ConsoleContext/argon2``).
+    case hashPassword(OperationID, SecretText, cost: Argon2Parameters)
+    /// Generates a strong password and hashes it at the configured cost.
+    case generatePassword(OperationID, cost: Argon2Parameters)
     case readKeyFile(OperationID, path: String)
     case testLogin(OperationID, LoginRequest)
     /// Explains what `answer` lets `username` do, reading the role's policies from the console's source.
@@ -37,8 +40,8 @@ public enum Effect: Sendable, CustomStringConvertible {
         case .restoreUser(let id, let username): "restoreUser(\(id), \(username))"
         case .loadHistory(let id, let username): "loadHistory(\(id), \(username))"
         case .rollBack(let id, let username, let version, let replacing): "rollBack(\(id), \(username), \(version), replacing: \(replacing))"
-        case .hashPassword(let id, _): "hashPassword(\(id))"
-        case .generatePassword(let id): "generatePassword(\(id))"
+        case .hashPassword(let id, _, _): "hashPassword(\(id))"
+        case .generatePassword(let id, _): "generatePassword(\(id))"
         case .readKeyFile(let id, let path): "readKeyFile(\(id), \(path))"
         case .testLogin(let id, let request): "testLogin(\(id), \(request))"
         case .explainAccess(let id, let answer, let username): "explainAccess(\(id), \(username), \(answer.role))"

@@ -30,18 +30,15 @@ final class EventInbox: Sendable {
 final class EffectRunner: Sendable {
     let directory: UserDirectory
     let handler: IdentityProviderHandler
-    let argon2: Argon2Parameters
     /// Where the role's policies are read for access explanations.
     let rolePolicies: any RolePolicySource
     let inbox: EventInbox
     private let tasks = Mutex<[OperationID: Task<Void, Never>]>([:])
     var store: any SecretStore { directory.store }
 
-    init(directory: UserDirectory, handler: IdentityProviderHandler, argon2: Argon2Parameters = .default,
-         rolePolicies: any RolePolicySource = RolePolicySources([]), inbox: EventInbox) {
+    init(directory: UserDirectory, handler: IdentityProviderHandler, rolePolicies: any RolePolicySource = RolePolicySources([]), inbox: EventInbox) {
         self.directory = directory
         self.handler = handler
-        self.argon2 = argon2
         self.rolePolicies = rolePolicies
         self.inbox = inbox
     }
@@ -114,11 +111,11 @@ final class EffectRunner: Sendable {
                 return .restored(id, try? await directory.load(username).value)
             case .loadHistory(_, let username):
                 return .historyLoaded(id, try await directory.history(username))
-            case .hashPassword(_, let password):
-                return .passwordHashed(id, hash: try PasswordHasher.hash(password.value, parameters: argon2))
-            case .generatePassword:
+            case .hashPassword(_, let password, let cost):
+                return .passwordHashed(id, hash: try PasswordHasher.hash(password.value, parameters: cost))
+            case .generatePassword(_, let cost):
                 let password = try PasswordGenerator.generate()
-                return .passwordGenerated(id, password: SecretText(password), hash: try PasswordHasher.hash(password, parameters: argon2))
+                return .passwordGenerated(id, password: SecretText(password), hash: try PasswordHasher.hash(password, parameters: cost))
             case .readKeyFile(_, let path):
                 return .keyFileRead(id, try EditInput.keyFileText(path))
             case .testLogin(_, let request):
@@ -167,7 +164,7 @@ extension Effect {
         switch self {
         case .listUsers(let id, _, _, _), .fetchUsers(let id, _), .createUser(let id, _, _, _), .updateUser(let id, _, _, _, _),
              .deleteUser(let id, _), .restoreUser(let id, _), .loadHistory(let id, _), .rollBack(let id, _, _, _),
-             .hashPassword(let id, _), .generatePassword(let id), .readKeyFile(let id, _), .testLogin(let id, _), .explainAccess(let id, _, _),
+             .hashPassword(let id, _, _), .generatePassword(let id, _), .readKeyFile(let id, _), .testLogin(let id, _), .explainAccess(let id, _, _),
              .cancel(let id):
             id
         case .applyTheme:

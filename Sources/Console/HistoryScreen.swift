@@ -23,14 +23,6 @@ func openHistory(state: inout ConsoleState) -> [Effect] {
     return [.loadHistory(id, username: record.username)]
 }
 
-/// The versions `operation` read: its history screen, when still open, lists them.
-func historyLoaded(_ entries: [UserVersion], operation: Operation, state: inout ConsoleState) {
-    guard case .history(var history)? = state.screen(operation.origin) else { return }
-    history.entries = entries
-    history.isLoading = false
-    state.replaceScreen(operation.origin, with: .history(history))
-}
-
 func handleHistoryKey(_ key: Key, history: HistoryState, state: inout ConsoleState) -> [Effect] {
     var history = history
     switch key {
@@ -130,6 +122,30 @@ func renderHistory(_ history: HistoryState, state: ConsoleState, into canvas: in
 
 extension HistoryState: ConsoleScreen {
     func handleKey(_ key: Key, state: inout ConsoleState) -> [Effect] { handleHistoryKey(key, history: self, state: &state) }
+    /// The versions read fill the screen; a rollback, written or overtaken by another version, closes it.
+    func handle(_ result: ConsoleEvent, of operation: Operation, state: inout ConsoleState) -> [Effect] {
+        var history = self
+        switch result {
+        case .historyLoaded(_, let entries):
+            history.entries = entries
+        case .written:
+            state.closeScreen(operation.origin)
+            state.show("Rolled back \(username): that version is current again", .success)
+            return []
+        case .writeConflict:
+            state.closeScreen(operation.origin)
+            state.showChangedMeanwhile()
+            return []
+        case .failed(_, let message):
+            state.showFailure(of: operation, message)
+        default:
+            break
+        }
+        // A read that ended without versions stops the spinner too.
+        history.isLoading = false
+        state.replaceScreen(operation.origin, with: .history(history))
+        return []
+    }
     mutating func paste(_ text: String) {}
     func render(state: ConsoleState, into canvas: inout Canvas) { renderHistory(self, state: state, into: &canvas) }
     var unsavedForm: UnsavedForm? { nil }

@@ -83,28 +83,10 @@ func looksLikePath(_ text: String) -> Bool {
 }
 
 
-/// A key file could not be read: the screen that asked shows why.
-func keyTextFailed(_ message: String, operation: Operation, state: inout ConsoleState) {
-    switch state.screen(operation.origin) {
-    case .keys(var editor)?:
-        editor.error = message
-        state.replaceScreen(operation.origin, with: .keys(editor))
-    case .wizard(var wizard)?:
-        wizard.keyError = message
-        state.replaceScreen(operation.origin, with: .wizard(wizard))
-    default:
-        state.show("\(operation.label) failed: \(message)", .error)
-    }
-}
-
-/// Key lines arrived, pasted on the screen on top or read from a file by `previous`: the keys editor that asked
+/// Key lines arrived, pasted on the keys editor on top or read from a file by `previous`: the keys editor that asked
 /// adds each one and writes once.
 func addKeys(from text: String, continuing previous: Operation?, state: inout ConsoleState) -> [Effect] {
     let screen = state.screenAsking(continuing: previous)
-    if case .wizard? = state.screen(screen) {
-        wizardKeysArrived(text, screen: screen, state: &state)
-        return []
-    }
     guard case .keys(var editor)? = state.screen(screen) else { return [] }
     let edits: [UserEdit]
     do {
@@ -129,17 +111,16 @@ func removeKey(fingerprint: String, state: inout ConsoleState) -> [Effect] {
     return [.updateUser(id, username: editor.username, base: editor.base, edits: [.removeKey(fingerprint: fingerprint)], action: "console.keys.remove")]
 }
 
-/// A key change landed: its keys editor, when still open, shows the new version.
-func keysSaved(value: SecretValue, operation: Operation, state: inout ConsoleState) {
-    guard case .keys(var editor)? = state.screen(operation.origin), let secret = try? UserSecret(secretString: value.string) else {
-        state.show("Keys of \(operation.subject ?? "the user") saved", .success)
-        return
+extension KeysEditorState {
+    /// Shows `value` (a key change landed, or another version was saved meanwhile) as the version keys change from.
+    func rebased(on stored: (value: SecretValue, user: SFTPUser)?, _ operation: Operation, state: inout ConsoleState) {
+        guard let stored else { return }
+        var editor = self
+        editor.base = stored.value
+        editor.user = stored.user
+        editor.selection = min(editor.selection, max(0, editor.keys.count - 1))
+        state.replaceScreen(operation.origin, with: .keys(editor))
     }
-    editor.base = value
-    editor.user = SFTPUser(secret: secret)
-    editor.selection = min(editor.selection, max(0, editor.keys.count - 1))
-    state.replaceScreen(operation.origin, with: .keys(editor))
-    state.show("Keys of \(editor.username) saved", .success)
 }
 
 func renderKeysEditor(_ editor: KeysEditorState, state: ConsoleState, into canvas: inout Canvas) {
@@ -177,6 +158,27 @@ func renderKeysEditor(_ editor: KeysEditorState, state: ConsoleState, into canva
 
 extension KeysEditorState: ConsoleScreen {
     func handleKey(_ key: Key, state: inout ConsoleState) -> [Effect] { handleKeysEditorKey(key, editor: self, state: &state) }
+    func handle(_ result: ConsoleEvent, of operation: Operation, state: inout ConsoleState) -> [Effect] {
+        switch result {
+        case .keyFileRead(_, let text):
+            return addKeys(from: text, continuing: operation, state: &state)
+        case .written:
+            rebased(on: state.storedVersion(of: username), operation, state: &state)
+            state.show("Keys of \(username) saved", .success)
+        case .writeConflict:
+            state.showChangedMeanwhile()
+            rebased(on: state.storedVersion(of: username), operation, state: &state)
+        case .failed(_, let message) where operation.purpose == .readKeyFile:
+            var editor = self
+            editor.error = message
+            state.replaceScreen(operation.origin, with: .keys(editor))
+        case .failed(_, let message):
+            state.showFailure(of: operation, message)
+        default:
+            break
+        }
+        return []
+    }
     mutating func paste(_ text: String) { input.insert(text) }
     func render(state: ConsoleState, into canvas: inout Canvas) { renderKeysEditor(self, state: state, into: &canvas) }
     var unsavedForm: UnsavedForm? { nil }

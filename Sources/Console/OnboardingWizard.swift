@@ -232,14 +232,14 @@ func handleWizardKey(_ key: Key, wizard: WizardState, state: inout ConsoleState)
             switch wizard.passwordChoice {
             case "generate":
                 let id = state.startOperation(.generatePassword, label: "Generating and hashing a password")
-                effects = [.generatePassword(id)]
+                effects = [.generatePassword(id, cost: state.context.argon2)]
             case "type one":
                 let password = SecretText(wizard.authentication["typed"])
                 wizard.password = password
                 wizard.authentication.set("typed", "")
                 wizard.authentication.set("repeat", "")
                 let id = state.startOperation(.hashPassword, label: "Hashing the password (argon2id)")
-                effects = [.hashPassword(id, password)]
+                effects = [.hashPassword(id, password, cost: state.context.argon2)]
             default:
                 state.replaceTop(.wizard(wizard))
                 return createWizardUser(hash: nil, continuing: nil, state: &state)
@@ -280,14 +280,6 @@ func wizardKeysArrived(_ text: String, screen: ScreenID?, state: inout ConsoleSt
     state.replaceScreen(screen, with: .wizard(wizard))
 }
 
-/// The password hash `operation` asked for is ready: the wizard that asked creates the user with it.
-func wizardPasswordHashed(hash: String, generated: SecretText?, operation: Operation, state: inout ConsoleState) -> [Effect] {
-    guard case .wizard(var wizard)? = state.screen(operation.origin) else { return [] }
-    if let generated { wizard.password = generated }
-    state.replaceScreen(operation.origin, with: .wizard(wizard))
-    return createWizardUser(hash: hash, continuing: operation, state: &state)
-}
-
 /// Creates the wizard's user: the wizard on top, or the one that asked for `previous` (the password hash).
 private func createWizardUser(hash: String?, continuing previous: Operation?, state: inout ConsoleState) -> [Effect] {
     let screen = state.screenAsking(continuing: previous)
@@ -306,26 +298,42 @@ private func createWizardUser(hash: String?, continuing previous: Operation?, st
     }
 }
 
-/// The user was created: the wizard that asked shows the result and tests the login.
-func wizardUserCreated(value: SecretValue, operation: Operation, state: inout ConsoleState) -> [Effect] {
-    guard case .wizard(var wizard)? = state.screen(operation.origin) else {
-        state.show("Created \(operation.subject ?? "the user")", .success)
-        return []
+extension WizardState {
+    /// The password hash is ready: this wizard creates the user with it.
+    func create(hash: String, generated: SecretText?, continuing operation: Operation, state: inout ConsoleState) -> [Effect] {
+        var wizard = self
+        if let generated { wizard.password = generated }
+        state.replaceScreen(operation.origin, with: .wizard(wizard))
+        return createWizardUser(hash: hash, continuing: operation, state: &state)
     }
-    wizard.isCreating = false
-    wizard.created = value
-    wizard.step = .result
-    state.replaceScreen(operation.origin, with: .wizard(wizard))
-    state.show("Created \(wizard.username)", .success)
-    return startWizardTest(continuing: operation, state: &state)
-}
 
-/// Creating (or hashing for) the wizard's user did not finish: the wizard that asked lets the user try again.
-func wizardCreateFailed(_ operation: Operation, state: inout ConsoleState) {
-    guard case .wizard(var wizard)? = state.screen(operation.origin) else { return }
-    wizard.isCreating = false
-    if wizard.passwordChoice == "generate" { wizard.password = nil }
-    state.replaceScreen(operation.origin, with: .wizard(wizard))
+    /// The user was created: this wizard shows the result and tests the login.
+    func created(_ value: SecretValue, by operation: Operation, state: inout ConsoleState) -> [Effect] {
+        var wizard = self
+        wizard.isCreating = false
+        wizard.created = value
+        wizard.step = .result
+        state.replaceScreen(operation.origin, with: .wizard(wizard))
+        state.show("Created \(username)", .success)
+        return startWizardTest(continuing: operation, state: &state)
+    }
+
+    /// `operation` failed (`failure` says why) or was cancelled (nil): the key field shows a key file's error, a
+    /// test stops, and a hash or create lets the user try again.
+    func notFinished(_ operation: Operation, failure: String?, state: inout ConsoleState) {
+        var wizard = self
+        switch operation.purpose {
+        case .readKeyFile:
+            if let failure { wizard.keyError = failure }
+        case .testLogin:
+            wizard.isTesting = false
+        default:
+            wizard.isCreating = false
+            if wizard.passwordChoice == "generate" { wizard.password = nil }
+            if let failure { state.showFailure(of: operation, failure) }
+        }
+        state.replaceScreen(operation.origin, with: .wizard(wizard))
+    }
 }
 
 /// Tests the new login the way the user will log in: with the password when there is one, else by key.
@@ -480,6 +488,31 @@ private func renderWizardResult(_ wizard: WizardState, state: ConsoleState, top:
 
 extension WizardState: ConsoleScreen {
     func handleKey(_ key: Key, state: inout ConsoleState) -> [Effect] { handleWizardKey(key, wizard: self, state: &state) }
+    func handle(_ result: ConsoleEvent, of operation: Operation, state: inout ConsoleState) -> [Effect] {
+        switch result {
+        case .keyFileRead(_, let text):
+            wizardKeysArrived(text, screen: operation.origin, state: &state)
+        case .passwordHashed(_, let hash):
+            return create(hash: hash, generated: nil, continuing: operation, state: &state)
+        case .passwordGenerated(_, let password, let hash):
+            return create(hash: hash, generated: password, continuing: operation, state: &state)
+        case .written(_, let value):
+            return created(value, by: operation, state: &state)
+        case .loginDecided(_, let outcome):
+            var wizard = self
+            wizard.testReport = loginReport(outcome, state: state)
+            wizard.isTesting = false
+            state.replaceScreen(operation.origin, with: .wizard(wizard))
+            return explainAnswer(wizard.testReport, username: username, continuing: operation, state: &state)
+        case .failed(_, let message):
+            notFinished(operation, failure: message, state: &state)
+        case .cancelled:
+            notFinished(operation, failure: nil, state: &state)
+        default:
+            break
+        }
+        return []
+    }
     func render(state: ConsoleState, into canvas: inout Canvas) { renderWizard(self, state: state, into: &canvas) }
     var unsavedForm: UnsavedForm? { hasProgress ? UnsavedForm(user: username, description: "onboarding of new user \(username)") : nil }
     var modal: Modal { .wizard(self) }

@@ -9,7 +9,8 @@ public struct OperationID: Sendable, Hashable, CustomStringConvertible {
 
 /// Work in flight, shown with a spinner and its elapsed time; Esc cancels the newest one.
 struct Operation: Sendable, Hashable {
-    /// What the work is for: which result handling applies.
+    /// What the work is: whether it writes or runs in the background, and what the status line says when the
+    /// screen that asked is gone.
     enum Purpose: Sendable, Hashable {
         case listing
         case fetching

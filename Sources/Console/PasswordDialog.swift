@@ -53,7 +53,7 @@ func handlePasswordKey(_ key: Key, dialog: PasswordDialogState, state: inout Con
             dialog.step = .saving
             state.replaceTop(.password(dialog))
             let id = state.startOperation(.generatePassword, label: "Generating and hashing a password")
-            return [.generatePassword(id)]
+            return [.generatePassword(id, cost: state.context.argon2)]
         case .character("c"):
             guard SecretKey.passwordVariants.contains(where: { dialog.user.secret[$0] != nil }) else {
                 state.show("\(dialog.username) has no password to clear", .info)
@@ -87,7 +87,7 @@ func handlePasswordKey(_ key: Key, dialog: PasswordDialogState, state: inout Con
                 dialog.form.set("repeat", "")
                 state.replaceTop(.password(dialog))
                 let id = state.startOperation(.hashPassword, label: "Hashing the password (argon2id)")
-                return [.hashPassword(id, SecretText(password))]
+                return [.hashPassword(id, SecretText(password), cost: state.context.argon2)]
             }
         default:
             break
@@ -104,31 +104,40 @@ func handlePasswordKey(_ key: Key, dialog: PasswordDialogState, state: inout Con
     return []
 }
 
-/// A hash is ready: store it in one new version, replacing every password key the user had (plain, hashed, per protocol).
-func passwordHashed(_ operation: Operation, hash: String, generated: SecretText?, state: inout ConsoleState) -> [Effect] {
-    if case .password(var dialog)? = state.screen(operation.origin) {
+extension PasswordDialogState {
+    /// A hash is ready: store it in one new version, replacing every password key the user had (plain, hashed, per protocol).
+    func save(hash: String, generated: SecretText?, continuing operation: Operation, state: inout ConsoleState) -> [Effect] {
+        var dialog = self
         dialog.pendingGenerated = generated
         state.replaceScreen(operation.origin, with: .password(dialog))
-        let id = state.startOperation(.savePassword, label: "Saving the password of \(dialog.username)", subject: dialog.username, continuing: operation)
-        return [.updateUser(id, username: dialog.username, base: dialog.base, edits: [.setPassword(hash: hash)], action: "console.password")]
+        let id = state.startOperation(.savePassword, label: "Saving the password of \(username)", subject: username, continuing: operation)
+        return [.updateUser(id, username: username, base: base, edits: [.setPassword(hash: hash)], action: "console.password")]
     }
-    return wizardPasswordHashed(hash: hash, generated: generated, operation: operation, state: &state)
-}
 
-/// The password save `operation` landed: its dialog shows the generated password once, or closes.
-func passwordSaved(_ operation: Operation, state: inout ConsoleState) {
-    guard case .password(var dialog)? = state.screen(operation.origin) else {
-        state.show("Password of \(operation.subject ?? "the user") saved", .success)
-        return
-    }
-    if let generated = dialog.pendingGenerated {
+    /// The save landed: a generated password is shown once, else the dialog closes.
+    func saved(_ operation: Operation, state: inout ConsoleState) {
+        guard let generated = pendingGenerated else {
+            state.closeScreen(operation.origin)
+            state.show("Password of \(username) saved as an argon2id hash", .success)
+            return
+        }
+        var dialog = self
         dialog.step = .showGenerated(generated)
         dialog.pendingGenerated = nil
         state.replaceScreen(operation.origin, with: .password(dialog))
         state.show("Password saved as an argon2id hash", .success)
-    } else {
-        state.closeScreen(operation.origin)
-        state.show("Password of \(dialog.username) saved as an argon2id hash", .success)
+    }
+
+    /// The work did not finish, or another version was saved meanwhile (then `rebased` on it): back to the choice.
+    func backToChoice(rebasedOn stored: (value: SecretValue, user: SFTPUser)? = nil, _ operation: Operation, state: inout ConsoleState) {
+        var dialog = self
+        if let stored {
+            dialog.base = stored.value
+            dialog.user = stored.user
+        }
+        dialog.step = .choose
+        dialog.pendingGenerated = nil
+        state.replaceScreen(operation.origin, with: .password(dialog))
     }
 }
 
@@ -182,6 +191,27 @@ func renderPasswordDialog(_ dialog: PasswordDialogState, state: ConsoleState, in
 
 extension PasswordDialogState: ConsoleScreen {
     func handleKey(_ key: Key, state: inout ConsoleState) -> [Effect] { handlePasswordKey(key, dialog: self, state: &state) }
+    func handle(_ result: ConsoleEvent, of operation: Operation, state: inout ConsoleState) -> [Effect] {
+        switch result {
+        case .passwordHashed(_, let hash):
+            return save(hash: hash, generated: nil, continuing: operation, state: &state)
+        case .passwordGenerated(_, let password, let hash):
+            return save(hash: hash, generated: password, continuing: operation, state: &state)
+        case .written:
+            saved(operation, state: &state)
+        case .writeConflict:
+            state.showChangedMeanwhile()
+            backToChoice(rebasedOn: state.storedVersion(of: username), operation, state: &state)
+        case .failed(_, let message):
+            backToChoice(operation, state: &state)
+            state.showFailure(of: operation, message)
+        case .cancelled:
+            backToChoice(operation, state: &state)
+        default:
+            break
+        }
+        return []
+    }
     func render(state: ConsoleState, into canvas: inout Canvas) { renderPasswordDialog(self, state: state, into: &canvas) }
     var unsavedForm: UnsavedForm? { nil }
     var modal: Modal { .password(self) }

@@ -45,10 +45,9 @@ private func handleKey(_ key: Key, state: inout ConsoleState) -> [Effect] {
         return []
     }
     if key == .escape, let operation = state.foregroundOperation {
-        _ = state.finishOperation(operation.id)
+        let effects = handleResult(.cancelled(operation.id), state: &state)
         state.show("Cancelled: \(operation.label)", .warning)
-        cancelledOperation(operation, state: &state)
-        return [.cancel(operation.id)]
+        return [.cancel(operation.id)] + effects
     }
     if let modal = state.topModal {
         return modal.screen.handleKey(key, state: &state)

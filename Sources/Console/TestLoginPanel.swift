@@ -123,42 +123,16 @@ private func runTestLogin(_ panel: inout TestLoginState, state: inout ConsoleSta
     return [.testLogin(id, request)]
 }
 
-/// The test login `operation` was decided: the panel or wizard that asked shows the answer, and an allowed one is
-/// explained.
-func loginDecided(_ outcome: LoginOutcome, operation: Operation, state: inout ConsoleState) -> [Effect] {
-    let report = TestLoginReport(outcome: outcome, url: "in-process: sftpidp console", store: state.context.storeName, explain: true)
-    let username: String
-    switch state.screen(operation.origin) {
-    case .testLogin(var panel)?:
-        panel.isRunning = false
-        panel.report = report
-        username = panel.form["user"]
-        state.replaceScreen(operation.origin, with: .testLogin(panel))
-    case .wizard(var wizard)?:
-        wizard.testReport = report
-        wizard.isTesting = false
-        username = wizard.username
-        state.replaceScreen(operation.origin, with: .wizard(wizard))
-    default:
-        return []
-    }
-    state.access = nil
-    return report.isAllowed ? startAccessExplanation(answerJSON: report.response, username: username, continuing: operation, state: &state) : []
+/// A test login's answer as the panel and the wizard show it.
+func loginReport(_ outcome: LoginOutcome, state: ConsoleState) -> TestLoginReport {
+    TestLoginReport(outcome: outcome, url: "in-process: sftpidp console", store: state.context.storeName, explain: true)
 }
 
-/// The test login `operation` failed or was cancelled: the panel or wizard that asked shows it.
-func testLoginFailed(_ message: String, operation: Operation, state: inout ConsoleState) {
-    switch state.screen(operation.origin) {
-    case .testLogin(var panel)?:
-        panel.isRunning = false
-        panel.failure = message
-        state.replaceScreen(operation.origin, with: .testLogin(panel))
-    case .wizard(var wizard)?:
-        wizard.isTesting = false
-        state.replaceScreen(operation.origin, with: .wizard(wizard))
-    default:
-        break
-    }
+/// A new test answer replaces the access shown; an allowed one is explained, for the screen that asked `operation`.
+func explainAnswer(_ report: TestLoginReport?, username: String, continuing operation: Operation, state: inout ConsoleState) -> [Effect] {
+    state.access = nil
+    guard let report, report.isAllowed else { return [] }
+    return startAccessExplanation(answerJSON: report.response, username: username, continuing: operation, state: &state)
 }
 
 func renderTestLogin(_ panel: TestLoginState, state: ConsoleState, into canvas: inout Canvas) {
@@ -239,6 +213,21 @@ func renderReport(_ report: TestLoginReport, access: AccessSection?, state: Cons
 
 extension TestLoginState: ConsoleScreen {
     func handleKey(_ key: Key, state: inout ConsoleState) -> [Effect] { handleTestLoginKey(key, panel: self, state: &state) }
+    /// The answer shows under the fields (an allowed one with its access explained); a failure or Esc says why not.
+    func handle(_ result: ConsoleEvent, of operation: Operation, state: inout ConsoleState) -> [Effect] {
+        var panel = self
+        panel.isRunning = false
+        switch result {
+        case .loginDecided(_, let outcome):
+            panel.report = loginReport(outcome, state: state)
+            state.replaceScreen(operation.origin, with: .testLogin(panel))
+            return explainAnswer(panel.report, username: form["user"], continuing: operation, state: &state)
+        default:
+            panel.failure = result.failure
+            state.replaceScreen(operation.origin, with: .testLogin(panel))
+            return []
+        }
+    }
     func render(state: ConsoleState, into canvas: inout Canvas) { renderTestLogin(self, state: state, into: &canvas) }
     var unsavedForm: UnsavedForm? { nil }
     var modal: Modal { .testLogin(self) }

@@ -181,9 +181,29 @@ public struct WriteContext: Sendable, Hashable {
 
     /// A context for `action` by the current process's user, with the ssh client address when present.
     public static func current(action: String, changedFields: [String] = [], environment: [String: String] = ProcessInfo.processInfo.environment) -> WriteContext {
-        let actor = environment["USER"] ?? environment["LOGNAME"] ?? String(getuid())
-        let sshClient = environment["SSH_CLIENT"]?.split(separator: " ").first.map(String.init)
-        return WriteContext(action: action, actor: actor, clientAddress: sshClient, changedFields: changedFields)
+        WriterIdentity.current(environment: environment).context(action, changedFields: changedFields)
+    }
+}
+
+/// Who makes writes, as the audit trail names them: the actor and, over ssh, the client's address.
+public struct WriterIdentity: Sendable, Hashable {
+    public var actor: String
+    public var clientAddress: String?
+
+    public init(actor: String, clientAddress: String? = nil) {
+        self.actor = actor
+        self.clientAddress = clientAddress
+    }
+
+    /// The process's user (`USER`, else `LOGNAME`, else the uid) with the ssh client address (`SSH_CLIENT`) when present.
+    public static func current(environment: [String: String] = ProcessInfo.processInfo.environment) -> WriterIdentity {
+        WriterIdentity(actor: environment["USER"] ?? environment["LOGNAME"] ?? String(getuid()),
+                       clientAddress: environment["SSH_CLIENT"]?.split(separator: " ").first.map(String.init))
+    }
+
+    /// The audit context of one write by this writer.
+    public func context(_ action: String, changedFields: [String] = []) -> WriteContext {
+        WriteContext(action: action, actor: actor, clientAddress: clientAddress, changedFields: changedFields)
     }
 }
 

@@ -16,28 +16,26 @@ public struct UserDirectory: Sendable {
     public let serverID: String?
     /// How long a deleted user can be restored (7...30 days; the `recovery-window-days` setting).
     public let recoveryWindowDays: Int
-    /// Who the audit trail names for writes; nil for the process's user (`WriteContext.current`).
-    public let actor: String?
+    /// Who the audit trail names for writes, resolved once by whoever opens the directory.
+    public let writer: WriterIdentity
 
     /// The recovery window when no setting names one.
     public static let defaultRecoveryWindowDays = 30
 
     public init(
         store: any SecretStore, naming: NamingScheme, serverID: String?, recoveryWindowDays: Int = UserDirectory.defaultRecoveryWindowDays,
-        actor: String? = nil
+        writer: WriterIdentity = .current()
     ) {
         self.store = store
         self.naming = naming
         self.serverID = serverID
         self.recoveryWindowDays = recoveryWindowDays
-        self.actor = actor
+        self.writer = writer
     }
 
-    /// The audit context of a write: the process's user and ssh client address, named as ``actor`` when set.
+    /// The audit context of a write by ``writer``.
     func context(_ action: String, changedFields: [String] = []) -> WriteContext {
-        var context = WriteContext.current(action: action, changedFields: changedFields)
-        if let actor { context.actor = actor }
-        return context
+        writer.context(action, changedFields: changedFields)
     }
 
     /// The secret name of a user.

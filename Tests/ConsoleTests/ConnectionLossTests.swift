@@ -13,10 +13,10 @@ import TerminalUI
 struct ConnectionLossTests {
     static let newRole = "arn:aws:iam::123456789012:role/uploaders"
 
-    static func run(_ terminal: ScriptedTerminal, store: InMemorySecretStore, actor: String? = nil) async -> ConsoleEnd {
+    static func run(_ terminal: ScriptedTerminal, store: InMemorySecretStore, writer: WriterIdentity = WriterIdentity(actor: "console-test")) async -> ConsoleEnd {
         let handler = IdentityProviderHandler(configuration: .init(store: store, namingScheme: .sftpPrefix))
         return await ConsoleApp.run(terminal: terminal, store: store, naming: .sftpPrefix, serverID: nil, handler: handler,
-                                    options: ConsoleOptions(argon2: .cheapForTests, actor: actor),
+                                    options: ConsoleOptions(writer: writer, argon2: .cheapForTests),
                                     loadTheme: { try Theme.builtIn(named: $0) })
     }
 
@@ -46,7 +46,7 @@ struct ConnectionLossTests {
             ("4 users loaded", [.key(.character("j")), .key(.character("e"))]),
             ("Edit bob", [.key(.control("u"))] + Self.newRole.map { .key(.character($0)) } + [.key(.control("s"))]),
         ], hangsUpAtEnd: true)
-        let end = await Self.run(terminal, store: store, actor: "sftp-console (alice@laptop, SHA256:test)")
+        let end = await Self.run(terminal, store: store, writer: WriterIdentity(actor: "sftp-console (alice@laptop, SHA256:test)", clientAddress: "192.0.2.7"))
         #expect(terminal.timedOutWaitingFor == nil, "the screen never showed \(terminal.timedOutWaitingFor ?? ""):\n\(terminal.text)")
         #expect(end == .hungUp(ConnectionLoss(writes: [.init(label: "Saving bob", outcome: "written")], lostForms: [])))
         await store.setLatency(.zero)
@@ -54,6 +54,7 @@ struct ConnectionLossTests {
         #expect(try UserSecret(secretString: value.string)["Role"] == .string(Self.newRole))
         let audit = try await store.auditTrail(secretName: "SFTP/bob", limit: 1)
         #expect(audit.first?.actor == "sftp-console (alice@laptop, SHA256:test)")
+        #expect(audit.first?.clientAddress == "192.0.2.7", "the writer the console was given, not the environment's SSH_CLIENT")
     }
 
     @Test("a save the store refuses (a conflict) is reported as not written")

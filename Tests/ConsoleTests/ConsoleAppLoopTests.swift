@@ -77,7 +77,7 @@ struct ConsoleAppLoopTests {
         var themesLoaded: [String] = []
         let callerThread = pthread_self()
         await ConsoleApp.run(terminal: terminal, store: store, naming: .sftpPrefix, serverID: nil, handler: handler,
-                             options: ConsoleOptions(themeNames: ["default", "light"], argon2: .cheapForTests),
+                             options: ConsoleOptions(writer: WriterIdentity(actor: "console-test"), themeNames: ["default", "light"], argon2: .cheapForTests),
                              loadTheme: { name in
                                  themesLoaded.append(name)
                                  return try Theme.builtIn(named: name)

@@ -22,9 +22,9 @@ final class ConsoleDriver {
          rolePolicies: any RolePolicySource = RolePolicySources([])) {
         self.store = store
         let handler = IdentityProviderHandler(configuration: .init(store: store, namingScheme: naming))
-        runner = EffectRunner(directory: UserDirectory(store: store, naming: naming, serverID: serverID), handler: handler, argon2: Argon2Parameters.cheapForTests,
-                              rolePolicies: rolePolicies, inbox: EventInbox())
-        state = ConsoleState(context: ConsoleContext(storeName: store.displayName, naming: naming, serverID: serverID, readOnly: readOnly, themeNames: ["default", "light"]), size: size, now: Date())
+        runner = EffectRunner(directory: UserDirectory(store: store, naming: naming, serverID: serverID), handler: handler, rolePolicies: rolePolicies, inbox: EventInbox())
+        state = ConsoleState(context: ConsoleContext(storeName: store.displayName, naming: naming, serverID: serverID, readOnly: readOnly, themeNames: ["default", "light"],
+                                                     argon2: .cheapForTests), size: size, now: Date())
     }
 
     /// Starts the console (lists and reads every user).

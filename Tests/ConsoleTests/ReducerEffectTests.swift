@@ -4,7 +4,7 @@ import IdentityProvider
 import SecretStore
 import TerminalUI
 import Testing
-import UserManagement
+@testable import UserManagement
 @testable import Console
 
 /// The reducer driven event by event with no store and no runner: each step asserts the exact effects the event asks
@@ -48,6 +48,36 @@ struct ReducerEffectTests {
     static func update(_ effects: [Effect]) -> (id: OperationID, username: String, base: String, edits: [UserEdit], action: String)? {
         guard effects.count == 1, case .updateUser(let id, let username, let base, let edits, let action) = effects[0] else { return nil }
         return (id, username, base.versionID, edits, action)
+    }
+
+    /// Opens the wizard and goes from the name `erin` to the review with the suggested answers (password generated).
+    static func wizardAtReview(_ state: inout ConsoleState) {
+        _ = SnapshotScenes.press([.character("n")], &state)
+        SnapshotScenes.typing("erin", &state)
+        #expect(SnapshotScenes.press([.enter, .control("s"), .enter, .control("s"), .control("s")], &state).isEmpty)
+    }
+
+    /// Opens alice's history and fills it with two versions: the current one and an older one.
+    static func aliceHistory(_ state: inout ConsoleState) -> OperationID? {
+        guard case .loadHistory(let id, "alice")? = send(.key(.character("h")), &state).first else { return nil }
+        let versions = [
+            UserVersion(version: SecretVersionInfo(name: "SFTP/alice", versionID: "v2-alice-0000000000", stages: [SecretVersionInfo.currentStage], createdAt: SnapshotScenes.now), changedKeys: ["Role"]),
+            UserVersion(version: SecretVersionInfo(name: "SFTP/alice", versionID: "v1-alice-0000000000", stages: [], createdAt: SnapshotScenes.earlier), changedKeys: ["Role"]),
+        ]
+        #expect(send(.historyLoaded(id, versions), &state).isEmpty)
+        return id
+    }
+
+    /// The wizard on top, if it is.
+    static func wizard(_ state: ConsoleState) -> WizardState? {
+        if case .wizard(let wizard)? = state.topModal { return wizard }
+        return nil
+    }
+
+    /// The keys editor on top, if it is.
+    static func keysEditor(_ state: ConsoleState) -> KeysEditorState? {
+        if case .keys(let editor)? = state.topModal { return editor }
+        return nil
     }
 
     @Test("opening a user's editor asks for nothing; the save asks for one update of the opened version; the result closes that editor")
@@ -103,13 +133,15 @@ struct ReducerEffectTests {
     @Test("password set: typed twice asks for one hash; the hash asks for one update replacing the password; the result closes the dialog")
     func passwordSet() throws {
         var state = SnapshotScenes.loaded(size: Self.size)
+        state.context.argon2 = .cheapForTests
         let hashing = Self.typePasswordTwice(&state)
         let dialogScreen = state.topScreenID
-        guard hashing.count == 1, case .hashPassword(let hashID, let password) = hashing[0] else {
+        guard hashing.count == 1, case .hashPassword(let hashID, let password, let cost) = hashing[0] else {
             Issue.record("expected one hashPassword effect, got \(hashing)")
             return
         }
         #expect(password.value == "a long enough password")
+        #expect(cost == .cheapForTests, "the hash uses the console's configured cost")
         #expect(state.operations[hashID]?.isWrite == false)
 
         let save = try #require(Self.update(Self.send(.passwordHashed(hashID, hash: SnapshotScenes.argon2Hash), &state)))
@@ -177,7 +209,7 @@ struct ReducerEffectTests {
             state = Self.editedAlice()
             effects = Self.send(.key(.control("s")), &state)
         case "password":
-            guard case .hashPassword(let hashID, _)? = Self.typePasswordTwice(&state).first else {
+            guard case .hashPassword(let hashID, _, _)? = Self.typePasswordTwice(&state).first else {
                 Issue.record("no hash asked for")
                 return
             }
@@ -282,7 +314,7 @@ struct ReducerEffectTests {
     @Test("Ctrl-C while a password is only being hashed quits at once; once its save is sent, it asks first")
     func quitAsksOnlyDuringWrite() throws {
         var hashing = SnapshotScenes.loaded(size: Self.size)
-        guard case .hashPassword(let hashID, _)? = Self.typePasswordTwice(&hashing).first else {
+        guard case .hashPassword(let hashID, _, _)? = Self.typePasswordTwice(&hashing).first else {
             Issue.record("the password was not sent for hashing")
             return
         }
@@ -299,5 +331,190 @@ struct ReducerEffectTests {
             return
         }
         #expect(confirm.question == "A save is still running. Quit anyway?")
+    }
+    @Test("a key change goes back to the keys editor that asked: the written version is the one the next change starts from")
+    func keysAdded() throws {
+        var state = SnapshotScenes.loaded(size: Self.size)
+        _ = SnapshotScenes.press([.character("K"), .character("a")], &state)
+        let editorScreen = state.topScreenID
+        let line = SnapshotScenes.ed25519Line(seed: 9, comment: "new")
+        let save = try #require(Self.update(Self.send(.paste(line), &state) + Self.send(.key(.enter), &state)))
+        #expect(save.username == "alice" && save.action == "console.keys.add" && save.edits.map(\.name) == ["adding keys"])
+        #expect(state.operations[save.id]?.origin == editorScreen)
+
+        let written = SnapshotScenes.users[0].1.replacingOccurrences(of: "alice@ci\"", with: "alice@ci,\(line)\"")
+        #expect(Self.send(.written(save.id, SnapshotScenes.value("alice", written, version: "v2")), &state).isEmpty)
+        let editor = try #require(Self.keysEditor(state))
+        #expect(editor.base.versionID == "v2-alice-0000000000" && editor.keys.count == 3 && !editor.isAdding)
+        #expect(state.message?.text == "Keys of alice saved")
+    }
+
+    @Test("a key file's text goes to the keys editor that asked for it, which writes it; its failure shows in the editor")
+    func keyFileToKeysEditor() throws {
+        var state = SnapshotScenes.loaded(size: Self.size)
+        _ = SnapshotScenes.press([.character("K"), .character("a")], &state)
+        SnapshotScenes.typing("~/new.pub", &state)
+        let reading = Self.send(.key(.enter), &state)
+        guard reading.count == 1, case .readKeyFile(let readID, "~/new.pub") = reading[0] else {
+            Issue.record("expected one readKeyFile effect, got \(reading)")
+            return
+        }
+        #expect(state.operations[readID]?.isWrite == false)
+        var failing = state
+        let save = try #require(Self.update(Self.send(.keyFileRead(readID, SnapshotScenes.ed25519Line(seed: 9, comment: "new")), &state)))
+        #expect(save.action == "console.keys.add" && state.operations[save.id]?.origin == state.topScreenID)
+
+        #expect(Self.send(.failed(readID, "~/new.pub: no such file"), &failing).isEmpty)
+        #expect(Self.keysEditor(failing)?.error == "~/new.pub: no such file")
+    }
+
+    @Test("a key file's text goes to the wizard that asked for it: the key joins the new user's keys, nothing is written")
+    func keyFileToWizard() throws {
+        var state = SnapshotScenes.loaded(size: Self.size)
+        _ = SnapshotScenes.press([.character("n")], &state)
+        SnapshotScenes.typing("erin", &state)
+        _ = SnapshotScenes.press([.enter, .tab, .tab, .tab], &state)
+        SnapshotScenes.typing("~/erin.pub", &state)
+        let reading = Self.send(.key(.enter), &state)
+        guard reading.count == 1, case .readKeyFile(let readID, "~/erin.pub") = reading[0] else {
+            Issue.record("expected one readKeyFile effect, got \(reading)")
+            return
+        }
+        var failing = state
+        #expect(Self.send(.keyFileRead(readID, SnapshotScenes.ed25519Line(seed: 9, comment: "erin")), &state).isEmpty)
+        let wizard = try #require(Self.wizard(state))
+        #expect(wizard.keys.map(\.comment) == ["erin"] && wizard.keyError == nil && wizard.authentication["key"].isEmpty)
+
+        #expect(Self.send(.failed(readID, "~/erin.pub: no such file"), &failing).isEmpty)
+        #expect(Self.wizard(failing)?.keyError == "~/erin.pub: no such file")
+    }
+
+    @Test("the wizard's own password: generated and hashed for the wizard (not a password dialog), then one create, then one test login")
+    func wizardHashing() throws {
+        var state = SnapshotScenes.loaded(size: Self.size)
+        Self.wizardAtReview(&state)
+        let wizardScreen = state.topScreenID
+        let generating = Self.send(.key(.enter), &state)
+        guard generating.count == 1, case .generatePassword(let generateID, Argon2Parameters.default) = generating[0] else {
+            Issue.record("expected one generatePassword effect, got \(generating)")
+            return
+        }
+        #expect(state.operations[generateID]?.origin == wizardScreen)
+        var cancelled = state
+
+        let created = Self.send(.passwordGenerated(generateID, password: SecretText("generated password"), hash: SnapshotScenes.argon2Hash), &state)
+        guard created.count == 1, case .createUser(let createID, "erin", let edits, "console.onboard") = created[0] else {
+            Issue.record("expected one createUser effect, got \(created)")
+            return
+        }
+        #expect(edits.contains(.setPassword(hash: SnapshotScenes.argon2Hash)))
+        #expect(state.operations[createID]?.origin == wizardScreen && state.operations[createID]?.isWrite == true)
+        #expect(Self.wizard(state)?.password?.value == "generated password")
+
+        let erin = SnapshotScenes.value("erin", "{\"Role\": \"\(SnapshotScenes.role)\", \"PasswordHash\": \"\(SnapshotScenes.argon2Hash)\"}")
+        let testing = Self.send(.written(createID, erin), &state)
+        guard testing.count == 1, case .testLogin(let testID, let request) = testing[0] else {
+            Issue.record("expected one testLogin effect, got \(testing)")
+            return
+        }
+        #expect(request.username == "erin" && request.password == "generated password")
+        #expect(state.operations[testID]?.origin == wizardScreen)
+        #expect(Self.wizard(state)?.step == .result && state.message?.text == "Created erin")
+        #expect(state.list.record(named: "erin") != nil)
+
+        // Esc while the password is hashed: the wizard lets the user create again, and forgets the generated password.
+        #expect(Self.send(.key(.escape), &cancelled).map(\.description) == ["cancel(\(generateID))"])
+        #expect(Self.wizard(cancelled)?.isCreating == false && Self.wizard(cancelled)?.password == nil)
+        #expect(cancelled.message?.text == "Cancelled: Generating and hashing a password")
+    }
+
+    @Test("a key removal's answer reaches the keys editor under the quit question, which stays on top")
+    func keysResultUnderQuestion() throws {
+        var state = SnapshotScenes.loaded(size: Self.size)
+        _ = SnapshotScenes.press([.character("K"), .character("d")], &state)
+        let removal = try #require(Self.update(Self.send(.key(.character("y")), &state)))
+        #expect(removal.action == "console.keys.remove")
+        #expect(Self.send(.key(.control("c")), &state).isEmpty)
+        let oneKey = SnapshotScenes.users[0].1.replacingOccurrences(of: SnapshotScenes.ed25519Line(seed: 1, comment: "alice@laptop") + ",", with: "")
+        #expect(Self.send(.written(removal.id, SnapshotScenes.value("alice", oneKey, version: "v2")), &state).isEmpty)
+        guard case .confirm(let confirm)? = state.topModal, confirm.action == .quit, state.modals.count == 2, case .keys(let editor) = state.modals[0] else {
+            Issue.record("expected the quit question over the keys editor, got \(state.modals)")
+            return
+        }
+        #expect(editor.keys.count == 1 && editor.base.versionID == "v2-alice-0000000000")
+    }
+
+    @Test("a rollback whose history screen was closed meanwhile is reported on the status line; the screen stays closed")
+    func rollbackAfterHistoryClosed() throws {
+        var state = SnapshotScenes.loaded(size: Self.size)
+        _ = try #require(Self.aliceHistory(&state))
+        _ = SnapshotScenes.press([.down, .character("r")], &state)
+        let effects = Self.send(.key(.character("y")), &state)
+        guard effects.count == 1, case .rollBack(let id, "alice", "v1-alice-0000000000", "v2-alice-0000000000") = effects[0] else {
+            Issue.record("expected one rollBack effect, got \(effects)")
+            return
+        }
+        #expect(Self.send(.key(.character("q")), &state).isEmpty)
+        #expect(state.modals.isEmpty)
+        #expect(Self.send(.written(id, SnapshotScenes.value("alice", SnapshotScenes.users[0].1, version: "v3")), &state).isEmpty)
+        #expect(state.modals.isEmpty)
+        #expect(state.message?.text == "Rolled back alice: that version is current again")
+    }
+
+    @Test("a failed history read whose screen was closed goes to the status line; on its open screen it stops the spinner")
+    func historyReadFailed() throws {
+        var closed = SnapshotScenes.loaded(size: Self.size)
+        guard case .loadHistory(let id, _)? = Self.send(.key(.character("h")), &closed).first else {
+            Issue.record("h did not read the history")
+            return
+        }
+        var open = closed
+        #expect(Self.send(.key(.character("q")), &closed).isEmpty)
+        #expect(Self.send(.failed(id, "store unreachable"), &closed).isEmpty)
+        #expect(closed.modals.isEmpty && closed.message?.text == "Reading the history of alice failed: store unreachable")
+
+        #expect(Self.send(.failed(id, "store unreachable"), &open).isEmpty)
+        guard case .history(let history)? = open.topModal else {
+            Issue.record("the history screen closed")
+            return
+        }
+        #expect(!history.isLoading && open.message?.text == "Reading the history of alice failed: store unreachable")
+    }
+
+    @Test("a conflict while resolving a conflict shows their newest version, and the next merge writes onto it")
+    func conflictAgain() throws {
+        var state = Self.editedAlice()
+        let save = try #require(Self.update(Self.send(.key(.control("s")), &state)))
+        let theirs = SnapshotScenes.value("alice", SnapshotScenes.users[0].1.replacingOccurrences(of: "Finance uploads", with: "Theirs"), version: "v2")
+        _ = Self.send(.writeConflict(save.id, theirs: theirs), &state)
+        let merge = try #require(Self.update(Self.send(.key(.character("a")), &state)))
+        let newest = SnapshotScenes.value("alice", SnapshotScenes.users[0].1.replacingOccurrences(of: "Finance uploads", with: "Newest"), version: "v3")
+        #expect(Self.send(.writeConflict(merge.id, theirs: newest), &state).isEmpty)
+        guard case .conflict(let conflict)? = state.topModal, state.modals.count == 2 else {
+            Issue.record("the conflict screen closed")
+            return
+        }
+        #expect(conflict.theirs.versionID == "v3-alice-0000000000")
+        #expect(state.list.record(named: "alice")?.value?.versionID == "v3-alice-0000000000")
+        let again = try #require(Self.update(Self.send(.key(.character("a")), &state)))
+        #expect(again.base == "v3-alice-0000000000")
+    }
+
+    @Test("a password save that conflicts puts the dialog back on the choice, based on their version")
+    func passwordConflict() throws {
+        var state = SnapshotScenes.loaded(size: Self.size)
+        guard case .hashPassword(let hashID, _, _)? = Self.typePasswordTwice(&state).first else {
+            Issue.record("no hash asked for")
+            return
+        }
+        let save = try #require(Self.update(Self.send(.passwordHashed(hashID, hash: SnapshotScenes.argon2Hash), &state)))
+        let theirs = SnapshotScenes.value("alice", SnapshotScenes.users[0].1, version: "v2")
+        #expect(Self.send(.writeConflict(save.id, theirs: theirs), &state).isEmpty)
+        guard case .password(let dialog)? = state.topModal else {
+            Issue.record("the password dialog closed")
+            return
+        }
+        #expect(dialog.step == .choose && dialog.base.versionID == "v2-alice-0000000000")
+        #expect(state.message?.text == "Someone else changed this user meanwhile; reloaded their version. Please repeat your change.")
     }
 }

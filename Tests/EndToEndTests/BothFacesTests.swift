@@ -227,8 +227,9 @@ final class ConsoleSession {
         store = try EmbeddedSecretStore.open(databasePath: location.databasePath, keyPath: location.keyPath, createIfMissing: false)
         handler = IdentityProviderHandler(configuration: .init(store: store, namingScheme: .sftpPrefix))
         let argon2 = try Argon2Parameters(memoryKiB: 256, iterations: 1, parallelism: 1)
-        runner = EffectRunner(directory: UserDirectory(store: store, naming: .sftpPrefix, serverID: nil), handler: handler, argon2: argon2, inbox: EventInbox())
-        state = ConsoleState(context: ConsoleContext(storeName: store.displayName, naming: .sftpPrefix, serverID: nil, readOnly: false, themeNames: ["default"]), size: size, now: Date())
+        runner = EffectRunner(directory: UserDirectory(store: store, naming: .sftpPrefix, serverID: nil), handler: handler, inbox: EventInbox())
+        state = ConsoleState(context: ConsoleContext(storeName: store.displayName, naming: .sftpPrefix, serverID: nil, readOnly: false, themeNames: ["default"], argon2: argon2),
+                             size: size, now: Date())
     }
 
     func close() {
