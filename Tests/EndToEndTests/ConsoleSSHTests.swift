@@ -28,12 +28,13 @@ struct ConsoleSSHTests {
         (try? String(contentsOfFile: "/home/\(host.account)/.local/state/sftpidp/console.log", encoding: .utf8)) ?? ""
     }
 
-    @Test("opens at 80x24 on every cursor-addressable TERM, with and without a locale, and quits cleanly",
+    /// Ten common TERMs over ssh; every terminfo entry, without ssh, is TerminfoSweepTests.
+    @Test("opens at 80x24 over ssh on ten common TERMs, with and without a locale, and quits cleanly",
           arguments: [
             ("xterm-256color", "LANG=C.UTF-8"), ("xterm", ""), ("vt100", ""), ("vt220", ""), ("linux", ""), ("screen", ""),
             ("screen-256color", "LANG=C.UTF-8"), ("tmux-256color", ""), ("ansi", ""), ("rxvt", ""),
           ])
-    func opensAndQuits(term: String, locale: String) throws {
+    func opensOnCommonTerminals(term: String, locale: String) throws {
         let (host, session) = try Self.open()
         defer { session.close(); host.close() }
         // Without LANG the session has no locale at all (sshd passes none): the console asks the terminal and takes C.UTF-8.
