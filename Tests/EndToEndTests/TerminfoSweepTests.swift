@@ -31,6 +31,7 @@ struct TerminfoSweepTests {
     final class Sweep: Sendable {
         let names: [String]
         let next = Atomic<Int>(0)
+        let finishedWorkers = Atomic<Int>(0)
         let outcomes = Mutex<[Outcome]>([])
 
         init(names: [String]) { self.names = names }
@@ -80,8 +81,25 @@ struct TerminfoSweepTests {
         }
     }
 
+    /// One worker: runs the next entry not yet taken until none is left.
+    static func work(on sweep: Sweep, sandbox: Sandbox) {
+        while true {
+            let index = sweep.next.add(1, ordering: .relaxed).oldValue
+            guard index < sweep.names.count else { return }
+            let name = sweep.names[index]
+            let outcome: Outcome
+            do {
+                let kind = try Self.kind(of: name)
+                outcome = Outcome(name: name, kind: kind, run: Result { try Self.openConsole(on: name, sandbox: sandbox) }.mapError { SandboxError("\($0)") })
+            } catch {
+                outcome = Outcome(name: name, kind: .cursorAddressing, run: .failure(SandboxError("infocmp \(name): \(error)")))
+            }
+            sweep.outcomes.withLock { $0.append(outcome) }
+        }
+    }
+
     @Test("every terminfo entry with cursor addressing opens the console at 80x24, draws the list and quits with q; every other is refused by name with status 1")
-    func everyEntry() throws {
+    func everyEntry() async throws {
         let sandbox = try Sandbox()
         let role = "arn:aws:iam::012345678901:role/AWSTransferAccessRole"
         try sandbox.run(["users", "create", "kim", "--role", role, "--home", "/bucket/home/jörg"]).check("users create kim")
@@ -89,29 +107,18 @@ struct TerminfoSweepTests {
         let sweep = Sweep(names: try Self.entryNames())
         try #require(sweep.names.count > 1_000, "only \(sweep.names.count) terminfo entries: install ncurses-term (bash scripts/install-deps.sh --test)")
 
-        // A few at a time: each run mostly waits on its terminal, and the machine has two cores.
+        // A few at a time (a run mostly waits on its terminal; the machine has two cores), on threads of their own: they
+        // block, and the test awaits them without holding a thread of the concurrency pool.
         let started = ContinuousClock.now
         let workers = 4
-        let done = DispatchSemaphore(value: 0)
-        for _ in 0..<workers {
-            Thread {
-                while true {
-                    let index = sweep.next.add(1, ordering: .relaxed).oldValue
-                    guard index < sweep.names.count else { break }
-                    let name = sweep.names[index]
-                    let outcome: Outcome
-                    do {
-                        let kind = try Self.kind(of: name)
-                        outcome = Outcome(name: name, kind: kind, run: Result { try Self.openConsole(on: name, sandbox: sandbox) }.mapError { SandboxError("\($0)") })
-                    } catch {
-                        outcome = Outcome(name: name, kind: .cursorAddressing, run: .failure(SandboxError("infocmp \(name): \(error)")))
-                    }
-                    sweep.outcomes.withLock { $0.append(outcome) }
-                }
-                done.signal()
-            }.start()
+        await withCheckedContinuation { (allDone: CheckedContinuation<Void, Never>) in
+            for _ in 0..<workers {
+                Thread {
+                    Self.work(on: sweep, sandbox: sandbox)
+                    if sweep.finishedWorkers.add(1, ordering: .acquiringAndReleasing).newValue == workers { allDone.resume() }
+                }.start()
+            }
         }
-        for _ in 0..<workers { done.wait() }
 
         let outcomes = sweep.outcomes.withLock { $0 }
         #expect(outcomes.count == sweep.names.count)
