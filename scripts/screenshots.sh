@@ -187,7 +187,7 @@ done
 
 if $update_docs && ((failed == 0)); then
   mkdir -p docs/images
-  for picture in auto-dark-list auto-light-list dark-default-test-login dark-high-contrast-list dark-colorblind-list \
+  for picture in auto-dark-list auto-light-list light-default-list dark-default-test-login dark-high-contrast-list dark-colorblind-list \
     light-monochrome-list; do
     convert "$out/$picture.png" -strip PNG8:"docs/images/console-$picture.png"
   done

@@ -8,7 +8,8 @@ public enum TerminalError: Error, Sendable, Hashable, CustomStringConvertible {
     case noTerminalType
     /// The terminal cannot move the cursor (TERM=dumb, hard-copy terminals).
     case unsupportedTerminal(String)
-    /// TERM names a type terminfo does not know (or there is no terminfo database).
+    /// TERM names a type terminfo does not know, or only as a generic type (`gn`: `unknown`, `ibm327x`), which curses
+    /// will not set up either (or there is no terminfo database).
     case unknownTerminal(String)
     /// curses failed to start for another reason.
     case cannotStart(String)
@@ -26,7 +27,7 @@ public enum TerminalError: Error, Sendable, Hashable, CustomStringConvertible {
         case .unsupportedTerminal(let term):
             "TERM=\(term) cannot show a full-screen console (no cursor movement); \(Self.cliHint)"
         case .unknownTerminal(let term):
-            "unknown terminal type TERM=\(term) (no terminfo entry; install ncurses-term or set TERM=xterm-256color), or \(Self.cliHint)"
+            "unknown terminal type TERM=\(term) (terminfo has no entry for it, or only a generic one; install ncurses-term or set TERM=xterm-256color), or \(Self.cliHint)"
         case .cannotStart(let term):
             "curses could not start on TERM=\(term); \(Self.cliHint)"
         case .unknownCharset(let value):

@@ -53,6 +53,42 @@ import Testing
     ]}
     """
 
+    /// https://docs.aws.amazon.com/transfer/latest/userguide/configure-storage.html#headobject-access-denied, "Grant
+    /// ability to only write and list files", as printed (awsdocs/aws-transfer-user-guide, doc_source/requirements-S3.md),
+    /// its two typos included: `s3:GetobjectVersion` (actions ignore case: still GetObjectVersion) and
+    /// `se:GetObjectVersion` in the Deny (no such service: it denies nothing). "This prevents GetObject on files so they
+    /// cannot be read, while allowing the user to list and traverse folders"; the policy "does not allow for appending
+    /// to a file ... cannot open files to add content to them, or to modify them".
+    static let writeAndListOnly = """
+    {"Version": "2012-10-17", "Statement": [
+      {"Sid": "AllowListing", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::DOC-EXAMPLE-BUCKET"},
+      {"Sid": "AllowReadWrite", "Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject", "s3:GetobjectVersion"],
+       "Resource": ["arn:aws:s3:::DOC-EXAMPLE-BUCKET/*"]},
+      {"Sid": "DenyIfNotFolder", "Effect": "Deny", "Action": ["s3:GetObject", "se:GetObjectVersion"],
+       "NotResource": ["arn:aws:s3:::DOC-EXAMPLE-BUCKET/*/"]}
+    ]}
+    """
+
+    /// https://docs.aws.amazon.com/transfer/latest/userguide/prevent-mkdir.html: "an IAM policy that allows the
+    /// s3:PutObject action but also denies it when the key ends with a "/"". The guide prints only the Deny statement,
+    /// here as a policy of its own beside the read/write policy (the allow it assumes). Its note: "The second resource
+    /// line makes it impossible for users to create sub-folders by running a command such as put my-file
+    /// DOC-EXAMPLE-BUCKET/new-folder/my-file".
+    static let denyMkdir = """
+    {"Version": "2012-10-17", "Statement": [
+      {"Sid": "DenyMkdir", "Action": ["s3:PutObject"], "Effect": "Deny",
+       "Resource": ["arn:aws:s3:::DOC-EXAMPLE-BUCKET/*/", "arn:aws:s3:::DOC-EXAMPLE-BUCKET/*/*"]}
+    ]}
+    """
+
+    /// The read/write policy for DOC-EXAMPLE-BUCKET with the DenyMkdir policy beside it, for a PATH home.
+    static func denyMkdirReport(home: String) throws -> AccessReport {
+        let readWrite = readWriteRole.replacingOccurrences(of: "amzn-s3-demo-bucket", with: "DOC-EXAMPLE-BUCKET")
+        let answer = TransferAnswer(role: role, policy: nil, homeDirectoryType: "PATH", homeDirectory: home)
+        return AccessExplainer(answer: answer, userName: "jess",
+                               rolePolicies: [try Fixture.role(readWrite, name: "ReadWrite"), try Fixture.role(denyMkdir, name: "DenyMkdir")]).report()
+    }
+
     static func report(home: String, session: String? = nil, rolePolicy: String = readWriteRole, user: String = "jess") throws -> AccessReport {
         let answer = TransferAnswer(role: role, policy: session, homeDirectoryType: "PATH", homeDirectory: home)
         return AccessExplainer(answer: answer, userName: user, rolePolicies: [try Fixture.role(rolePolicy, name: "ReadWrite")]).report()
@@ -117,6 +153,43 @@ import Testing
         let report = try Self.report(home: "/bucket-name/uploads", rolePolicy: Self.iamAllObjectActions)
         #expect(Self.decisions(report) == Self.everything)
         #expect(report.findings.isEmpty)
+    }
+
+    /// Write and list, and folders can be made and traversed (their markers read); files cannot be read, so neither
+    /// downloaded nor renamed (a copy reads the source); nothing grants DeleteObject.
+    @Test func writeAndListOnlyExampleWritesListsAndMakesFoldersButNeverReadsFiles() throws {
+        let report = try Self.report(home: "/DOC-EXAMPLE-BUCKET/dropbox/jess", rolePolicy: Self.writeAndListOnly)
+        #expect(Self.decisions(report) == [.list: .allowed, .upload: .allowed, .mkdir: .allowed, .download: .denied, .delete: .denied, .rename: .denied])
+        let download = try #require(report.places[0].operations.first { $0.operation == .download })
+        #expect(download.requests.first?.reasons.first?.statement == "\"DenyIfNotFolder\"")
+        let delete = try #require(report.places[0].operations.first { $0.operation == .delete })
+        #expect(delete.requests.first?.reasons.isEmpty == false, "an implicit deny names what did not match")
+
+        let evaluator = PolicyEvaluator(rolePolicies: [try Fixture.role(Self.writeAndListOnly)], sessionPolicy: nil,
+                                        variables: PolicyVariables(userName: "jess", home: "/DOC-EXAMPLE-BUCKET/dropbox/jess"))
+        // The HeadObject of a folder marker (a GetObject permission) works: "list and traverse folders".
+        #expect(evaluator.evaluate(Fixture.get("dropbox/jess/invoices/", bucket: "DOC-EXAMPLE-BUCKET")).decision == .allowed)
+        #expect(evaluator.evaluate(Fixture.get("dropbox/jess/invoices/march.pdf", bucket: "DOC-EXAMPLE-BUCKET")).decision == .denied)
+        // The typos as printed: the Deny's `se:` action matches nothing, so the versions of a file stay readable.
+        let version = S3Request(step: "read a version", action: "s3:GetObjectVersion", resource: "arn:aws:s3:::DOC-EXAMPLE-BUCKET/dropbox/jess/march.pdf",
+                                context: RequestContext(absent: ["s3:prefix", "s3:delimiter"]))
+        #expect(evaluator.evaluate(version).decision == .allowed)
+    }
+
+    /// Folders cannot be made anywhere; and with the second resource line, nothing can be uploaded below the bucket's
+    /// top level either: a home in a folder can read, list and delete but not upload or rename (the copy writes).
+    @Test func denyMkdirExampleAlsoBlocksUploadsIntoFolders() throws {
+        let inFolder = try Self.denyMkdirReport(home: "/DOC-EXAMPLE-BUCKET/home/jess")
+        #expect(Self.decisions(inFolder) == [.list: .allowed, .download: .allowed, .delete: .allowed, .upload: .denied, .mkdir: .denied, .rename: .denied])
+        for operation in [SFTPOperation.upload, .mkdir] {
+            let decision = try #require(inFolder.places[0].operations.first { $0.operation == operation })
+            #expect(decision.requests.contains { $0.reasons.first?.statement == "\"DenyMkdir\"" }, "\(operation)")
+        }
+        // At the top of the bucket a file has no "/" in its key: uploads and renames work, folders still do not.
+        let atTop = try Self.denyMkdirReport(home: "/DOC-EXAMPLE-BUCKET")
+        var expected = Self.everything
+        expected[.mkdir] = .denied
+        #expect(Self.decisions(atTop) == expected)
     }
 
     /// https://docs.aws.amazon.com/transfer/latest/userguide/logical-dir-example.html: marymajor sees `pics` and

@@ -1,5 +1,6 @@
 import EmbeddedStore
 import Foundation
+import PeerTesting
 import SecretStore
 import Testing
 
@@ -72,8 +73,9 @@ struct MasterKeyTests {
         #expect(error?.message.contains("the master key file \(temporary.keyPath) \(expected)") == true, "message: \(error?.message ?? "")")
     }
 
-    @Test("a key file owned by another user is refused, with the chown fix", .enabled(if: geteuid() == 0, "needs root to chown"))
+    @Test("a key file owned by another user is refused, with the chown fix", .needsRoot("needs root to chown"))
     func otherOwnerRefused() throws {
+        try PeerRequirements.requireRoot("needs root to chown")
         let temporary = try TemporaryStore()
         try temporary.open().close()
         let nobody: uid_t = 65_534

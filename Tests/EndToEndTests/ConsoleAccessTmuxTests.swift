@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// The console's access section through tmux on the real binary: role policies from `[role-policies]` in the
-/// config file, shown with `a` in the detail pane and under an allowed answer in the test panel.
+/// config file, shown with `a` in the detail pane, under an allowed answer in the test panel and at the onboarding
+/// wizard's test step.
 @Suite("Console access section in tmux", .serialized)
 struct ConsoleAccessTmuxTests {
     static let role = ConsoleTmuxTests.role
@@ -59,5 +60,38 @@ struct ConsoleAccessTmuxTests {
         #expect(screen.contains("role policies unknown"), "\(screen)")
         #expect(!screen.contains("allowed"), "\(screen)")
         try session.keys("q")
+    }
+
+    /// The onboarding wizard's test step on the real binary: after the login test, the access section (here from
+    /// `[role-policies]`) tells what the new user can do in the home the wizard suggested.
+    @Test("the onboarding wizard's test step shows the access section for the new user")
+    func wizardTestStep() throws {
+        let sandbox = try Self.sandbox()
+        let session = try ConsoleTmuxTests.open(sandbox, columns: 130, rows: 50, waitFor: "3 users loaded")
+        defer { session.close() }
+        try session.keys("n")
+        try session.waitFor("Onboard a new SFTP user")
+        try session.type("erin")
+        try session.keys("Enter")
+        try session.waitFor("How they prove who they are")
+        // The generated password, the role most users have, the home following their pattern, no networks.
+        try session.keys("C-s")
+        try session.waitFor("IAM role")
+        try session.keys("C-s")
+        try session.waitFor("Where they land")
+        try session.keys("C-s")
+        try session.waitFor("only allow logins from")
+        try session.keys("C-s")
+        try session.waitFor("Enter creates the user")
+        try session.keys("Enter")
+        try session.waitFor("login allowed")
+        let screen = try session.waitFor("/bucket/home/erin: ✔ list")
+        #expect(screen.contains("/bucket/home/erin: ✔ list  ✔ download  ✔ upload  ✔ mkdir  ✘ delete  ✘ rename"), "\(screen)")
+        #expect(screen.contains("Access") && screen.contains("transfer-role.json"), "\(screen)")
+        #expect(screen.contains("Shown only now"), "\(screen)")
+        try session.keys("Enter")
+        try session.waitFor("4 users")
+        try session.keys("q")
+        try session.waitFor(TmuxSession.prompt)
     }
 }

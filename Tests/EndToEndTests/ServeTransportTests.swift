@@ -96,8 +96,9 @@ import Glibc
 
     /// As root (CI) a non-dumpable process cannot be told from a dumpable one by its /proc owner, so serve runs as
     /// `nobody` here: its /proc entries then belong to root only because it made itself non-dumpable.
-    @Test(.enabled(if: geteuid() == 0, "needs root to start serve as another user"))
+    @Test(.needsRoot("needs root to start serve as another user"))
     func coreDumpsAreOffWhenStartedByRoot() throws {
+        try PeerRequirements.requireRoot("needs root to start serve as another user")
         let (sandbox, _) = try ServeEndToEndTests.populated()
         let nobody: UInt32 = 65534
         // The build's own binary may sit below a directory only root can enter (a checkout in /root, a mktemp -d

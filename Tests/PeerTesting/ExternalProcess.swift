@@ -152,10 +152,16 @@ public func waitUntil(attempts: Int = 150, _ condition: () -> Bool) async -> Boo
 /// Waiting on the process id itself has no such problem.
 public func spawnAndWait(_ executable: String, _ arguments: [String], environment: [String: String], standardOutput: String, standardError: String) throws -> Int32 {
     let pid = try spawnProcess(executable, arguments, environment: environment, standardOutput: standardOutput, standardError: standardError)
+    return try waitForExit(pid)
+}
+
+/// Waits for a child started with ``spawnProcess(_:_:environment:standardOutput:standardError:)`` or
+/// ``spawnOnTerminal(_:_:environment:terminal:)`` and returns its exit status (128 + the signal for a signal).
+public func waitForExit(_ pid: pid_t) throws -> Int32 {
     var status: Int32 = 0
     while waitpid(pid, &status, 0) == -1 {
         guard errno == EINTR else {
-            throw ExternalProcess.Failure(description: "waiting for \(executable) failed: \(String(cString: strerror(errno)))")
+            throw ExternalProcess.Failure(description: "waiting for process \(pid) failed: \(String(cString: strerror(errno)))")
         }
     }
     // WIFEXITED / WEXITSTATUS, which Swift cannot import as macros.
@@ -166,12 +172,32 @@ public func spawnAndWait(_ executable: String, _ arguments: [String], environmen
 /// not `Process`), output to the given files, and returns its process id: a server the caller ends with
 /// ``stopSpawned(_:)``.
 public func spawnProcess(_ executable: String, _ arguments: [String], environment: [String: String], standardOutput: String, standardError: String) throws -> pid_t {
+    try spawn(executable, arguments, environment: environment, newSession: false) { actions in
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, standardOutput, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, standardError, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    }
+}
+
+/// Starts `executable` like ``spawnProcess(_:_:environment:standardOutput:standardError:)``, in a session of its own
+/// whose controlling terminal is `terminal` (a pseudo-terminal's path), opened as stdin, stdout and stderr.
+public func spawnOnTerminal(_ executable: String, _ arguments: [String], environment: [String: String], terminal: String) throws -> pid_t {
+    // glibc runs setsid before the file actions: opening the terminal then makes it the controlling one.
+    try spawn(executable, arguments, environment: environment, newSession: true) { actions in
+        posix_spawn_file_actions_addopen(&actions, 0, terminal, O_RDWR, 0)
+        posix_spawn_file_actions_adddup2(&actions, 0, 1)
+        posix_spawn_file_actions_adddup2(&actions, 0, 2)
+    }
+}
+
+private func spawn(
+    _ executable: String, _ arguments: [String], environment: [String: String], newSession: Bool,
+    descriptors: (inout posix_spawn_file_actions_t) -> Void
+) throws -> pid_t {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, standardOutput, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    posix_spawn_file_actions_addopen(&actions, 2, standardError, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    descriptors(&actions)
     let argv = ([executable] + arguments).map { strdup($0) } + [nil]
     let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
     defer {
@@ -190,7 +216,9 @@ public func spawnProcess(_ executable: String, _ arguments: [String], environmen
     var allSignals = sigset_t()
     sigfillset(&allSignals)
     posix_spawnattr_setsigdefault(&attributes, &allSignals)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    // POSIX_SPAWN_SETSID (glibc 2.26, a GNU extension that Swift does not import): setsid in the child.
+    let setSessionID: Int32 = 0x80
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | (newSession ? setSessionID : 0)))
     var pid = pid_t()
     let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
     guard spawned == 0 else {

@@ -29,9 +29,10 @@ final class SSHConsoleHost {
     static let docEtc = "/etc/ssh/"
     static let docBinary = "/usr/local/bin/sftpidp"
 
-    static var isRoot: Bool { getuid() == 0 }
+    static let need = "needs root to run sshd and create the account"
 
     init(sandbox: Sandbox) throws {
+        try PeerRequirements.requireRoot(Self.need)
         self.sandbox = sandbox
         account = "sc" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(10)
         etc = sandbox.path("etc-ssh")
