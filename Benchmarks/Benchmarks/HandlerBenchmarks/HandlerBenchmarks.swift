@@ -21,15 +21,19 @@ let benchmarks: @Sendable () -> Void = {
     let setUp: Benchmark.BenchmarkSetupHook = { fixture = try await HandlerFixture() }
     let tearDown: Benchmark.BenchmarkTeardownHook = { fixture = nil }
 
-    Benchmark("decide: key auth", closure: { benchmark in
-        guard let fixture else { throw BenchmarkFailure("setup did not run") }
-        for _ in benchmark.scaledIterations {
-            guard case .decided(let decision) = await fixture.handler.decide(fixture.keyRequest), decision.isAllowed else {
-                throw BenchmarkFailure("the key login was not allowed")
+    // With the checks recorded, as test-login and the console ask; without, as serve and the Lambda function ask.
+    for recordingChecks in [true, false] {
+        Benchmark(recordingChecks ? "decide: key auth" : "decide: key auth, checks not recorded (serve)", closure: { benchmark in
+            guard let fixture else { throw BenchmarkFailure("setup did not run") }
+            for _ in benchmark.scaledIterations {
+                guard case .decided(let decision) = await fixture.handler.decide(fixture.keyRequest, recordingChecks: recordingChecks),
+                      decision.isAllowed else {
+                    throw BenchmarkFailure("the key login was not allowed")
+                }
+                blackHole(decision)
             }
-            blackHole(decision)
-        }
-    }, setup: setUp, teardown: tearDown)
+        }, setup: setUp, teardown: tearDown)
+    }
 
     Benchmark("decide: password auth (argon2id m=19456,t=2,p=1)", configuration: .init(timeUnits: .milliseconds, maxDuration: .seconds(5), maxIterations: 200), closure: { benchmark in
         guard let fixture else { throw BenchmarkFailure("setup did not run") }
