@@ -79,7 +79,8 @@ final class EffectRunner: Sendable {
         }
     }
 
-    /// Does the work of one effect and returns its result event; nil for effects that are not work (cancel, theme).
+    /// Does the work of one effect and returns its result event; nil for effects that are not work (cancel, theme)
+    /// and for the listing cache's update, which has no result.
     func perform(_ effect: Effect) async -> ConsoleEvent? {
         if case .updateListingCache(let entries, let listed) = effect {
             if let listingCache, let prefix = try? directory.naming.prefix(serverID: directory.serverID) {

@@ -42,6 +42,32 @@ struct ListingCacheConsoleTests {
         return (store, cache, first)
     }
 
+    /// A second console started over a warm store and cache.
+    static func reopened() async throws -> (InMemorySecretStore, ConsoleDriver) {
+        let (store, cache, _) = try await warmStore()
+        let second = ConsoleDriver(store: store, listingCache: cache)
+        await second.start()
+        return (store, second)
+    }
+
+    /// Another tool moves bob's home after the console listed him: the version the console's cache summarised.
+    static func moveBob(_ store: InMemorySecretStore) async throws -> String {
+        let bob = try await store.getSecret(name: "SFTP/bob", version: .current)
+        _ = try await store.putSecret(name: "SFTP/bob", value: Fixtures.user(home: "/bucket/home/bob-moved"), replacing: bob.versionID,
+                                      context: WriteContext(action: "test.other", actor: "other"))
+        return bob.versionID
+    }
+
+    /// Selects bob (the reducer alone): the id of the one read it asks for, of bob's secret only.
+    static func selectBob(_ state: inout ConsoleState) -> OperationID? {
+        let effects = reduce(state: &state, event: .key(.character("j")))
+        guard effects.count == 1, case .fetchUsers(let id, let names) = effects[0], names == ["SFTP/bob"] else {
+            Issue.record("expected one fetchUsers effect for bob, got \(effects)")
+            return nil
+        }
+        return id
+    }
+
     /// The secret names of every value read the driver asked for, in order.
     static func reads(_ driver: ConsoleDriver) -> [[String]] {
         driver.effects.compactMap { if case .fetchUsers(_, let names) = $0 { names } else { nil } }
@@ -67,17 +93,13 @@ struct ListingCacheConsoleTests {
 
     @Test("selecting a summarised user reads it: the detail shows the value the store holds now")
     func selectingReads() async throws {
-        let (store, cache, _) = try await Self.warmStore()
-        let second = ConsoleDriver(store: store, listingCache: cache)
-        await second.start()
+        let (store, second) = try await Self.reopened()
         // Changed after this console listed it: the summary is old, what selecting shows is not.
-        let bob = try await store.getSecret(name: "SFTP/bob", version: .current)
-        _ = try await store.putSecret(name: "SFTP/bob", value: Fixtures.user(home: "/bucket/home/bob-moved"), replacing: bob.versionID,
-                                      context: WriteContext(action: "test.other", actor: "other"))
+        let summarisedVersion = try await Self.moveBob(store)
         await second.press(.character("j"))
         #expect(Self.reads(second) == [["SFTP/alice"], ["SFTP/bob"]])
         let record = try #require(second.state.list.record(named: "bob"))
-        #expect(record.value?.versionID != bob.versionID)
+        #expect(record.value?.versionID != summarisedVersion)
         #expect(record.summary.home == "/bucket/home/bob-moved")
         #expect(second.screen.contains("/bucket/home/bob-moved"))
         // Reading again only when it is summarised: moving back and forth reads nothing more.
@@ -87,27 +109,18 @@ struct ListingCacheConsoleTests {
 
     @Test("an editor does not open on a summary; once the value is read, the edit applies to the fresh value")
     func editsTheFreshValue() async throws {
-        let (store, cache, _) = try await Self.warmStore()
-        let second = ConsoleDriver(store: store, listingCache: cache)
-        await second.start()
+        let (store, second) = try await Self.reopened()
         var state = second.state
-        let bob = try await store.getSecret(name: "SFTP/bob", version: .current)
-        _ = try await store.putSecret(name: "SFTP/bob", value: Fixtures.user(home: "/bucket/home/bob-moved"), replacing: bob.versionID,
-                                      context: WriteContext(action: "test.other", actor: "other"))
+        _ = try await Self.moveBob(store)
 
         // The reducer alone: selecting bob asks for his value; `e` before it arrives opens nothing.
-        let effects = reduce(state: &state, event: .key(.character("j")))
-        guard case .fetchUsers(let id, let names)? = effects.first, effects.count == 1 else {
-            Issue.record("expected one fetchUsers effect, got \(effects)")
-            return
-        }
-        #expect(names == ["SFTP/bob"])
+        guard let id = Self.selectBob(&state) else { return }
         #expect(reduce(state: &state, event: .key(.character("e"))).isEmpty)
         #expect(state.topModal == nil)
         #expect(state.message?.text.contains("not loaded yet") == true)
 
         // The value arrives; the editor opens on it and the save replaces the version read, without a conflict.
-        let result = try #require(await second.runner.perform(.fetchUsers(id, names: names)))
+        let result = try #require(await second.runner.perform(.fetchUsers(id, names: ["SFTP/bob"])))
         second.state = state
         await second.send(result)
         await second.press(.character("e"))
@@ -120,6 +133,19 @@ struct ListingCacheConsoleTests {
         #expect(saved["Role"] == .string("arn:aws:iam::123456789012:role/uploaders"))
         #expect(saved["HomeDirectory"] == .string("/bucket/home/bob-moved"))
         #expect(try await store.listVersions(name: "SFTP/bob").count == 3)
+    }
+
+    @Test("a failed read of the selected summarised user says so on the record and the status line, and is not retried in a loop")
+    func failedSelectedRead() async throws {
+        let (_, second) = try await Self.reopened()
+        var state = second.state
+        guard let id = Self.selectBob(&state) else { return }
+        #expect(reduce(state: &state, event: .failed(id, "the store is unavailable")).isEmpty)
+        #expect(state.list.record(named: "bob")?.load == .failed("the store is unavailable"))
+        #expect(state.message?.text == "Could not read bob: the store is unavailable (press r to retry)")
+        #expect(reduce(state: &state, event: .tick(state.now)).isEmpty)
+        second.state = state
+        #expect(second.screen.contains("the store is unavailable"))
     }
 
     @Test("a user changed since the cache was filled is read with the listing; a deleted one is forgotten")
