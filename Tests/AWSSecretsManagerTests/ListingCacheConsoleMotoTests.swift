@@ -1,6 +1,7 @@
 import Foundation
 import IdentityProvider
 import ListingCache
+import PeerTesting
 import SecretStore
 import TerminalUI
 import Testing
@@ -8,15 +9,13 @@ import UserManagement
 @testable import AWSSecretsManager
 @testable import Console
 
-/// The console's loading path with the listing cache against moto: the reducer and the effect runner in process,
-/// as a new `sftpidp console` runs them, each effect run to completion before the next event.
-extension ListingCacheMotoTests {
-    /// Opens the console on the users under `prefix` with a fresh store and the cache opened from its file, until
-    /// the list is loaded: the state, and the calls it made.
-    func openConsole(_ prefix: String) async throws -> (state: ConsoleState, calls: [String: Int]) {
-        let store = try moto.store()
-        let naming = try NamingScheme(prefix + "{username}")
-        let cache = EncryptedListingCache(location: location, scope: store.configuration.description, warn: warnings.record)
+extension MotoServer {
+    /// Opens the console on the users named by `naming` as a new `sftpidp console` does: a fresh store, the cache
+    /// opened from its file at `location`, the reducer and the effect runner in process, each effect run to
+    /// completion before the next event, until the list is loaded. The state, and the calls it made.
+    func openConsole(naming: NamingScheme, location: ListingCacheLocation, warn: @escaping @Sendable (String) -> Void) async throws -> (state: ConsoleState, calls: [String: Int]) {
+        let store = try store()
+        let cache = EncryptedListingCache(location: location, scope: store.configuration.description, warn: warn)
         let runner = EffectRunner(directory: UserDirectory(store: store, naming: naming, serverID: nil),
                                   handler: IdentityProviderHandler(configuration: .init(store: store, namingScheme: naming)),
                                   listingCache: cache, inbox: EventInbox())
@@ -27,6 +26,13 @@ extension ListingCacheMotoTests {
             if let result = await runner.perform(queue.removeFirst()) { queue += reduce(state: &state, event: result) }
         }
         return (state, store.callCounts)
+    }
+}
+
+/// The console's loading path with the listing cache against moto, as `users list`'s is tested above.
+extension ListingCacheMotoTests {
+    func openConsole(_ prefix: String) async throws -> (state: ConsoleState, calls: [String: Int]) {
+        try await moto.openConsole(naming: try NamingScheme(prefix + "{username}"), location: location, warn: warnings.record)
     }
 
     /// The short role each user's list row shows.
