@@ -114,6 +114,7 @@ public enum ConsoleApp {
             }
             let inFlight = state.operations.keys
             runner.run(inFlight.map(Effect.cancel))
+            runner.finishCacheWrite()
             return .quit
         }
     }

@@ -36,6 +36,8 @@ final class EffectRunner: Sendable {
     /// Users' overviews kept between starts (AWS): listed users found in it at their listed version are not read.
     let listingCache: (any UserOverviewCache)?
     private let tasks = Mutex<[OperationID: Task<Void, Never>]>([:])
+    /// The listing cache's last write, waited for when the console quits.
+    private let cacheWrite = Mutex<Task<Void, Never>?>(nil)
     var store: any SecretStore { directory.store }
 
     init(directory: UserDirectory, handler: IdentityProviderHandler, rolePolicies: any RolePolicySource = RolePolicySources([]),
@@ -59,8 +61,8 @@ final class EffectRunner: Sendable {
             case .applyTheme:
                 break
             case .updateListingCache:
-                // Off the loop, untracked: a write cut short by quitting only makes the next start read more users.
-                Task { [self] in _ = await perform(effect) }
+                // Off the loop; quitting waits for it (finishCacheWrite).
+                cacheWrite.withLock { $0 = Task { [self] in _ = await perform(effect) } }
             default:
                 start(effect)
             }
@@ -155,6 +157,18 @@ final class EffectRunner: Sendable {
 }
 
 extension EffectRunner {
+    /// Blocks until the listing cache's last write is done, so that quitting right after loading keeps it. Called
+    /// from the console's own thread (never from the concurrency pool, which the write runs on).
+    func finishCacheWrite() {
+        guard let write = cacheWrite.withLock({ $0 }) else { return }
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            await write.value
+            done.signal()
+        }
+        done.wait()
+    }
+
     /// The live users of `page` the listing cache holds at exactly their listed version, by secret name.
     func cachedUsers(of page: SecretPage, now: Date) -> [String: FetchedUser] {
         guard let listingCache else { return [:] }
