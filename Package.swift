@@ -267,7 +267,7 @@ let package = Package(
         .testTarget(name: "SecretStoreTests", dependencies: ["SecretStore", "SecretStoreTesting"]),
         .testTarget(name: "UserManagementTests", dependencies: ["UserManagement", "IdentityModel", "SecretStore", "SecretStoreTesting", "TerminalText"]),
         .testTarget(name: "EmbeddedStoreTests", dependencies: ["EmbeddedStore", "SecretStore", "SecretStoreTesting", "PeerTesting"]),
-        .testTarget(name: "AWSSecretsManagerTests", dependencies: ["AWSSecretsManager", "AWSCore", "SecretStore", "SecretStoreTesting", "PeerTesting", "ListingCache", "UserManagement"]),
+        .testTarget(name: "AWSSecretsManagerTests", dependencies: ["AWSSecretsManager", "AWSCore", "SecretStore", "SecretStoreTesting", "PeerTesting", "ListingCache", "UserManagement", "Console", "IdentityProvider", "TerminalUI"]),
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "PeerTesting"]),
         .testTarget(
             name: "ListingCacheTests",

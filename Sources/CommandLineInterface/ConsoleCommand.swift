@@ -65,6 +65,8 @@ struct ConsoleCommand: AsyncParsableCommand {
         var writer = WriterIdentity.current(environment: environment)
         if let actor = login?.actor { writer.actor = actor }
         let log = ConsoleSessionLog(environment: environment, actor: writer.actor)
+        // As `users list` would use it (same settings, --no-cache); its warnings go to the log, not over the screen.
+        let listingCache = try store.listingCache(for: directory.store, environment: environment) { log.record("listing-cache", $0) }
 
         let terminal: CursesTerminal
         do {
@@ -81,7 +83,7 @@ struct ConsoleCommand: AsyncParsableCommand {
             handler: handler,
             options: ConsoleOptions(
                 writer: writer, readOnly: readOnly, themeNames: themeNames, themeExplanation: choice.explanation, argon2: argon2,
-                recoveryWindowDays: directory.recoveryWindowDays, rolePolicies: rolePolicies),
+                recoveryWindowDays: directory.recoveryWindowDays, rolePolicies: rolePolicies, listingCache: listingCache),
             loadTheme: { name in try Theme.load(name: name, searchPaths: searchPaths) }
         )
         terminal.close()

@@ -23,10 +23,13 @@ public struct ConsoleOptions: Sendable {
     public var recoveryWindowDays: Int
     /// Where access explanations read the role's policies (settings files, IAM on AWS stores).
     public var rolePolicies: any RolePolicySource
+    /// The listing cache (AWS stores): users listed at a cached version are summarised from it, not read, until selected.
+    public var listingCache: (any UserOverviewCache)?
 
     public init(
         writer: WriterIdentity, readOnly: Bool = false, themeNames: [String] = ["default"], themeExplanation: String? = nil, argon2: Argon2Parameters = .default,
-        recoveryWindowDays: Int = UserDirectory.defaultRecoveryWindowDays, rolePolicies: any RolePolicySource = RolePolicySources([])
+        recoveryWindowDays: Int = UserDirectory.defaultRecoveryWindowDays, rolePolicies: any RolePolicySource = RolePolicySources([]),
+        listingCache: (any UserOverviewCache)? = nil
     ) {
         self.writer = writer
         self.readOnly = readOnly
@@ -35,6 +38,7 @@ public struct ConsoleOptions: Sendable {
         self.argon2 = argon2
         self.recoveryWindowDays = recoveryWindowDays
         self.rolePolicies = rolePolicies
+        self.listingCache = listingCache
     }
 }
 
@@ -73,7 +77,7 @@ public enum ConsoleApp {
             let context = ConsoleContext(storeName: store.displayName, naming: naming, serverID: serverID, readOnly: options.readOnly, themeNames: options.themeNames, themeExplanation: options.themeExplanation, argon2: options.argon2, recoveryWindowDays: options.recoveryWindowDays)
             var state = ConsoleState(context: context, size: terminal.size, now: Date())
             let inbox = EventInbox()
-            let runner = EffectRunner(directory: UserDirectory(store: store, naming: naming, serverID: serverID, recoveryWindowDays: options.recoveryWindowDays, writer: options.writer), handler: handler, rolePolicies: options.rolePolicies, inbox: inbox)
+            let runner = EffectRunner(directory: UserDirectory(store: store, naming: naming, serverID: serverID, recoveryWindowDays: options.recoveryWindowDays, writer: options.writer), handler: handler, rolePolicies: options.rolePolicies, listingCache: options.listingCache, inbox: inbox)
 
             func perform(_ effects: [Effect]) {
                 for case .applyTheme(let name) in effects {
@@ -110,6 +114,7 @@ public enum ConsoleApp {
             }
             let inFlight = state.operations.keys
             runner.run(inFlight.map(Effect.cancel))
+            runner.finishCacheWrite()
             return .quit
         }
     }

@@ -12,7 +12,8 @@ public enum ConsoleEvent: Sendable {
     case paste(String)
     case resize(TerminalSize)
     case tick(Date)
-    case usersListed(OperationID, SecretPage)
+    /// A page of the listing, with the users the listing cache summarised at their listed version, by secret name.
+    case usersListed(OperationID, SecretPage, cached: [String: FetchedUser] = [:])
     /// A batch of users read and summarised, by secret name.
     case usersFetched(OperationID, [String: FetchedUser])
     /// A create, put or promote finished: the new current value.
@@ -37,7 +38,7 @@ extension ConsoleEvent {
     /// The work this event is the result of; nil for input and clock events.
     var operationID: OperationID? {
         switch self {
-        case .usersListed(let id, _), .usersFetched(let id, _), .written(let id, _), .writeConflict(let id, _), .deleted(let id, _),
+        case .usersListed(let id, _, _), .usersFetched(let id, _), .written(let id, _), .writeConflict(let id, _), .deleted(let id, _),
              .restored(let id, _), .historyLoaded(let id, _), .passwordHashed(let id, _), .passwordGenerated(let id, _, _),
              .keyFileRead(let id, _), .loginDecided(let id, _), .accessExplained(let id, _), .failed(let id, _), .cancelled(let id):
             id

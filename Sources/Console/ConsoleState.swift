@@ -1,5 +1,6 @@
 import Foundation
 import TerminalUI
+import UserManagement
 
 /// Everything the console shows, as a plain value: ``reduce(state:event:)`` changes it, ``render(_:into:)`` draws it.
 public struct ConsoleState: Sendable {
@@ -13,6 +14,11 @@ public struct ConsoleState: Sendable {
     var isListing = false
     /// Users listed but not fetched yet.
     var pendingFetches = 0
+    /// Secret names listed, neither read nor summarised by the listing cache, waiting to fill a batch read (the
+    /// rest is read when the listing ends), so that k changed users cost k/20 value calls wherever they are.
+    var unfetched: [String] = []
+    /// The listing cache entries of the users this listing read; nil once the listing is complete (or failed).
+    var listingCacheEntries: [String: CachedUserOverview]?
     /// Show users scheduled for deletion too (toggle `D`).
     var showDeleted = false
     /// The full-screen detail of the selected user is open (narrow terminals), with its scroll offset.

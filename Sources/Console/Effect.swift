@@ -8,6 +8,9 @@ import UserManagement
 public enum Effect: Sendable, CustomStringConvertible {
     case listUsers(OperationID, prefix: String, nextToken: String?, includeDeleted: Bool)
     case fetchUsers(OperationID, names: [String])
+    /// The listing is complete: keeps `entries` in the listing cache and forgets users no longer `listed` (secret
+    /// names), writing the cache once. Nothing without a cache.
+    case updateListingCache(entries: [String: CachedUserOverview], listed: Set<String>)
     /// Creates a user from these edits (``UserDirectory/create(_:edits:action:)``).
     case createUser(OperationID, username: String, edits: [UserEdit], action: String)
     /// Applies these edits to the version `base` and writes the next one; a change since `base` is a conflict.
@@ -34,6 +37,7 @@ public enum Effect: Sendable, CustomStringConvertible {
         switch self {
         case .listUsers(let id, let prefix, let token, let deleted): "listUsers(\(id), \(prefix), \(token ?? "first"), deleted: \(deleted))"
         case .fetchUsers(let id, let names): "fetchUsers(\(id), \(names.count) names)"
+        case .updateListingCache(let entries, let listed): "updateListingCache(\(entries.count) entries, \(listed.count) listed)"
         case .createUser(let id, let username, let edits, let action): "createUser(\(id), \(username), \(action), \(edits.map(\.name)))"
         case .updateUser(let id, let username, let base, let edits, let action): "updateUser(\(id), \(username), replacing: \(base.versionID), \(action), \(edits.map(\.name)))"
         case .deleteUser(let id, let username): "deleteUser(\(id), \(username))"

@@ -33,13 +33,19 @@ final class EffectRunner: Sendable {
     /// Where the role's policies are read for access explanations.
     let rolePolicies: any RolePolicySource
     let inbox: EventInbox
+    /// Users' overviews kept between starts (AWS): listed users found in it at their listed version are not read.
+    let listingCache: (any UserOverviewCache)?
     private let tasks = Mutex<[OperationID: Task<Void, Never>]>([:])
+    /// The listing cache's last write, waited for when the console quits.
+    private let cacheWrite = Mutex<Task<Void, Never>?>(nil)
     var store: any SecretStore { directory.store }
 
-    init(directory: UserDirectory, handler: IdentityProviderHandler, rolePolicies: any RolePolicySource = RolePolicySources([]), inbox: EventInbox) {
+    init(directory: UserDirectory, handler: IdentityProviderHandler, rolePolicies: any RolePolicySource = RolePolicySources([]),
+         listingCache: (any UserOverviewCache)? = nil, inbox: EventInbox) {
         self.directory = directory
         self.handler = handler
         self.rolePolicies = rolePolicies
+        self.listingCache = listingCache
         self.inbox = inbox
     }
 
@@ -54,6 +60,9 @@ final class EffectRunner: Sendable {
                 task?.cancel()
             case .applyTheme:
                 break
+            case .updateListingCache:
+                // Off the loop; quitting waits for it (finishCacheWrite).
+                cacheWrite.withLock { $0 = Task { [self] in _ = await perform(effect) } }
             default:
                 start(effect)
             }
@@ -72,16 +81,24 @@ final class EffectRunner: Sendable {
         }
     }
 
-    /// Does the work of one effect and returns its result event; nil for effects that are not work (cancel, theme).
+    /// Does the work of one effect and returns its result event; nil for effects that are not work (cancel, theme)
+    /// and for the listing cache's update, which has no result.
     func perform(_ effect: Effect) async -> ConsoleEvent? {
+        if case .updateListingCache(let entries, let listed) = effect {
+            if let listingCache, let prefix = try? directory.naming.prefix(serverID: directory.serverID) {
+                listingCache.update(entries, prefix: prefix, listed: listed)
+            }
+            return nil
+        }
         guard let id = effect.operationID, !effect.isControl else { return nil }
         do {
             switch effect {
             case .listUsers(_, let prefix, let token, let includeDeleted):
-                return .usersListed(id, try await store.listSecrets(prefix: prefix, pageSize: 100, nextToken: token, includeDeleted: includeDeleted))
+                let page = try await store.listSecrets(prefix: prefix, pageSize: 100, nextToken: token, includeDeleted: includeDeleted)
+                return .usersListed(id, page, cached: cachedUsers(of: page, now: Date()))
             case .fetchUsers(_, let names):
                 let values = try await store.getSecrets(names: names)
-                return .usersFetched(id, FetchedUser.all(values, naming: directory.naming, serverID: directory.serverID, now: Date()))
+                return .usersFetched(id, FetchedUser.all(values, naming: directory.naming, serverID: directory.serverID, now: Date(), caching: listingCache != nil))
             case .createUser(_, let username, let edits, let action):
                 let result = try await directory.create(username, edits: edits, action: action)
                 return .written(id, try await written(result, username: username, base: nil))
@@ -122,7 +139,7 @@ final class EffectRunner: Sendable {
                 return .loginDecided(id, await handler.decide(request))
             case .explainAccess(_, let answer, let username):
                 return .accessExplained(id, await AccessExplainer.report(answer: answer, userName: username, source: rolePolicies))
-            case .cancel, .applyTheme:
+            case .cancel, .applyTheme, .updateListingCache:
                 return nil
             }
         } catch let error as SecretStoreError {
@@ -140,6 +157,31 @@ final class EffectRunner: Sendable {
 }
 
 extension EffectRunner {
+    /// Blocks until the listing cache's last write is done, so that quitting right after loading keeps it. Called
+    /// from the console's own thread (never from the concurrency pool, which the write runs on).
+    func finishCacheWrite() {
+        guard let write = cacheWrite.withLock({ $0 }) else { return }
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            await write.value
+            done.signal()
+        }
+        done.wait()
+    }
+
+    /// The live users of `page` the listing cache holds at exactly their listed version, by secret name.
+    func cachedUsers(of page: SecretPage, now: Date) -> [String: FetchedUser] {
+        guard let listingCache else { return [:] }
+        var cached: [String: FetchedUser] = [:]
+        for summary in page.secrets where summary.deletedAt == nil {
+            guard let versionID = summary.currentVersionID,
+                  let username = directory.naming.username(fromSecretName: summary.name, serverID: directory.serverID),
+                  let entry = listingCache.entry(secretName: summary.name, versionID: versionID) else { continue }
+            cached[summary.name] = FetchedUser(username: username, cached: entry, now: now)
+        }
+        return cached
+    }
+
     /// The value a create or update left current, after dropping the handler's cached copy of it.
     func written(_ result: UserEditResult, username: String, base: SecretValue?) async throws -> SecretValue {
         let name = try directory.secretName(of: username)
@@ -167,7 +209,7 @@ extension Effect {
              .hashPassword(let id, _, _), .generatePassword(let id, _), .readKeyFile(let id, _), .testLogin(let id, _), .explainAccess(let id, _, _),
              .cancel(let id):
             id
-        case .applyTheme:
+        case .applyTheme, .updateListingCache:
             nil
         }
     }

@@ -7,6 +7,11 @@ import TerminalUI
 ///
 /// Pure apart from the state it is given: no store call, no terminal call, no clock read (time comes in `.tick`).
 public func reduce(state: inout ConsoleState, event: ConsoleEvent) -> [Effect] {
+    let effects = reduceEvent(state: &state, event: event)
+    return effects + readSelectedSummary(&state)
+}
+
+private func reduceEvent(state: inout ConsoleState, event: ConsoleEvent) -> [Effect] {
     switch event {
     case .started:
         return startListing(&state)
@@ -98,6 +103,8 @@ func startListing(_ state: inout ConsoleState) -> [Effect] {
     state.list.removeAll()
     state.isListing = true
     state.pendingFetches = 0
+    state.unfetched = []
+    state.listingCacheEntries = [:]
     for (id, operation) in state.operations where operation.isBackground {
         _ = state.finishOperation(id)
     }

@@ -12,11 +12,10 @@ let fetchBatchSize = 100
 func handleResult(_ event: ConsoleEvent, state: inout ConsoleState) -> [Effect] {
     guard let id = event.operationID, let operation = state.finishOperation(id) else { return [] }
     switch event {
-    case .usersListed(_, let page):
-        return usersListed(page, state: &state)
+    case .usersListed(_, let page, let cached):
+        return usersListed(page, cached: cached, state: &state)
     case .usersFetched(_, let users):
-        usersFetched(users, state: &state)
-        return []
+        return usersFetched(users, of: operation, state: &state)
     case .deleted(_, let removalDate):
         return userDeleted(operation.subject ?? "", removalDate: removalDate, state: &state)
     case .restored(_, let value):
@@ -68,7 +67,7 @@ func reportWithoutScreen(_ event: ConsoleEvent, of operation: Operation, state: 
     }
 }
 
-private func usersListed(_ page: SecretPage, state: inout ConsoleState) -> [Effect] {
+private func usersListed(_ page: SecretPage, cached: [String: FetchedUser], state: inout ConsoleState) -> [Effect] {
     let records = page.secrets.compactMap { summary -> UserRecord? in
         guard let username = state.context.naming.username(fromSecretName: summary.name, serverID: state.context.serverID) else { return nil }
         if summary.deletedAt != nil && !state.showDeleted { return nil }
@@ -76,12 +75,20 @@ private func usersListed(_ page: SecretPage, state: inout ConsoleState) -> [Effe
     }
     state.list.add(records)
     var effects: [Effect] = []
-    let live = records.filter { $0.deletedAt == nil }
     for record in records where record.deletedAt != nil {
         state.list.updateRecord(named: record.username) { $0.summary = UserSummary(deleted: record.deletedAt) }
     }
-    for start in stride(from: 0, to: live.count, by: fetchBatchSize) {
-        let batch = live[start..<min(live.count, start + fetchBatchSize)].map(\.secretName)
+    for record in records where record.deletedAt == nil {
+        if let summarised = cached[record.secretName] {
+            state.list.updateRecord(named: record.username) { $0.apply(summarised) }
+        } else {
+            state.unfetched.append(record.secretName)
+        }
+    }
+    let isLastPage = page.nextToken == nil
+    while state.unfetched.count >= fetchBatchSize || (isLastPage && !state.unfetched.isEmpty) {
+        let batch = Array(state.unfetched.prefix(fetchBatchSize))
+        state.unfetched.removeFirst(batch.count)
         let id = state.startOperation(.fetching, label: "Reading users")
         state.pendingFetches += batch.count
         effects.append(.fetchUsers(id, names: batch))
@@ -92,6 +99,7 @@ private func usersListed(_ page: SecretPage, state: inout ConsoleState) -> [Effe
         effects.append(.listUsers(id, prefix: prefix, nextToken: token, includeDeleted: state.showDeleted))
     } else {
         state.isListing = false
+        effects += finishLoading(&state)
     }
     return effects
 }
@@ -105,20 +113,46 @@ private func applyStored(_ value: SecretValue, state: inout ConsoleState) {
     state.list.update(record)
 }
 
-private func usersFetched(_ users: [String: FetchedUser], state: inout ConsoleState) {
-    state.pendingFetches = max(0, state.pendingFetches - users.count)
-    for user in users.values {
+/// A batch read of the listing, or the read of one selected user the listing cache had summarised (`subject`).
+private func usersFetched(_ users: [String: FetchedUser], of operation: Operation, state: inout ConsoleState) -> [Effect] {
+    if operation.subject == nil { state.pendingFetches = max(0, state.pendingFetches - users.count) }
+    for (secretName, user) in users {
         state.list.updateRecord(named: user.username) { $0.apply(user) }
+        if let entry = user.cacheEntry { state.listingCacheEntries?[secretName] = entry }
     }
-    if !state.isListing, state.pendingFetches == 0, state.message == nil {
-        state.show("\(state.list.records.count) user\(state.list.records.count == 1 ? "" : "s") loaded", .info)
+    return operation.subject == nil ? finishLoading(&state) : []
+}
+
+/// When the listing and all its reads are done: says how many users loaded, and updates the listing cache once
+/// (keeping what was read, forgetting users no longer listed).
+private func finishLoading(_ state: inout ConsoleState) -> [Effect] {
+    guard !state.isListing, state.pendingFetches == 0, let entries = state.listingCacheEntries else { return [] }
+    state.listingCacheEntries = nil
+    let count = state.list.records.count
+    if state.message == nil, count > 0 {
+        state.show("\(count) user\(count == 1 ? "" : "s") loaded", .info)
     }
+    let listed = Set(state.list.records.filter { $0.deletedAt == nil }.map(\.secretName))
+    return [.updateListingCache(entries: entries, listed: listed)]
+}
+
+/// The selected user is known only from the listing cache: reads its value now, before anything is shown or
+/// edited from it. Runs after every event, so a selection moved by any key, a filter or a reload is covered.
+func readSelectedSummary(_ state: inout ConsoleState) -> [Effect] {
+    guard let record = state.list.selectedRecord, record.load == .summarised else { return [] }
+    state.list.updateRecord(named: record.username) { $0.load = .pending }
+    let id = state.startOperation(.fetching, label: "Reading \(record.username)", subject: record.username)
+    return [.fetchUsers(id, names: [record.secretName])]
 }
 
 /// Listing or reading users failed: the status line says so, and `r` retries.
 private func listingFailed(_ operation: Operation, message: String, state: inout ConsoleState) {
-    if operation.purpose == .listing {
+    if operation.purpose == .fetching, let username = operation.subject {
+        state.list.updateRecord(named: username) { $0.load = .failed(message); $0.problem = message }
+        state.show("Could not read \(username): \(message) (press r to retry)", .error)
+    } else if operation.purpose == .listing {
         state.isListing = false
+        state.listingCacheEntries = nil
         state.show("Could not list users: \(message) (press r to retry)", .error)
     } else {
         state.pendingFetches = 0

@@ -7,8 +7,11 @@ import UserManagement
 struct UserRecord: Sendable, Hashable {
     /// Where the record is in its loading.
     enum Load: Sendable, Hashable {
-        /// Listed, value not fetched yet.
+        /// Listed, value not fetched yet (or being fetched).
         case pending
+        /// Listed and summarised from the listing cache: the columns are known, the value is read when the user is
+        /// selected (a pane, an editor or a test always works on a value read from the store).
+        case summarised
         /// The value was read; `user` is nil when it does not parse (see `problem`).
         case loaded(SecretValue)
         /// The value could not be read from the store.
@@ -72,8 +75,10 @@ public struct FetchedUser: Sendable {
     let lastChangedAt: Date?
     let problem: String?
     let summary: UserSummary
+    /// What the listing cache keeps of this read, when the read was for a listing with a cache.
+    let cacheEntry: CachedUserOverview?
 
-    init(username: String, value: SecretValue, now: Date) {
+    init(username: String, value: SecretValue, now: Date, caching: Bool = false) {
         self.username = username
         load = .loaded(value)
         lastChangedAt = value.version.createdAt
@@ -84,7 +89,20 @@ public struct FetchedUser: Sendable {
         case .failure(let error):
             problem = error.reason
         }
-        summary = UserSummary(UserOverview(stored: stored, now: now))
+        let overview = UserOverview(stored: stored, now: now)
+        summary = UserSummary(overview)
+        cacheEntry = caching ? CachedUserOverview(overview, of: stored) : nil
+    }
+
+    /// A user the listing cache summarised at its listed version: columns without a value.
+    init(username: String, cached: CachedUserOverview, now: Date) {
+        self.username = username
+        load = .summarised
+        let overview = cached.overview(now: now)
+        lastChangedAt = overview.lastChangedAt
+        problem = nil
+        summary = UserSummary(overview)
+        cacheEntry = nil
     }
 
     init(username: String, error: SecretStoreError) {
@@ -93,15 +111,17 @@ public struct FetchedUser: Sendable {
         lastChangedAt = nil
         problem = error.message
         summary = UserSummary(UserOverview(username: username, loadError: error))
+        cacheEntry = nil
     }
 
     /// Every result of a batch read, by secret name; a name outside the naming scheme keeps its secret name.
-    static func all(_ results: [String: Result<SecretValue, SecretStoreError>], naming: NamingScheme, serverID: String?, now: Date) -> [String: FetchedUser] {
+    /// `caching` also makes each readable user's listing cache entry.
+    static func all(_ results: [String: Result<SecretValue, SecretStoreError>], naming: NamingScheme, serverID: String?, now: Date, caching: Bool = false) -> [String: FetchedUser] {
         var fetched: [String: FetchedUser] = [:]
         for (secretName, result) in results {
             let username = naming.username(fromSecretName: secretName, serverID: serverID) ?? secretName
             switch result {
-            case .success(let value): fetched[secretName] = FetchedUser(username: username, value: value, now: now)
+            case .success(let value): fetched[secretName] = FetchedUser(username: username, value: value, now: now, caching: caching)
             case .failure(let error): fetched[secretName] = FetchedUser(username: username, error: error)
             }
         }

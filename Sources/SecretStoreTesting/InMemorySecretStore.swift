@@ -30,10 +30,14 @@ public actor InMemorySecretStore: AuditedSecretStore {
     private var calls = 0
 
     public nonisolated let displayName: String
+    /// Listings name each secret's current version, as AWS Secrets Manager's do.
+    private let listsVersionIDs: Bool
 
-    /// An empty store; `displayName` is what ``SecretStore/displayName`` shows.
-    public init(displayName: String = "in-memory test store") {
+    /// An empty store; `displayName` is what ``SecretStore/displayName`` shows; `listsVersionIDs` makes listings name
+    /// each secret's current version like AWS.
+    public init(displayName: String = "in-memory test store", listsVersionIDs: Bool = false) {
         self.displayName = displayName
+        self.listsVersionIDs = listsVersionIDs
     }
 
     // MARK: Test controls
@@ -68,7 +72,8 @@ public actor InMemorySecretStore: AuditedSecretStore {
             .sorted()
         let page = names.prefix(pageSize)
         let summaries = page.compactMap { name in
-            secrets[name].map { SecretSummary(name: name, lastChangedAt: $0.lastChangedAt, deletedAt: $0.deletedAt) }
+            secrets[name].map { SecretSummary(name: name, lastChangedAt: $0.lastChangedAt, deletedAt: $0.deletedAt,
+                                              currentVersionID: listsVersionIDs ? $0.current?.info.versionID : nil) }
         }
         let token = names.count > pageSize ? page.last.map(NameAfterToken.encode) : nil
         return SecretPage(secrets: summaries, nextToken: token)

@@ -42,6 +42,16 @@ import UserManagement
         return prefix
     }
 
+    /// Gives the seeded users numbered `indices` a new version with the role `Changed`, as another tool (the real AWS
+    /// CLI) does: their user names.
+    func changeRoles(of indices: [Int], prefix: String) throws -> Set<String> {
+        let usernames = indices.map { String(format: "user%03d", $0) }
+        for username in usernames {
+            try aws(["put-secret-value", "--secret-id", prefix + username, "--secret-string", Self.value(role: "Changed")])
+        }
+        return Set(usernames)
+    }
+
     /// Lists the users as a new `sftpidp users list` does: a fresh store and the cache opened from its file.
     func list(_ prefix: String, includeDeleted: Bool = false) async throws -> (overviews: [UserOverview], calls: [String: Int]) {
         let store = try moto.store()
@@ -63,13 +73,9 @@ import UserManagement
         #expect(unchanged.overviews == first.overviews)
 
         // k = 7 users changed by another tool: one more batch, and the list shows their new values.
-        let changed = (0..<7).map { prefix + String(format: "user%03d", $0 * 30) }
-        for name in changed {
-            try aws(["put-secret-value", "--secret-id", name, "--secret-string", Self.value(role: "Changed")])
-        }
+        let changedUsers = try changeRoles(of: (0..<7).map { $0 * 30 }, prefix: prefix)
         let afterChanges = try await list(prefix)
         #expect(afterChanges.calls == ["ListSecrets": 3, "BatchGetSecretValue": 1])
-        let changedUsers = Set(changed.map { String($0.dropFirst(prefix.count)) })
         for overview in afterChanges.overviews {
             #expect(overview.roleShortName == (changedUsers.contains(overview.username) ? "Changed" : "Original"), "\(overview.username)")
         }

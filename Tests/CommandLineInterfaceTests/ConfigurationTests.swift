@@ -122,6 +122,9 @@ import Testing
         environment["SFTPIDP_LISTING_CACHE"] = "on"
         #expect(try options().listingCache(for: aws, environment: environment) != nil)
         #expect(try options(["--no-cache"]).listingCache(for: aws, environment: environment) == nil)
+        // The console resolves the same cache from the same options.
+        #expect(try ConsoleCommand.parse([]).store.listingCache(for: aws, environment: environment) != nil)
+        #expect(try ConsoleCommand.parse(["--no-cache"]).store.listingCache(for: aws, environment: environment) == nil)
         environment["SFTPIDP_LISTING_CACHE"] = "sometimes"
         let failure = try #require(throws: CLIFailure.self) { try options().listingCache(for: aws, environment: environment) }
         #expect(failure.message == "listing-cache \"sometimes\" (SFTPIDP_LISTING_CACHE or the config's listing-cache): must be on or off")

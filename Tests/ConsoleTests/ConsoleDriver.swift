@@ -19,10 +19,11 @@ final class ConsoleDriver {
     private(set) var effects: [Effect] = []
 
     init(store: InMemorySecretStore, size: TerminalSize = TerminalSize(rows: 24, columns: 80), readOnly: Bool = false, serverID: String? = nil, naming: NamingScheme = .sftpPrefix,
-         rolePolicies: any RolePolicySource = RolePolicySources([])) {
+         rolePolicies: any RolePolicySource = RolePolicySources([]), listingCache: (any UserOverviewCache)? = nil) {
         self.store = store
         let handler = IdentityProviderHandler(configuration: .init(store: store, namingScheme: naming))
-        runner = EffectRunner(directory: UserDirectory(store: store, naming: naming, serverID: serverID), handler: handler, rolePolicies: rolePolicies, inbox: EventInbox())
+        runner = EffectRunner(directory: UserDirectory(store: store, naming: naming, serverID: serverID), handler: handler, rolePolicies: rolePolicies,
+                              listingCache: listingCache, inbox: EventInbox())
         state = ConsoleState(context: ConsoleContext(storeName: store.displayName, naming: naming, serverID: serverID, readOnly: readOnly, themeNames: ["default", "light"],
                                                      argon2: .cheapForTests), size: size, now: Date())
     }
@@ -71,9 +72,10 @@ enum Fixtures {
         return "{" + members.joined(separator: ", ") + "}"
     }
 
-    /// A store with a few users, one legacy plain-text password and one broken secret.
-    static func store() async throws -> InMemorySecretStore {
-        let store = InMemorySecretStore(displayName: "in-memory test store")
+    /// A store with a few users, one legacy plain-text password and one broken secret;
+    /// `listsVersionIDs`: listings name each secret's current version, as on AWS (where the listing cache applies).
+    static func store(listsVersionIDs: Bool = false) async throws -> InMemorySecretStore {
+        let store = InMemorySecretStore(displayName: "in-memory test store", listsVersionIDs: listsVersionIDs)
         let context = WriteContext(action: "test.seed", actor: "test")
         _ = try await store.createSecret(name: "SFTP/alice", value: user(home: "/bucket/home/alice", extra: ["Password": "\"legacy-secret\""]), context: context)
         _ = try await store.createSecret(name: "SFTP/bob", value: user(home: "/bucket/home/bob"), context: context)

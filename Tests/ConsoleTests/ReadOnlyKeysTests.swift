@@ -113,7 +113,7 @@ extension Effect {
     var isWrite: Bool {
         switch self {
         case .createUser, .updateUser, .deleteUser, .restoreUser, .rollBack: true
-        case .listUsers, .fetchUsers, .loadHistory, .hashPassword, .generatePassword, .readKeyFile, .testLogin, .explainAccess, .cancel, .applyTheme: false
+        case .listUsers, .fetchUsers, .loadHistory, .hashPassword, .generatePassword, .readKeyFile, .testLogin, .explainAccess, .cancel, .applyTheme, .updateListingCache: false
         }
     }
 }

@@ -286,6 +286,40 @@ import Testing
         try console.keys("q")
     }
 
+    /// The real console over the proxy, counting its calls: 21 users cost 2 value calls to read, a reopen lists and
+    /// reads only the selected user (1); a user changed by another tool is read with the listing and shows its new role.
+    @Test func aReopenedConsoleReadsOnlyWhatChangedThroughTheListingCache() throws {
+        for user in ["kim", "lee"] + (1...19).map({ String(format: "u%02d", $0) }) {
+            #expect(try sftpidp(["users", "create", user, "--role", Self.role, "--home", "/bucket/\(user)"]).status == 0)
+        }
+        /// Opens the console, waits until the list and the selected user (kim, in the detail pane) are loaded, quits:
+        /// the calls it made, and the screen.
+        func openConsole() throws -> (calls: [String: Int], screen: String) {
+            let before = proxy.requests()
+            let console = try TmuxSession(sandbox: sandbox, columns: 130, rows: 30, environment: [
+                "AWS_ACCESS_KEY_ID": moto.accessKeyID, "AWS_SECRET_ACCESS_KEY": moto.secretAccessKey,
+                "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": proxy.endpoint,
+            ])
+            defer { console.close() }
+            try console.shell("sftpidp --store aws --naming-scheme '\(prefix){username}'")
+            try console.waitFor("21 users loaded")
+            let screen = try console.waitFor("Version")
+            try console.keys("q")
+            // The console's screen goes when it has ended (after its last cache write).
+            try console.waitForAbsence("21 users loaded")
+            return (proxy.requests().merging(before) { $0 - $1 }.filter { $0.value != 0 }, screen)
+        }
+        #expect(try openConsole().calls == ["ListSecrets": 1, "BatchGetSecretValue": 2])
+        #expect(try openConsole().calls == ["ListSecrets": 1, "BatchGetSecretValue": 1])
+        let put = try sandbox.runTool("aws", ["secretsmanager", "put-secret-value", "--secret-id", prefix + "lee", "--secret-string",
+                                              #"{"Role":"arn:aws:iam::012345678901:role/Changed","HomeDirectory":"/bucket/lee"}"#],
+                                      environment: moto.cliEnvironment())
+        #expect(put.status == 0)
+        let afterChange = try openConsole()
+        #expect(afterChange.calls == ["ListSecrets": 1, "BatchGetSecretValue": 2])
+        #expect(afterChange.screen.contains("Changed"), "\(afterChange.screen)")
+    }
+
     private func generatePublicKey() throws -> String {
         let path = sandbox.path("id-\(UUID().uuidString.prefix(6))")
         try sandbox.runTool("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "faults@test", "-f", path])

@@ -69,6 +69,15 @@ final class FaultProxy: @unchecked Sendable {
         return lines.reduce(into: [:]) { counts, line in counts[String(line.split(separator: " ").first ?? ""), default: 0] += 1 }
     }
 
+    /// How many requests each operation got so far (`ListSecrets`, `BatchGetSecretValue`, ...), faulted or not.
+    func requests() -> [String: Int] {
+        let lines = ((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "").split(separator: "\n")
+        return lines.reduce(into: [:]) { counts, line in
+            let target = line.split(separator: " ").dropFirst().first ?? ""
+            counts[String(target.split(separator: ".").last ?? target), default: 0] += 1
+        }
+    }
+
     /// The seed for a test run: `SFTPIDP_FAULT_SEED` to replay one, else a fresh one.
     static func seedForThisRun() -> UInt64 {
         ProcessInfo.processInfo.environment["SFTPIDP_FAULT_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: 1...999_999_999)
