@@ -312,6 +312,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "AccessAnalysisTests", dependencies: ["AccessAnalysis", "PeerTesting"]),
+        .testTarget(name: "PeerTestingTests", dependencies: ["PeerTesting"]),
         .testTarget(name: "AWSIAMTests", dependencies: ["AWSIAM", "AWSCore", "AccessAnalysis", "PeerTesting"]),
         // Runs the real `sftpidp` binary: CLI, curl against `serve`, tmux against the console.
         .testTarget(

@@ -163,9 +163,9 @@ struct ConsoleSSHTests {
         let arguments = ["-N", "-L", "\(localPort):127.0.0.1:\(host.port)"] + host.sshCommand(key: "alice", options: "").split(separator: " ").dropFirst().map {
             $0.replacingOccurrences(of: "'", with: "")
         }
-        let forward = try spawnProcess(try Sandbox.which("ssh"), arguments, environment: host.sandbox.environment,
-                                       standardOutput: "/dev/null", standardError: host.sandbox.path("forward.log"))
-        defer { stopSpawned(forward) }
+        let forward = try BackgroundProcess(try Sandbox.which("ssh"), arguments, environment: host.sandbox.environment,
+                                            streams: .files(error: host.sandbox.path("forward.log")))
+        defer { forward.stop() }
         for _ in 0..<100 where !isListening(port: localPort) { usleep(100_000) }
         #expect(isListening(port: localPort), "ssh -L did not start")
         let banner = Self.firstBytes(fromPort: localPort)

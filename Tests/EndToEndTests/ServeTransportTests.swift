@@ -131,19 +131,16 @@ import Glibc
 
 /// `openssl s_server -www` on a free port, allowing TLS 1.0 and every suite: the control for the refusal tests.
 private final class OpenSSLServer {
-    let process = Process()
+    let process: BackgroundProcess
     let port: Int
 
     init(sandbox: Sandbox, certificate: String, key: String) throws {
         let output = sandbox.path("s_server-\(UUID().uuidString).out")
         _ = FileManager.default.createFile(atPath: output, contents: nil)
-        process.executableURL = URL(fileURLWithPath: try Sandbox.which("openssl"))
-        process.arguments = ["s_server", "-accept", "0", "-cert", certificate, "-key", key, "-cipher", "ALL:@SECLEVEL=0",
-                             "-min_protocol", "TLSv1", "-www"]
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        process = try BackgroundProcess(
+            try Sandbox.which("openssl"),
+            ["s_server", "-accept", "0", "-cert", certificate, "-key", key, "-cipher", "ALL:@SECLEVEL=0", "-min_protocol", "TLSv1", "-www"],
+            streams: .files(output: output))
         var port: Int?
         for _ in 0..<100 where port == nil && process.isRunning {
             let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
@@ -151,8 +148,7 @@ private final class OpenSSLServer {
             if port == nil { Thread.sleep(forTimeInterval: 0.1) }
         }
         guard let port else {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            process.signal(SIGKILL)
             throw SandboxError("openssl s_server did not start")
         }
         self.port = port
@@ -160,8 +156,8 @@ private final class OpenSSLServer {
 
     /// SIGKILL: s_server does not end on SIGTERM.
     func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        process.signal(SIGKILL)
+        process.wait()
     }
 }
 

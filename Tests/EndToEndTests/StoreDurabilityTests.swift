@@ -41,9 +41,8 @@ import Testing
             let username = "user\(attempt)"
             let process = try sandbox.start(["users", "create", username, "--role", Self.role, "--comment", "attempt \(attempt)"] + extra)
             try await Task.sleep(for: .milliseconds(attempt < attempts - 4 ? attempt * 6 : 3_000))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            if process.terminationReason == .exit, process.terminationStatus == 0 {
+            process.signal(SIGKILL)
+            if process.wait() == 0 {
                 acknowledged.append(username)
             }
         }

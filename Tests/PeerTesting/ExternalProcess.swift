@@ -21,37 +21,28 @@ public enum ExternalProcess {
     }
 
     /// Runs `executable` (a path, or a name looked up in PATH) with `arguments`, feeding `input`, and waits for it.
-    /// The one way the tests run a program to completion. Output goes to files, not pipes, so a chatty program never
-    /// blocks on a full pipe.
+    /// The one way the tests run a program to completion (a ``BackgroundProcess`` waited for). Input and output go
+    /// through files, not pipes, so a chatty program never blocks on a full pipe.
     public static func execute(
         _ executable: String, _ arguments: [String], input: String? = nil, environment: [String: String]? = nil, directory: URL? = nil
     ) throws -> Output {
         guard let path = executable.contains("/") ? executable : which(executable), FileManager.default.isExecutableFile(atPath: path) else {
             throw Failure(description: "\(executable) is not installed or not in PATH; the test needs it (run `bash scripts/install-deps.sh --test`)")
         }
-        let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("stdout-\(UUID().uuidString)")
-        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("stderr-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(at: outputFile)
-            try? FileManager.default.removeItem(at: errorFile)
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        if let directory { process.currentDirectoryURL = directory }
-        let stdin = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = try FileHandle(forWritingTo: outputFile)
-        process.standardError = try FileHandle(forWritingTo: errorFile)
-        try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
-        process.waitUntilExit()
+        let directoryPath = FileManager.default.temporaryDirectory.appendingPathComponent("process-\(UUID().uuidString)")
+        // Only this user may read the directory: the input may hold a (test) password.
+        try FileManager.default.createDirectory(at: directoryPath, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(at: directoryPath) }
+        let inputFile = directoryPath.appendingPathComponent("stdin")
+        let outputFile = directoryPath.appendingPathComponent("stdout")
+        let errorFile = directoryPath.appendingPathComponent("stderr")
+        try Data((input ?? "").utf8).write(to: inputFile)
+        let process = try BackgroundProcess(
+            path, arguments, environment: environment ?? ProcessInfo.processInfo.environment, directory: directory?.path,
+            streams: .files(input: inputFile.path, output: outputFile.path, error: errorFile.path))
+        let status = process.wait()
         return Output(
-            status: process.terminationStatus,
+            status: status,
             stdout: (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "",
             stderr: (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
         )
@@ -82,20 +73,6 @@ public enum ExternalProcess {
         let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
         return paths.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
-}
-
-/// Stops a server process: SIGTERM, up to 3 s for it to exit (moto keeps running while clients hold keep-alive
-/// connections), then SIGKILL.
-public func stopServer(_ process: Process) {
-    guard process.isRunning else { return }
-    process.terminate()
-    for _ in 0..<30 where process.isRunning {
-        usleep(100_000)
-    }
-    if process.isRunning {
-        kill(process.processIdentifier, SIGKILL)
-    }
-    process.waitUntilExit()
 }
 
 /// A free TCP port on 127.0.0.1, found by binding port 0.
@@ -143,105 +120,4 @@ public func waitUntil(attempts: Int = 150, _ condition: () -> Bool) async -> Boo
         try? await Task.sleep(for: .milliseconds(100))
     }
     return condition()
-}
-
-/// Runs `executable` with `posix_spawn` and `waitpid`, output to the given files, and returns its exit status.
-///
-/// Foundation's `Process` learns that a child ended when a socket the child inherited closes; a program that
-/// leaves a daemon behind (`tmux new-session -d`) hands that socket on, so `waitUntilExit` never returns.
-/// Waiting on the process id itself has no such problem.
-public func spawnAndWait(_ executable: String, _ arguments: [String], environment: [String: String], standardOutput: String, standardError: String) throws -> Int32 {
-    let pid = try spawnProcess(executable, arguments, environment: environment, standardOutput: standardOutput, standardError: standardError)
-    return try waitForExit(pid)
-}
-
-/// Waits for a child started with ``spawnProcess(_:_:environment:standardOutput:standardError:)`` or
-/// ``spawnOnTerminal(_:_:environment:terminal:)`` and returns its exit status (128 + the signal for a signal).
-public func waitForExit(_ pid: pid_t) throws -> Int32 {
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) == -1 {
-        guard errno == EINTR else {
-            throw ExternalProcess.Failure(description: "waiting for process \(pid) failed: \(String(cString: strerror(errno)))")
-        }
-    }
-    // WIFEXITED / WEXITSTATUS, which Swift cannot import as macros.
-    return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-}
-
-/// Starts `executable` with `posix_spawn` (see ``spawnAndWait(_:_:environment:standardOutput:standardError:)`` for why
-/// not `Process`), output to the given files, and returns its process id: a server the caller ends with
-/// ``stopSpawned(_:)``.
-public func spawnProcess(_ executable: String, _ arguments: [String], environment: [String: String], standardOutput: String, standardError: String) throws -> pid_t {
-    try spawn(executable, arguments, environment: environment, newSession: false) { actions in
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, standardOutput, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, standardError, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    }
-}
-
-/// Starts `executable` like ``spawnProcess(_:_:environment:standardOutput:standardError:)``, in a session of its own
-/// whose controlling terminal is `terminal` (a pseudo-terminal's path), opened as stdin, stdout and stderr.
-public func spawnOnTerminal(_ executable: String, _ arguments: [String], environment: [String: String], terminal: String) throws -> pid_t {
-    // glibc runs setsid before the file actions: opening the terminal then makes it the controlling one.
-    try spawn(executable, arguments, environment: environment, newSession: true) { actions in
-        posix_spawn_file_actions_addopen(&actions, 0, terminal, O_RDWR, 0)
-        posix_spawn_file_actions_adddup2(&actions, 0, 1)
-        posix_spawn_file_actions_adddup2(&actions, 0, 2)
-    }
-}
-
-private func spawn(
-    _ executable: String, _ arguments: [String], environment: [String: String], newSession: Bool,
-    descriptors: (inout posix_spawn_file_actions_t) -> Void
-) throws -> pid_t {
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    descriptors(&actions)
-    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer {
-        argv.forEach { free($0) }
-        envp.forEach { free($0) }
-    }
-    // The calling thread is a concurrency-pool thread that blocks most signals; a child would inherit that mask (a tmux
-    // server and its shells then ignore SIGHUP and kill-server leaves them running). Start it with none blocked and
-    // every disposition at its default.
-    var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
-    defer { posix_spawnattr_destroy(&attributes) }
-    var noSignals = sigset_t()
-    sigemptyset(&noSignals)
-    posix_spawnattr_setsigmask(&attributes, &noSignals)
-    var allSignals = sigset_t()
-    sigfillset(&allSignals)
-    posix_spawnattr_setsigdefault(&attributes, &allSignals)
-    // POSIX_SPAWN_SETSID (glibc 2.26, a GNU extension that Swift does not import): setsid in the child.
-    let setSessionID: Int32 = 0x80
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | (newSession ? setSessionID : 0)))
-    var pid = pid_t()
-    let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-    guard spawned == 0 else {
-        throw ExternalProcess.Failure(description: "could not start \(executable): \(String(cString: strerror(spawned)))")
-    }
-    return pid
-}
-
-/// Ends a process started by ``spawnProcess(_:_:environment:standardOutput:standardError:)``: SIGTERM, up to 3 s,
-/// then SIGKILL; reaped either way.
-public func stopSpawned(_ pid: pid_t) {
-    kill(pid, SIGTERM)
-    var status: Int32 = 0
-    for _ in 0..<30 {
-        if waitpid(pid, &status, WNOHANG) == pid { return }
-        usleep(100_000)
-    }
-    kill(pid, SIGKILL)
-    _ = waitpid(pid, &status, 0)
-}
-
-/// Whether a process started by ``spawnProcess(_:_:environment:standardOutput:standardError:)`` is still running.
-public func isRunning(_ pid: pid_t) -> Bool {
-    var status: Int32 = 0
-    return waitpid(pid, &status, WNOHANG) == 0
 }

@@ -3,15 +3,14 @@ import Testing
 
 /// A moto server on a free loopback port with SigV4 checking on: the first three calls (IAM user, policy, access key)
 /// are let through unsigned, every later call must be signed with that key.
-// @unchecked Sendable: every property is a constant; Foundation's Process is not Sendable, and is only stopped.
-public final class MotoServer: @unchecked Sendable {
+public final class MotoServer: Sendable {
     /// The server of the suite running now (see ``MotoServerTrait``).
     @TaskLocal public static var current: MotoServer?
 
     public let port: Int
     public let accessKeyID: String
     public let secretAccessKey: String
-    private let process: Process
+    private let process: BackgroundProcess
 
     public var endpoint: String { "http://127.0.0.1:\(port)" }
 
@@ -29,7 +28,7 @@ public final class MotoServer: @unchecked Sendable {
         print(json.dumps({"id": key["AccessKeyId"], "secret": key["SecretAccessKey"]}))
         """
 
-    private init(port: Int, process: Process, accessKeyID: String, secretAccessKey: String) {
+    private init(port: Int, process: BackgroundProcess, accessKeyID: String, secretAccessKey: String) {
         self.port = port
         self.process = process
         self.accessKeyID = accessKeyID
@@ -44,19 +43,13 @@ public final class MotoServer: @unchecked Sendable {
             throw ExternalProcess.Failure(description: "moto_server is not installed (pip install 'moto[server]'); the AWS store tests need it")
         }
         let port = try freeLoopbackPort()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: motoPath)
-        process.arguments = ["-H", "127.0.0.1", "-p", String(port)]
         var environment = ProcessInfo.processInfo.environment
         if checkSignatures {
             environment["INITIAL_NO_AUTH_ACTION_COUNT"] = "3"
         }
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try BackgroundProcess(motoPath, ["-H", "127.0.0.1", "-p", String(port)], environment: environment)
         guard await waitUntil({ isListening(port: port) }) else {
-            stopServer(process)
+            process.stop()
             throw ExternalProcess.Failure(description: "moto_server did not start listening on 127.0.0.1:\(port)")
         }
         do {
@@ -67,14 +60,14 @@ public final class MotoServer: @unchecked Sendable {
             }
             return MotoServer(port: port, process: process, accessKeyID: id, secretAccessKey: secret)
         } catch {
-            stopServer(process)
+            process.stop()
             throw error
         }
     }
 
     /// Stops the server.
     public func stop() {
-        stopServer(process)
+        process.stop()
     }
 
     /// Environment for the AWS CLI against this server.

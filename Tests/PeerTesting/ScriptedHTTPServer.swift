@@ -3,8 +3,7 @@ import Foundation
 /// A tiny HTTP server (python3, on a free loopback port) that answers GET, PUT and POST requests from a script of
 /// canned answers, then repeats the last one; it records each request's method, path, X-Amz-Target, X-Amz-Date,
 /// ClientRequestToken, Authorization and body. An answer with its own `Date` header is sent with that date only.
-// @unchecked Sendable: it holds a Foundation Process (not Sendable), only started and stopped; the rest is constant.
-public final class ScriptedHTTPServer: @unchecked Sendable {
+public final class ScriptedHTTPServer: Sendable {
     public struct Answer: Encodable, Sendable {
         public var status: Int
         public var headers: [String: String]
@@ -62,7 +61,7 @@ public final class ScriptedHTTPServer: @unchecked Sendable {
         """
 
     public let port: Int
-    private let process: Process
+    private let process: BackgroundProcess
     private let logURL: URL
 
     public init(answers: [Answer]) async throws {
@@ -72,11 +71,7 @@ public final class ScriptedHTTPServer: @unchecked Sendable {
         guard let python = ExternalProcess.which("python3") else {
             throw ExternalProcess.Failure(description: "python3 is not installed; the scripted HTTP tests need it")
         }
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", Self.script, String(port), String(decoding: try JSONEncoder().encode(answers), as: UTF8.self), logURL.path]
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        process = try BackgroundProcess(python, ["-c", Self.script, String(port), String(decoding: try JSONEncoder().encode(answers), as: UTF8.self), logURL.path])
         let port = self.port
         guard await waitUntil({ isListening(port: port) }) else {
             stop()
@@ -105,7 +100,7 @@ public final class ScriptedHTTPServer: @unchecked Sendable {
     }
 
     public func stop() {
-        stopServer(process)
+        process.stop()
         try? FileManager.default.removeItem(at: logURL)
     }
 }

@@ -7,8 +7,7 @@ import PeerTesting
 /// Its random generator is seeded (``seed``, printed by the tests), so a failing sequence can be replayed with
 /// `SFTPIDP_FAULT_SEED`. The fault rate and kinds are read from a file before each request (``setFaults(rate:kinds:)``).
 /// The proxy forwards the `Host` header unchanged, so the client's SigV4 signatures still verify at moto.
-// @unchecked Sendable: it holds a Foundation Process (not Sendable), only started and stopped; the rest is constant.
-final class FaultProxy: @unchecked Sendable {
+final class FaultProxy: Sendable {
     /// The faults the proxy can inject.
     enum Fault: String, CaseIterable {
         case throttle, internalError = "500", unavailable = "503", resetBeforeForwarding = "reset-before"
@@ -20,7 +19,7 @@ final class FaultProxy: @unchecked Sendable {
 
     let port: Int
     let seed: UInt64
-    private let process: Process
+    private let process: BackgroundProcess
     private let configPath: String
     private let logPath: String
 
@@ -35,27 +34,21 @@ final class FaultProxy: @unchecked Sendable {
         let errorPath = directory + "/fault-proxy.err"
         try Data(#"{"rate": 0, "kinds": []}"#.utf8).write(to: URL(fileURLWithPath: configPath))
         _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: try Sandbox.which("python3"))
-        process.arguments = ["-c", Self.script, String(upstreamPort), String(seed), configPath, portPath, logPath]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
-        try process.run()
+        process = try BackgroundProcess(try Sandbox.which("python3"), ["-c", Self.script, String(upstreamPort), String(seed), configPath, portPath, logPath],
+                                        streams: .files(error: errorPath))
         var port: Int?
         for _ in 0..<100 where port == nil && process.isRunning {
             port = (try? String(contentsOfFile: portPath, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
             if port == nil { Thread.sleep(forTimeInterval: 0.1) }
         }
         guard let port else {
-            stopServer(process)
+            process.stop()
             throw SandboxError("the fault proxy did not start: \((try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "")")
         }
         self.port = port
     }
 
-    deinit { stop() }
-
-    func stop() { stopServer(process) }
+    func stop() { process.stop() }
 
     /// From the next request on, injects one of `kinds` (picked at random) into a share `rate` of the requests.
     func setFaults(rate: Double, kinds: [Fault] = Fault.allCases) throws {

@@ -13,7 +13,7 @@ final class LambdaProcess {
         return Sandbox.binary.deletingLastPathComponent().appendingPathComponent("sftpidp-lambda")
     }()
 
-    let process: Process
+    let process: BackgroundProcess
     let runtime: LambdaRuntimeServer
     private let outputPath: String
     private let errorPath: String
@@ -29,21 +29,11 @@ final class LambdaProcess {
         errorPath = sandbox.path("lambda-\(UUID().uuidString).err")
         _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
         _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: command[0])
-        process.arguments = Array(command.dropFirst())
         var environment = environment
         environment["AWS_LAMBDA_RUNTIME_API"] = runtime.address
         environment["PATH"] = ProcessInfo.processInfo.environment["PATH"]
-        process.environment = environment
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-    }
-
-    deinit {
-        stop()
+        process = try BackgroundProcess(command[0], Array(command.dropFirst()), environment: environment,
+                                        streams: .files(output: outputPath, error: errorPath))
     }
 
     /// Hands `event` to the function and returns what it posted.
@@ -60,14 +50,12 @@ final class LambdaProcess {
 
     /// Stops the process (SIGTERM, then SIGKILL); a no-op once it has ended.
     func stop() {
-        stopServer(process)
+        process.stop()
     }
 
     /// Waits (bounded) for the process to end on its own and returns its exit status, or nil if it is still running.
     func waitForExit() async -> Int32? {
-        guard await waitUntil({ !process.isRunning }) else { return nil }
-        process.waitUntilExit()
-        return process.terminationStatus
+        await process.waitForExit(timeout: .seconds(15))
     }
 
     /// The resident memory of the process in KiB, from /proc/<pid>/status (VmRSS).

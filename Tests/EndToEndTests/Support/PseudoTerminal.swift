@@ -38,7 +38,7 @@ struct PseudoTerminalRun: CustomStringConvertible {
               ioctl(leader, UInt(TIOCSWINSZ), &size) == 0 else {
             throw SandboxError("setting up a pseudo-terminal failed: \(String(cString: strerror(errno)))")
         }
-        let pid = try spawnOnTerminal(executable, arguments, environment: environment, terminal: "/dev/pts/\(number)")
+        let child = try BackgroundProcess(executable, arguments, environment: environment, streams: .terminal("/dev/pts/\(number)"))
 
         var bytes: [UInt8] = []
         var sawMarker = false
@@ -49,7 +49,7 @@ struct PseudoTerminalRun: CustomStringConvertible {
         while true {
             let left = deadline - ContinuousClock.now
             if left <= .zero, !killed {
-                kill(pid, SIGKILL)
+                child.signal(SIGKILL)
                 killed = true
             }
             var poller = pollfd(fd: leader, events: Int16(POLLIN), revents: 0)
@@ -70,22 +70,11 @@ struct PseudoTerminalRun: CustomStringConvertible {
             }
         }
         // The terminal's last descriptor closes as the program exits; one that lives on without it is killed.
-        if !killed, !exits(pid, within: .seconds(5)) {
-            kill(pid, SIGKILL)
+        if !killed, child.waitForExit(timeout: .seconds(5)) == nil {
+            child.signal(SIGKILL)
             killed = true
         }
-        let exit = try waitForExit(pid)
+        let exit = child.wait()
         return PseudoTerminalRun(output: String(decoding: bytes, as: UTF8.self), status: killed ? nil : exit, sawMarker: sawMarker)
-    }
-
-    /// Whether the child `pid` has ended (a zombie, not yet reaped) within `limit`.
-    private static func exits(_ pid: pid_t, within limit: Duration) -> Bool {
-        let deadline = ContinuousClock.now + limit
-        repeat {
-            var info = siginfo_t()  // si_pid stays 0 while the child runs
-            if waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0, info._sifields._kill.si_pid == pid { return true }
-            usleep(20_000)
-        } while ContinuousClock.now < deadline
-        return false
     }
 }

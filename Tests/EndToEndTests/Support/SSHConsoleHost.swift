@@ -21,7 +21,7 @@ final class SSHConsoleHost {
     /// A copy of the binary under test that the account can run: the checkout may lie under a directory only root
     /// can enter (CI's /root); the binary needs nothing else from it (its libraries are the system's and the toolchain's).
     let binary: String
-    private var sshd: pid_t?
+    private var sshd: BackgroundProcess?
     private var accountCreated = false
 
     /// The doc's name for the account, directory and binary, replaced by the test's own.
@@ -123,12 +123,12 @@ final class SSHConsoleHost {
         try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
         try sh(try docCommands(1)).check("`sshd -t` from docs/ssh.md")
 
-        let pid = try spawnProcess(
+        let server = try BackgroundProcess(
             "/usr/sbin/sshd", ["-D", "-e", "-f", etc + "/sshd_config"], environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"],
-            standardOutput: "/dev/null", standardError: sandbox.path("sshd.log"))
-        sshd = pid
+            streams: .files(error: sandbox.path("sshd.log")))
+        sshd = server
         for _ in 0..<100 where !isListening(port: port) {
-            guard isRunning(pid) else { throw SandboxError("sshd exited: \(sshdLog)") }
+            guard server.isRunning else { throw SandboxError("sshd exited: \(sshdLog)") }
             usleep(100_000)
         }
         guard isListening(port: port) else { throw SandboxError("sshd does not listen on \(port): \(sshdLog)") }
@@ -157,7 +157,7 @@ final class SSHConsoleHost {
     /// Kills sshd and the account's processes, removes the account and its home.
     func close() {
         if let sshd {
-            stopSpawned(sshd)
+            sshd.stop()
             self.sshd = nil
         }
         guard accountCreated else { return }

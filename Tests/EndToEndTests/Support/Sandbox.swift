@@ -79,17 +79,8 @@ final class Sandbox: Sendable {
     }
 
     /// Starts `sftpidp` without waiting; the caller stops it.
-    func start(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Process {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        process.environment = environment.merging(extra) { $1 }
-        process.currentDirectoryURL = root
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        return process
+    func start(_ arguments: [String], environment extra: [String: String] = [:]) throws -> BackgroundProcess {
+        try BackgroundProcess(Self.binary.path, arguments, environment: environment.merging(extra) { $1 }, directory: root.path)
     }
 
     /// The full path of a program on PATH; a test that needs a missing tool fails with this error.

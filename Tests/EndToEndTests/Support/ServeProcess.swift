@@ -4,7 +4,7 @@ import Testing
 
 /// A running `sftpidp serve` on a free loopback port, its output in files of the sandbox, stopped with SIGTERM.
 final class ServeProcess {
-    let process: Process
+    let process: BackgroundProcess
     /// `http://127.0.0.1:PORT`, read from the line the server prints once listening.
     let baseURL: String
     private let outputPath: String
@@ -20,20 +20,10 @@ final class ServeProcess {
         errorPath = sandbox.path("serve-\(UUID().uuidString).err")
         _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
         _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
-        process = Process()
-        if let tool = launcher.first {
-            process.executableURL = URL(fileURLWithPath: tool)
-            process.arguments = Array(launcher.dropFirst()) + [binary.path, "serve", "--port", "0"] + arguments
-        } else {
-            process.executableURL = binary
-            process.arguments = ["serve", "--port", "0"] + arguments
-        }
-        process.environment = sandbox.environment.merging(extra) { $1 }
-        process.currentDirectoryURL = sandbox.root
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let command = launcher.isEmpty ? [binary.path] : launcher + [binary.path]
+        process = try BackgroundProcess(
+            command[0], Array(command.dropFirst()) + ["serve", "--port", "0"] + arguments, environment: sandbox.environment.merging(extra) { $1 },
+            directory: sandbox.root.path, streams: .files(output: outputPath, error: errorPath))
 
         var found: String?
         for _ in 0..<600 where found == nil && process.isRunning {
@@ -41,25 +31,15 @@ final class ServeProcess {
             if found == nil { Thread.sleep(forTimeInterval: 0.1) }
         }
         guard let found else {
-            if process.isRunning { process.terminate() }
-            process.waitUntilExit()
+            process.stop()
             throw SandboxError("sftpidp serve did not start listening: \(Self.read(outputPath)) \(Self.read(errorPath))")
         }
         baseURL = found
     }
 
-    deinit {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
-    }
-
-    /// Sends SIGTERM and waits for the exit status.
+    /// Sends SIGTERM and waits for the exit status (SIGKILL after 3 s).
     func stop() -> Int32 {
-        process.terminate()
-        process.waitUntilExit()
-        return process.terminationStatus
+        process.stop()
     }
 
     /// What the server wrote on standard error so far (its log).
@@ -92,21 +72,12 @@ struct CurlResult: CustomStringConvertible {
 
 extension Sandbox {
     /// Runs the real `curl` with `arguments` and returns the HTTP status and body.
-    ///
-    /// Spawned with `spawnAndWait`, not Foundation's `Process`: a tmux server started meanwhile by a test running in
-    /// parallel can inherit the descriptor `Process` waits on, and then `waitUntilExit` never returns.
     func curl(_ arguments: [String]) throws -> CurlResult {
-        let outputPath = path(".curl-out-\(UUID().uuidString)"), errorPath = path(".curl-err-\(UUID().uuidString)")
-        defer {
-            try? FileManager.default.removeItem(atPath: outputPath)
-            try? FileManager.default.removeItem(atPath: errorPath)
+        let result = try runTool("curl", ["--silent", "--show-error", "--max-time", "30", "--write-out", "\n%{http_code}"] + arguments)
+        guard result.status == 0 else {
+            throw SandboxError("curl failed with status \(result.status): \(result.stderr)")
         }
-        let exitStatus = try spawnAndWait(try Self.which("curl"), ["--silent", "--show-error", "--max-time", "30", "--write-out", "\n%{http_code}"] + arguments,
-                                      environment: environment, standardOutput: outputPath, standardError: errorPath)
-        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        guard exitStatus == 0 else {
-            throw SandboxError("curl failed with status \(exitStatus): \((try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "")")
-        }
+        let output = result.stdout
         let lines = output.split(separator: "\n", omittingEmptySubsequences: false)
         let status = Int(lines.last ?? "") ?? 0
         return CurlResult(status: status, body: lines.dropLast().joined(separator: "\n"))

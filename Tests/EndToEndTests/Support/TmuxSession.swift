@@ -136,10 +136,10 @@ final class TmuxSession {
             try? FileManager.default.removeItem(atPath: errorPath)
         }
         // Not Foundation's Process: the tmux server that new-session leaves behind would keep it waiting forever.
-        let status = try spawnAndWait(
+        let status = try BackgroundProcess(
             tmux, ["-L", socket] + arguments, environment: environment ?? sandbox.environment,
-            standardOutput: outputPath, standardError: errorPath
-        )
+            streams: .files(output: outputPath, error: errorPath)
+        ).wait()
         guard status == 0 else {
             let errors = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
             throw TmuxError("tmux \(arguments.joined(separator: " ")) failed with status \(status): \(errors)")
