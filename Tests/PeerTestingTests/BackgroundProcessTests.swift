@@ -49,7 +49,7 @@ import Testing
     }
 
     @Test func stopEndsAServerWithSIGTERMAndReapsIt() async throws {
-        let process = try BackgroundProcess("/bin/sleep", ["100"])
+        let process = try BackgroundProcess("/bin/sleep", ["86400"])
         #expect(process.isRunning)
         #expect(await process.waitForExit(timeout: .milliseconds(100)) == nil)
         #expect(process.stop() == 128 + SIGTERM)
@@ -63,7 +63,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let ready = directory.appendingPathComponent("ready").path
         // An ignored signal stays ignored across exec: the sleep ignores SIGTERM too.
-        let process = try BackgroundProcess("/bin/sh", ["-c", "trap '' TERM; echo ready; exec sleep 100"], streams: .files(output: ready))
+        let process = try BackgroundProcess("/bin/sh", ["-c", "trap '' TERM; echo ready; exec sleep 86400"], streams: .files(output: ready))
         let started = await waitUntil { (try? String(contentsOfFile: ready, encoding: .utf8)) == "ready\n" }
         #expect(started)
         process.signal(SIGTERM)
@@ -75,7 +75,7 @@ import Testing
     @Test func deinitStopsAndReapsTheChild() throws {
         let pid: pid_t
         do {
-            let process = try BackgroundProcess("/bin/sleep", ["100"])
+            let process = try BackgroundProcess("/bin/sleep", ["86400"])
             pid = process.processIdentifier
             withExtendedLifetime(process) { #expect(!Self.isGone(pid)) }
         }
