@@ -18,11 +18,11 @@ public struct AWSRequestSender: Sendable {
     public let options: AWSClientOptions
     /// The offset applied to the local clock when signing; shared by every copy of this sender.
     public let clock: SigningClock
-    private let onAttempt: @Sendable (String) -> Void
+    private let onAttempt: @Sendable (_ operation: String, _ isRetry: Bool) -> Void
 
     public init(endpoint: URL, region: String, service: String, credentials: (any AWSCredentialProvider)?,
                 httpClient: HTTPClient = .shared, options: AWSClientOptions = AWSClientOptions(),
-                clock: SigningClock = SigningClock(), onAttempt: @escaping @Sendable (String) -> Void = { _ in }) {
+                clock: SigningClock = SigningClock(), onAttempt: @escaping @Sendable (_ operation: String, _ isRetry: Bool) -> Void = { _, _ in }) {
         self.endpoint = endpoint
         self.region = region
         self.service = service
@@ -37,9 +37,10 @@ public struct AWSRequestSender: Sendable {
     public func send(_ operation: String, _ request: SignableRequest) async throws(AWSServiceError) -> Data {
         var attempt = 1
         var correctedClock = false
+        var isRetry = false
         while true {
             do throws(AWSServiceError) {
-                return try await sendOnce(operation, request)
+                return try await sendOnce(operation, request, isRetry: isRetry)
             } catch let error where !correctedClock && error.clockSkewCorrection(localNow: clock.now()) != nil {
                 if let serverDate = error.serverDate { clock.adjust(toServerDate: serverDate) }
                 correctedClock = true
@@ -50,11 +51,12 @@ public struct AWSRequestSender: Sendable {
                 throw AWSServiceError(operation: operation, type: error.type, message: "\(error.message) (gave up after \(attempt) attempts)",
                                       httpStatus: error.httpStatus, serverDate: error.serverDate)
             }
+            isRetry = true
         }
     }
 
     /// One attempt; the answer body on 2xx, otherwise the parsed error.
-    private func sendOnce(_ operation: String, _ request: SignableRequest) async throws(AWSServiceError) -> Data {
+    private func sendOnce(_ operation: String, _ request: SignableRequest, isRetry: Bool) async throws(AWSServiceError) -> Data {
         var unsigned = request
         unsigned.scheme = endpoint.scheme ?? "https"
         unsigned.host = endpoint.host ?? ""
@@ -72,7 +74,7 @@ public struct AWSRequestSender: Sendable {
         } else {
             prepared = unsigned
         }
-        onAttempt(operation)
+        onAttempt(operation, isRetry)
         var httpRequest = HTTPClientRequest(url: prepared.urlString)
         httpRequest.method = HTTPMethod(rawValue: prepared.method)
         for header in prepared.headers {

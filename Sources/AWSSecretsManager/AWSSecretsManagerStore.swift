@@ -41,6 +41,10 @@ public final class AWSSecretsManagerStore: SecretStore, Sendable {
     /// HTTP requests sent so far, per operation name (retries included).
     public var callCounts: [String: Int] { counters.snapshot }
 
+    /// The retries among ``callCounts`` (a request sent again after a retryable error, a timeout or a clock-skew
+    /// answer), per operation name.
+    public var retryCounts: [String: Int] { counters.retries }
+
     /// HTTP requests sent so far, all operations together.
     public var callCount: Int { counters.snapshot.values.reduce(0, +) }
 

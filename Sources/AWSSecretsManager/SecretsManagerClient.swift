@@ -10,7 +10,7 @@ struct SecretsManagerClient: Sendable {
     init(configuration: AWSConfiguration, httpClient: HTTPClient, options: AWSClientOptions, counters: CallCounters) {
         sender = AWSRequestSender(endpoint: configuration.endpoint, region: configuration.region, service: "secretsmanager",
                                   credentials: configuration.credentialProvider, httpClient: httpClient, options: options,
-                                  onAttempt: { counters.record($0) })
+                                  onAttempt: { counters.record($0, isRetry: $1) })
     }
 
     /// Calls `operation` with `input` and decodes the answer as `Output`.

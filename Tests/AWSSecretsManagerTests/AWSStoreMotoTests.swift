@@ -147,9 +147,9 @@ import Testing
         for name in names {
             _ = try await store.createSecret(name: name, value: #"{"Name":"\#(name)"}"#, context: testContext)
         }
-        let before = store.callCounts["BatchGetSecretValue"] ?? 0
+        let before = store.requestCounts["BatchGetSecretValue"] ?? 0
         let values = try await store.getSecrets(names: names + [prefix + "missing"])
-        #expect((store.callCounts["BatchGetSecretValue"] ?? 0) - before == 3)
+        #expect((store.requestCounts["BatchGetSecretValue"] ?? 0) - before == 3)
         for name in names {
             #expect((try? values[name]?.get().string) == #"{"Name":"\#(name)"}"#)
         }

@@ -25,7 +25,7 @@ extension MotoServer {
         while !queue.isEmpty {
             if let result = await runner.perform(queue.removeFirst()) { queue += reduce(state: &state, event: result) }
         }
-        return (state, store.callCounts)
+        return (state, store.requestCounts)
     }
 }
 

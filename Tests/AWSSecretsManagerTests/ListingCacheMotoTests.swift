@@ -58,7 +58,7 @@ import UserManagement
         let directory = UserDirectory(store: store, naming: try NamingScheme(prefix + "{username}"), serverID: nil)
         let cache = EncryptedListingCache(location: location, scope: store.configuration.description, warn: warnings.record)
         let overviews = try await directory.overviews(includeDeleted: includeDeleted, cache: cache)
-        return (overviews, store.callCounts)
+        return (overviews, store.requestCounts)
     }
 
     @Test func reopeningReadsOnlyTheSecretsThatChanged() async throws {

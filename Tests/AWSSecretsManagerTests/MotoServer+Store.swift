@@ -24,3 +24,11 @@ func uniquePrefix(_ label: String) -> String {
 }
 
 let testContext = WriteContext(action: "test", actor: "tests")
+
+extension AWSSecretsManagerStore {
+    /// The requests made per operation, each counted once however often it was sent: an exact count of calls that
+    /// a retry (a slow or reset connection to a loaded moto) does not change.
+    var requestCounts: [String: Int] {
+        callCounts.merging(retryCounts) { $0 - $1 }.filter { $0.value > 0 }
+    }
+}

@@ -29,6 +29,7 @@ import Testing
         #expect(page.secrets.map(\.name) == ["SFTP/jess"])
         #expect(page.secrets.first?.lastChangedAt == Date(timeIntervalSince1970: 1_700_000_000.5))
         #expect(store.callCounts == ["ListSecrets": 3])
+        #expect(store.retryCounts == ["ListSecrets": 2])
         let received = server.received
         #expect(received.count == 3)
         #expect(received.allSatisfy { $0.target == "secretsmanager.ListSecrets" })
