@@ -69,11 +69,7 @@ struct ConsoleAccessTmuxTests {
         let sandbox = try Self.sandbox()
         let session = try ConsoleTmuxTests.open(sandbox, columns: 130, rows: 50, waitFor: "3 users loaded")
         defer { session.close() }
-        try session.keys("n")
-        try session.waitFor("Onboard a new SFTP user")
-        try session.type("erin")
-        try session.keys("Enter")
-        try session.waitFor("How they prove who they are")
+        try ConsoleTmuxTests.beginOnboarding(session, username: "erin")
         // The generated password, the role most users have, the home following their pattern, no networks.
         try session.keys("C-s")
         try session.waitFor("IAM role")

@@ -28,6 +28,15 @@ struct ConsoleTmuxTests {
         return session
     }
 
+    /// Opens the onboarding wizard (`n`), names the new user and waits for its step of how they log in.
+    static func beginOnboarding(_ session: TmuxSession, username: String) throws {
+        try session.keys("n")
+        try session.waitFor("Onboard a new SFTP user")
+        try session.type(username)
+        try session.keys("Enter")
+        try session.waitFor("How they prove who they are")
+    }
+
     @Test("onboarding a user with a generated password and an ssh-keygen key, then the login test allows them")
     func onboarding() throws {
         let sandbox = try Sandbox()
@@ -37,11 +46,7 @@ struct ConsoleTmuxTests {
         let session = try Self.open(sandbox, waitFor: "No users yet")
         defer { session.close() }
 
-        try session.keys("n")
-        try session.waitFor("Onboard a new SFTP user")
-        try session.type("erin")
-        try session.keys("Enter")
-        try session.waitFor("How they prove who they are")
+        try Self.beginOnboarding(session, username: "erin")
         try session.keys("Tab", "Tab", "Tab")
         try session.type(keyPath + ".pub")
         try session.keys("Enter")
