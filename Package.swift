@@ -271,7 +271,7 @@ let package = Package(
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "PeerTesting"]),
         .testTarget(
             name: "ListingCacheTests",
-            dependencies: ["ListingCache", "UserManagement", "SecretStore", "PeerTesting"]
+            dependencies: ["ListingCache", "EmbeddedStore", "UserManagement", "SecretStore", "PeerTesting"]
         ),
         .testTarget(
             name: "IdentityProviderTests",
@@ -307,7 +307,7 @@ let package = Package(
         .testTarget(
             name: "CommandLineInterfaceTests",
             dependencies: [
-                "CommandLineInterface", "IdentityModel", "IdentityProvider", "SecretStore", "UserManagement",
+                "CommandLineInterface", "IdentityModel", "IdentityProvider", "ListingCache", "SecretStore", "UserManagement",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

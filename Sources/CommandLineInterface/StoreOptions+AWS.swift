@@ -2,7 +2,6 @@ import AWSCore
 import AWSIAM
 import AWSSecretsManager
 import Foundation
-import ListingCache
 import SecretStore
 import UserManagement
 
@@ -42,20 +41,5 @@ extension StoreOptions {
         } catch {
             throw CLIFailure(error.description)
         }
-    }
-
-    /// The listing cache for `store`: one under `$XDG_CACHE_HOME/sftpidp` for an AWS store and its region, endpoint and
-    /// identity; nil for other stores, with `--no-cache`, or when `SFTPIDP_LISTING_CACHE` / the config's
-    /// `listing-cache` is `off`.
-    func listingCache(for store: any SecretStore, environment: [String: String] = ProcessInfo.processInfo.environment,
-                      warn: @escaping @Sendable (String) -> Void = { printToStandardError("warning: \($0)") }) throws -> (any UserOverviewCache)? {
-        guard let aws = store as? AWSSecretsManagerStore, !noCache else { return nil }
-        let config = try ConfigFile.load(environment: environment)
-        switch resolveSetting(nil, environment: environment, variable: "SFTPIDP_LISTING_CACHE", config: config, key: "listing-cache") {
-        case nil, "on": break
-        case "off": return nil
-        case let other?: throw CLIFailure("listing-cache \"\(other)\" (SFTPIDP_LISTING_CACHE or the config's listing-cache): must be on or off")
-        }
-        return EncryptedListingCache(location: .resolve(environment: environment), scope: aws.configuration.description, warn: warn)
     }
 }

@@ -31,7 +31,7 @@ struct StoreOptions: ParsableArguments {
     @Flag(name: .long, help: "No progress line on standard error (it is only drawn when standard error is a terminal).")
     var quiet = false
 
-    @Flag(name: .long, help: "AWS: list users without the local listing cache, reading every secret. [config: listing-cache = \"off\"; env: SFTPIDP_LISTING_CACHE=off]")
+    @Flag(name: .long, help: "List users without the local listing cache, reading every secret. [config: listing-cache = \"off\"; env: SFTPIDP_LISTING_CACHE=off]")
     var noCache = false
 
     /// The process's environment; every resolver below also takes one explicitly, for the unit tests.

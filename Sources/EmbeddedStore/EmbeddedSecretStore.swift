@@ -163,12 +163,16 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
         let (lowerBound, lowerOperator) = after.flatMap { $0 >= prefix ? ($0, ">") : nil } ?? (prefix, ">=")
         let summaries = try readNow { db in
             try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT name, changed_at, deleted_at FROM secrets
-                WHERE name \(lowerOperator) ? AND name < ? AND (purge_at IS NULL OR purge_at > ?) AND (? OR deleted_at IS NULL)
-                ORDER BY name LIMIT ?
+                SELECT secrets.name, secrets.changed_at, secrets.deleted_at, versions.version_id FROM secrets
+                LEFT JOIN stages ON stages.secret_id = secrets.id AND stages.label = 'AWSCURRENT'
+                LEFT JOIN versions ON versions.seq = stages.version_seq
+                WHERE secrets.name \(lowerOperator) ? AND secrets.name < ? AND (secrets.purge_at IS NULL OR secrets.purge_at > ?)
+                    AND (? OR secrets.deleted_at IS NULL)
+                ORDER BY secrets.name LIMIT ?
                 """), arguments: [lowerBound, prefix + "\u{7F}", now, includeDeleted, pageSize + 1]).map { row in
-                SecretSummary(name: row["name"], lastChangedAt: Date(timeIntervalSince1970: row["changed_at"]),
-                              deletedAt: (row["deleted_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+                // Columns by position: a lookup by name lowercases it on every row.
+                SecretSummary(name: row[0], lastChangedAt: Date(timeIntervalSince1970: row[1]),
+                              deletedAt: (row[2] as Double?).map(Date.init(timeIntervalSince1970:)), currentVersionID: row[3])
             }
         }
         let page = Array(summaries.prefix(pageSize))

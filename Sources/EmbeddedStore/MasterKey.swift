@@ -4,7 +4,7 @@ import SecretStore
 
 /// The store's 256-bit AES key, kept in its own file (base64, one line) that only its owner may read.
 ///
-/// Public so that other private files (the AWS listing cache) keep their keys the same way.
+/// Public so that other private files (the listing cache) keep their keys the same way.
 public struct MasterKey: Sendable {
     public let key: SymmetricKey
     public let path: String

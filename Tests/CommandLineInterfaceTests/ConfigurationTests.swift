@@ -1,6 +1,7 @@
 @testable import CommandLineInterface
 import Foundation
 import IdentityModel
+import ListingCache
 import SecretStore
 import Testing
 
@@ -111,7 +112,7 @@ import Testing
         #expect(wordy.message == "recovery-window-days: \"two weeks\" is not a whole number of days (7 to 30)")
     }
 
-    @Test func listingCacheIsOnForAWSUnlessTurnedOff() throws {
+    @Test func listingCacheIsOnForAWSAndEmbeddedStoresUnlessTurnedOff() throws {
         let sandbox = try Sandbox(config: [#"listing-cache = "off""#], environment: [
             "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "example-only", "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
         ])
@@ -129,8 +130,16 @@ import Testing
         let failure = try #require(throws: CLIFailure.self) { try options().listingCache(for: aws, environment: environment) }
         #expect(failure.message == "listing-cache \"sometimes\" (SFTPIDP_LISTING_CACHE or the config's listing-cache): must be on or off")
 
-        let embedded = try options().openStore(sandbox.directory + "/users.db", config: config, environment: environment)
+        // An embedded store has a cache of its own file; another file has another.
         environment["SFTPIDP_LISTING_CACHE"] = "on"
+        let embedded = try options().openStore(sandbox.directory + "/users.db", config: config, environment: environment)
+        let other = try options().openStore(sandbox.directory + "/other.db", config: config, environment: environment)
+        let embeddedCache = try #require(try options().listingCache(for: embedded, environment: environment) as? EncryptedListingCache)
+        let awsCache = try #require(try options().listingCache(for: aws, environment: environment) as? EncryptedListingCache)
+        let otherCache = try #require(try options().listingCache(for: other, environment: environment) as? EncryptedListingCache)
+        #expect(Set([embeddedCache.path, awsCache.path, otherCache.path]).count == 3)
+        #expect(try options(["--no-cache"]).listingCache(for: embedded, environment: environment) == nil)
+        environment["SFTPIDP_LISTING_CACHE"] = "off"
         #expect(try options().listingCache(for: embedded, environment: environment) == nil)
     }
 

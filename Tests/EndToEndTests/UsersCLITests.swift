@@ -159,6 +159,45 @@ import Testing
         #expect(try sandbox.run(["users", "restore", "jess"]).status == 1)
     }
 
+    /// On the embedded store, `users list` keeps its listing cache in ~/.cache/sftpidp: every change made by another
+    /// `sftpidp` process (a role, a key, disabled, an expiry date, deleted, rolled back) shows in the next listing,
+    /// and a deleted cache is rebuilt.
+    @Test func embeddedListingCacheNeverHidesAChange() throws {
+        let sandbox = try Sandbox()
+        for user in ["amy", "ben", "cat", "dan", "eve"] {
+            try sandbox.run(["users", "create", user, "--role", Self.role, "--home", "/bucket/\(user)"])
+        }
+        let first = try sandbox.run(["users", "list"])
+        #expect(first.status == 0 && first.stdout.contains("AWSTransferAccessRole"), "\(first)")
+        let cacheDirectory = sandbox.path(".cache/sftpidp")
+        let cacheFiles = { try FileManager.default.contentsOfDirectory(atPath: cacheDirectory).filter { $0.hasSuffix(".cache") } }
+        #expect(try cacheFiles().count == 1)
+
+        try sandbox.run(["users", "update", "amy", "--role", "arn:aws:iam::012345678901:role/Moved"])
+        try sandbox.run(["users", "update", "ben", "--disable"])
+        try sandbox.run(["users", "update", "cat", "--expires-at", "2001-01-01"])
+        try sandbox.run(["users", "update", "dan", "--add-public-key", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"])
+        try sandbox.run(["users", "delete", "eve"])
+        let changed = try sandbox.run(["users", "list"])
+        let lines = changed.stdout.split(separator: "\n")
+        func line(_ user: String) -> String { lines.first { $0.hasPrefix(user + " ") }.map(String.init) ?? "" }
+        #expect(line("amy").contains("Moved"), "\(changed)")
+        #expect(line("ben").contains("disabled"), "\(changed)")
+        #expect(line("cat").contains("expired"), "\(changed)")
+        #expect(line("dan").contains("1 key"), "\(changed)")
+        #expect(line("eve").isEmpty, "\(changed)")
+        #expect(changed.stdout == (try sandbox.run(["users", "list", "--no-cache"])).stdout)
+
+        try sandbox.run(["users", "rollback", "amy"])
+        #expect(try sandbox.run(["users", "list"]).stdout.split(separator: "\n").first { $0.hasPrefix("amy ") }?.contains("AWSTransferAccessRole") == true)
+
+        try FileManager.default.removeItem(atPath: cacheDirectory)
+        let rebuilt = try sandbox.run(["users", "list"])
+        #expect(rebuilt.status == 0 && rebuilt.stderr.isEmpty, "\(rebuilt)")
+        #expect(try cacheFiles().count == 1)
+        #expect(rebuilt.stdout == (try sandbox.run(["users", "list", "--no-cache"])).stdout)
+    }
+
     @Test func auditTrailNamesChangedKeysButNoValues() throws {
         let sandbox = try Sandbox()
         let password = "audit-me-not-4711"
