@@ -32,10 +32,9 @@ public final class EncryptedListingCache: UserOverviewCache, Sendable {
     /// The largest cache file read; far more than 100,000 users take.
     static let maximumFileBytes = 512 * 1024 * 1024
 
-    /// What is sealed: the overviews by secret name.
-    private struct Contents: Codable {
-        var entries: [String: CachedUserOverview]
-    }
+    /// The first bytes of what is sealed: the format of the entries after it (``ByteRecord``: a count, then each
+    /// secret name and its entry).
+    static let formatHeader = Array("sftpidp listing cache, byte records v2\n".utf8)
 
     /// Opens (or starts) the cache of `scope` in `location`, making the directory (0700) and key (0600) when missing.
     /// `warn` gets one line (a path and a reason, never a value) for each cache or key discarded.
@@ -61,19 +60,25 @@ public final class EncryptedListingCache: UserOverviewCache, Sendable {
         guard let key else { return }
         state.withLock { state in
             let kept = state.entries.filter { !$0.key.hasPrefix(prefix) || listed.contains($0.key) }
-            guard state.mustWrite || !newEntries.isEmpty || kept.count != state.entries.count else { return }
-            state.entries = kept.merging(newEntries) { $1 }
+            // Entries read again at a version the cache already holds change nothing: no write for them.
+            let changed = newEntries.filter { kept[$0.key] != $0.value }
+            guard state.mustWrite || !changed.isEmpty || kept.count != state.entries.count else { return }
+            state.entries = kept.merging(changed) { $1 }
             state.mustWrite = false
             do {
-                let plaintext = try JSONEncoder().encode(Contents(entries: state.entries))
-                guard let sealed = try AES.GCM.seal(plaintext, using: key, authenticating: Self.associatedData(scope: scope)).combined else {
-                    throw CacheFileError("AES-GCM produced no combined box")
-                }
-                try CacheFile.replace(path, with: sealed)
+                try CacheFile.replace(path, with: try Self.seal(Self.encode(state.entries), using: key, scope: scope))
             } catch {
                 warn("the listing cache \(path) could not be written (\(error)); the next listing reads every user again")
             }
         }
+    }
+
+    /// `plaintext` sealed with AES-256-GCM under `key`, bound to `scope`: nonce, ciphertext and tag.
+    static func seal(_ plaintext: some DataProtocol, using key: SymmetricKey, scope: String) throws -> Data {
+        guard let sealed = try AES.GCM.seal(plaintext, using: key, authenticating: associatedData(scope: scope)).combined else {
+            throw CacheFileError("AES-GCM produced no combined box")
+        }
+        return sealed
     }
 
     /// `sftpidp-listing-cache-v1 NUL scope`: a cache copied to another scope's file name does not decrypt.
@@ -111,11 +116,47 @@ public final class EncryptedListingCache: UserOverviewCache, Sendable {
         do {
             let plaintext = try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key,
                                              authenticating: associatedData(scope: scope))
-            return try JSONDecoder().decode(Contents.self, from: plaintext).entries
+            do {
+                return try decode(Array(plaintext))
+            } catch {
+                // A cache written by an earlier sftpidp (sealed JSON) is rebuilt without a word: nothing is wrong.
+                if plaintext.first != UInt8(ascii: "{") {
+                    warn("the listing cache \(path) is discarded and rebuilt: it decrypts but \(error)")
+                }
+                return nil
+            }
         } catch {
             warn("the listing cache \(path) is discarded and rebuilt: it does not decrypt (altered, damaged, or sealed with another key)")
             return nil
         }
+    }
+
+    /// The sealed form of `entries`: ``formatHeader``, the count, then each secret name and its entry.
+    static func encode(_ entries: [String: CachedUserOverview]) -> [UInt8] {
+        var writer = ByteRecord.Writer()
+        for byte in formatHeader { writer.append(byte) }
+        writer.append(UInt32(entries.count))
+        for (name, entry) in entries {
+            writer.append(name)
+            entry.write(to: &writer)
+        }
+        return writer.bytes
+    }
+
+    /// The entries ``encode(_:)`` made; throws when the bytes are in another format or do not hold them all.
+    static func decode(_ plaintext: [UInt8]) throws(ByteRecordError) -> [String: CachedUserOverview] {
+        var reader = ByteRecord.Reader(plaintext)
+        try reader.expect(formatHeader)
+        let count = Int(try reader.readUInt32())
+        guard count <= reader.remaining else { throw ByteRecordError("it counts more entries than it holds") }
+        var entries: [String: CachedUserOverview] = [:]
+        entries.reserveCapacity(count)
+        for _ in 0..<count {
+            let name = try reader.readString()
+            entries[name] = try CachedUserOverview(reading: &reader)
+        }
+        guard reader.remaining == 0 else { throw ByteRecordError("there are bytes after its last entry") }
+        return entries
     }
 
     private static func describe(_ error: any Error) -> String {

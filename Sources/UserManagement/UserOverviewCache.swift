@@ -20,7 +20,7 @@ public protocol UserOverviewCache: Sendable {
 /// A user's overview as a cache keeps it: one version of the secret, summarised, without the value.
 ///
 /// The clock-dependent `expired` flag is not kept; the expiry date is, and the flag is worked out again on each use.
-public struct CachedUserOverview: Sendable, Hashable, Codable {
+public struct CachedUserOverview: Sendable, Hashable {
     /// The version of the secret this overview was made from.
     public var versionID: String
     var username: String
@@ -33,8 +33,8 @@ public struct CachedUserOverview: Sendable, Hashable, Codable {
     var lastChangedAt: Date?
     var expiresAt: Date?
 
-    /// ``UserOverview/HomeSummary`` in a codable form.
-    enum Home: Sendable, Hashable, Codable {
+    /// ``UserOverview/HomeSummary`` as the cache keeps it.
+    enum Home: Sendable, Hashable {
         case path(String?)
         case logical(entries: Int)
         case unknown
@@ -85,5 +85,63 @@ extension UserOverview {
         self.flags = flags
         self.problems = problems
         self.lastChangedAt = lastChangedAt
+    }
+}
+
+extension CachedUserOverview {
+    /// Appends the entry in ``ByteRecord``'s layout, read back by ``init(reading:)``.
+    public func write(to writer: inout ByteRecord.Writer) {
+        writer.append(versionID)
+        writer.append(username)
+        writer.append(passwordKind)
+        writer.append(Int64(publicKeyCount))
+        writer.append(role)
+        switch home {
+        case .path(nil): writer.append(UInt8(0))
+        case .path(let path?): writer.append(UInt8(1)); writer.append(path)
+        case .logical(let entries): writer.append(UInt8(2)); writer.append(Int64(entries))
+        case .unknown: writer.append(UInt8(3))
+        }
+        writer.append(UInt32(flags.count))
+        for flag in flags { writer.append(flag.rawValue) }
+        writer.append(UInt32(problems.count))
+        for problem in problems { writer.append(problem) }
+        writer.append(lastChangedAt?.timeIntervalSinceReferenceDate)
+        writer.append(expiresAt?.timeIntervalSinceReferenceDate)
+    }
+
+    /// Reads an entry ``write(to:)`` wrote; throws when the bytes do not hold one.
+    public init(reading reader: inout ByteRecord.Reader) throws(ByteRecordError) {
+        versionID = try reader.readString()
+        username = try reader.readString()
+        passwordKind = try reader.readOptionalString()
+        publicKeyCount = Int(try reader.readInt64())
+        role = try reader.readOptionalString()
+        home = switch try reader.readByte() {
+        case 0: .path(nil)
+        case 1: .path(try reader.readString())
+        case 2: .logical(entries: Int(try reader.readInt64()))
+        case 3: .unknown
+        default: throw ByteRecordError("a home directory has an unknown kind")
+        }
+        flags = try Self.readList(&reader) { reader throws(ByteRecordError) in
+            let name = try reader.readString()
+            guard let flag = UserOverview.Flag(rawValue: name) else { throw ByteRecordError("a flag is not one sftpidp knows") }
+            return flag
+        }
+        problems = try Self.readList(&reader) { reader throws(ByteRecordError) in try reader.readString() }
+        lastChangedAt = try reader.readOptionalDouble().map(Date.init(timeIntervalSinceReferenceDate:))
+        expiresAt = try reader.readOptionalDouble().map(Date.init(timeIntervalSinceReferenceDate:))
+    }
+
+    /// A count, then that many elements; a count larger than the bytes left could hold is refused before reading.
+    private static func readList<Element>(_ reader: inout ByteRecord.Reader,
+                                          _ element: (inout ByteRecord.Reader) throws(ByteRecordError) -> Element) throws(ByteRecordError) -> [Element] {
+        let count = Int(try reader.readUInt32())
+        guard count <= reader.remaining else { throw ByteRecordError("a list is longer than what is left") }
+        var elements: [Element] = []
+        elements.reserveCapacity(count)
+        for _ in 0..<count { elements.append(try element(&reader)) }
+        return elements
     }
 }

@@ -1,5 +1,6 @@
+import EmbeddedStore
 import Foundation
-import ListingCache
+@testable import ListingCache
 import SecretStore
 import PeerTesting
 import Testing
@@ -209,5 +210,64 @@ final class EncryptedListingCacheTests {
         let after = entry.overview(now: ISO8601DateFormatter().date(from: "2030-01-31T00:00:01Z")!)
         #expect(before.flags == [.disabled, .legacyPassword])
         #expect(after.flags == [.disabled, .expired, .legacyPassword])
+    }
+
+    /// Every shape of entry a listing makes comes back from the file exactly as it went in.
+    @Test func entriesOfEveryShapeSurviveTheFile() throws {
+        let values = [
+            Self.sampleValue,
+            #"{"Role":"arn:aws:iam::123456789012:role/R","Password":"legacy-secret","sftpidp:Disabled":true,"sftpidp:ExpiresAt":"2030-01-31T00:00:00Z"}"#,
+            #"{"Role":"arn:aws:iam::123456789012:role/Été","HomeDirectoryType":"LOGICAL","HomeDirectoryDetails":"[{\"Entry\":\"/\",\"Target\":\"/b/ü\"}]","PublicKey":"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"}"#,
+            #"{"Role":"arn:aws:iam::123456789012:role/R"}"#,
+            "not json at all",
+            #"{"HomeDirectoryType":"LOGICAL","HomeDirectoryDetails":"[broken"}"#,
+        ]
+        let entries = Dictionary(uniqueKeysWithValues: values.enumerated().map { Self.entry("user\($0.offset)", value: $0.element) })
+        #expect(Set(entries.values.map { $0.overview(now: Date()).home }).count >= 4, "path, no path, logical and unknown homes")
+        #expect(entries.values.contains { !$0.overview(now: Date()).problems.isEmpty })
+        #expect(try EncryptedListingCache.decode(EncryptedListingCache.encode(entries)) == entries)
+        open().update(entries, prefix: "SFTP/", listed: Set(entries.keys))
+        let reopened = open()
+        for (name, entry) in entries {
+            #expect(reopened.entry(secretName: name, versionID: entry.versionID) == entry)
+        }
+        #expect(warnings.lines.isEmpty)
+    }
+
+    /// Contents that decrypt but are damaged (a forged file sealed with the key, or a bug) are an error at every
+    /// length and every altered byte: never a crash, a hang or a huge allocation.
+    @Test func damagedContentsAreAnErrorNeverACrash() throws {
+        let entries = Dictionary(uniqueKeysWithValues: [Self.entry("jess"), Self.entry("kim", value: "not json at all")])
+        let encoded = EncryptedListingCache.encode(entries)
+        for length in 0..<encoded.count {
+            #expect(throws: ByteRecordError.self) { try EncryptedListingCache.decode(Array(encoded.prefix(length))) }
+        }
+        #expect(throws: ByteRecordError.self) { try EncryptedListingCache.decode(encoded + [0]) }
+        for index in encoded.indices {
+            for flip: UInt8 in [0x01, 0x80, 0xFF] {
+                var altered = encoded
+                altered[index] ^= flip
+                _ = try? EncryptedListingCache.decode(altered)
+            }
+        }
+        var huge = EncryptedListingCache.formatHeader
+        huge.append(contentsOf: [0xFF, 0xFF, 0xFF, 0xFF])
+        #expect(throws: ByteRecordError.self) { try EncryptedListingCache.decode(huge) }
+    }
+
+    /// A cache in the earlier sealed-JSON layout is rebuilt without a word; other contents that decrypt but are not
+    /// a cache are rebuilt with a warning.
+    @Test func contentsInAnotherLayoutAreRebuilt() throws {
+        let (name, entry) = Self.entry("jess")
+        let cache = open()
+        cache.update([name: entry], prefix: "SFTP/", listed: [name])
+        let key = try MasterKey.load(path: location.keyPath).key
+        try EncryptedListingCache.seal(Data(#"{"entries":{}}"#.utf8), using: key, scope: scope).write(to: URL(fileURLWithPath: cache.path))
+        #expect(open().count == 0)
+        #expect(warnings.lines.isEmpty, "\(warnings.lines)")
+
+        try EncryptedListingCache.seal(Data("something else".utf8), using: key, scope: scope).write(to: URL(fileURLWithPath: cache.path))
+        #expect(open().count == 0)
+        #expect(warnings.lines == ["the listing cache \(cache.path) is discarded and rebuilt: it decrypts but does not start with its format's header"])
     }
 }
