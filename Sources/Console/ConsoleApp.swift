@@ -23,7 +23,7 @@ public struct ConsoleOptions: Sendable {
     public var recoveryWindowDays: Int
     /// Where access explanations read the role's policies (settings files, IAM on AWS stores).
     public var rolePolicies: any RolePolicySource
-    /// The listing cache (AWS stores): users listed at a cached version are summarised from it, not read, until selected.
+    /// The listing cache (AWS and embedded stores): users listed at a cached version are summarised from it, not read, until selected.
     public var listingCache: (any UserOverviewCache)?
 
     public init(
@@ -51,6 +51,9 @@ public enum ConsoleApp {
     /// While work is in flight, how often it looks for results between keys: a result is drawn within this time
     /// instead of waiting out `busyPoll` (a user list arrives page after page).
     static let resultPoll: Duration = .milliseconds(4)
+    /// While results stream in and no key is pressed, at most one frame per this long: a listing of 100,000 users
+    /// posts a thousand pages, and drawing each cost more than reading it. A key is always drawn at once.
+    static let resultFrameInterval: Duration = .milliseconds(33)
 
     /// The name of the thread the loop runs on.
     static let loopThreadName = "sftpidp console"
@@ -91,15 +94,29 @@ public enum ConsoleApp {
             }
 
             perform(reduce(state: &state, event: .started))
+            let clock = ContinuousClock()
+            // The next frame is held back until this instant unless a key comes; nil: nothing waits to be drawn.
+            var heldFrameDue: ContinuousClock.Instant?
+            var lastFrame: ContinuousClock.Instant?
+            var sawInput = true
             while !state.shouldQuit {
                 if terminal.hasHungUp { return .hungUp(ConnectionLoss.finish(state: state, runner: runner, inbox: inbox)) }
-                var canvas = Canvas(size: state.size, charset: terminal.charset)
-                render(state, into: &canvas)
-                terminal.present(canvas)
+                let nextFrameDue = lastFrame.map { $0.advanced(by: resultFrameInterval) }
+                if sawInput || nextFrameDue.map({ clock.now >= $0 }) ?? true {
+                    var canvas = Canvas(size: state.size, charset: terminal.charset)
+                    render(state, into: &canvas)
+                    terminal.present(canvas)
+                    lastFrame = clock.now
+                    heldFrameDue = nil
+                } else {
+                    heldFrameDue = nextFrameDue
+                }
 
                 let busy = state.hasWorkInFlight || !runner.isIdle
                 var events: [ConsoleEvent] = []
-                if let first = nextEvent(from: terminal, busy: busy, inbox: inbox) {
+                let first = nextEvent(from: terminal, busy: busy, inbox: inbox, drawBy: heldFrameDue)
+                sawInput = first != nil
+                if let first {
                     events.append(event(from: first))
                     // Take what is already queued (typing bursts, pastes) before drawing again.
                     while events.count < 256, let next = terminal.nextEvent(timeout: .zero) {
@@ -142,13 +159,18 @@ public enum ConsoleApp {
     }
 
     /// The next key, resize or paste: waiting up to `idlePoll` when idle; when busy up to `busyPoll` (the spinner's
-    /// pace) in `resultPoll` slices that end early once a result is posted.
-    static func nextEvent(from terminal: any Terminal, busy: Bool, inbox: EventInbox) -> TerminalEvent? {
-        guard busy else { return terminal.nextEvent(timeout: idlePoll) }
+    /// pace) in `resultPoll` slices that end early once a result is posted. A frame held back (`drawBy`, see
+    /// `resultFrameInterval`) ends the wait when it is due, so the last results are always drawn.
+    static func nextEvent(from terminal: any Terminal, busy: Bool, inbox: EventInbox, drawBy: ContinuousClock.Instant? = nil) -> TerminalEvent? {
         let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: busyPoll)
+        guard busy else {
+            guard let drawBy else { return terminal.nextEvent(timeout: idlePoll) }
+            return terminal.nextEvent(timeout: min(idlePoll, max(.zero, clock.now.duration(to: drawBy))))
+        }
+        var deadline = clock.now.advanced(by: busyPoll)
+        if let drawBy { deadline = min(deadline, drawBy) }
         while true {
-            if let event = terminal.nextEvent(timeout: resultPoll) { return event }
+            if let event = terminal.nextEvent(timeout: min(resultPoll, max(.zero, clock.now.duration(to: deadline)))) { return event }
             if inbox.hasPending || clock.now >= deadline { return nil }
         }
     }

@@ -33,11 +33,12 @@ final class EffectRunner: Sendable {
     /// Where the role's policies are read for access explanations.
     let rolePolicies: any RolePolicySource
     let inbox: EventInbox
-    /// Users' overviews kept between starts (AWS): listed users found in it at their listed version are not read.
+    /// Users' overviews kept between starts: listed users found in it at their listed version are not read.
     let listingCache: (any UserOverviewCache)?
     private let tasks = Mutex<[OperationID: Task<Void, Never>]>([:])
     /// The listing cache's last write, waited for when the console quits.
     private let cacheWrite = Mutex<Task<Void, Never>?>(nil)
+    private let listingReadAhead = ListingReadAhead()
     var store: any SecretStore { directory.store }
 
     init(directory: UserDirectory, handler: IdentityProviderHandler, rolePolicies: any RolePolicySource = RolePolicySources([]),
@@ -94,8 +95,8 @@ final class EffectRunner: Sendable {
         do {
             switch effect {
             case .listUsers(_, let prefix, let token, let includeDeleted):
-                let page = try await store.listSecrets(prefix: prefix, pageSize: 100, nextToken: token, includeDeleted: includeDeleted)
-                return .usersListed(id, page, cached: cachedUsers(of: page, now: Date()))
+                let chunk = try await listingChunk(prefix: prefix, nextToken: token, includeDeleted: includeDeleted)
+                return .usersListed(id, chunk.page, cached: chunk.cached)
             case .fetchUsers(_, let names):
                 let values = try await store.getSecrets(names: names)
                 return .usersFetched(id, FetchedUser.all(values, naming: directory.naming, serverID: directory.serverID, now: Date(), caching: listingCache != nil))
@@ -168,6 +169,48 @@ extension EffectRunner {
         }
         done.wait()
     }
+
+    /// A chunk of the listing (``listingPages(prefix:nextToken:includeDeleted:)``) with the users the listing cache
+    /// summarised in it: the one read ahead when there is one, and the next one is then read ahead.
+    func listingChunk(prefix: String, nextToken: String?, includeDeleted: Bool) async throws -> ListingReadAhead.Chunk {
+        let chunk: ListingReadAhead.Chunk
+        if let nextToken,
+           let readAhead = try await listingReadAhead.take(.init(prefix: prefix, nextToken: nextToken, includeDeleted: includeDeleted)) {
+            chunk = readAhead
+        } else {
+            let page = try await listingPages(prefix: prefix, nextToken: nextToken, includeDeleted: includeDeleted)
+            chunk = ListingReadAhead.Chunk(page: page, cached: cachedUsers(of: page, now: Date()))
+        }
+        if let following = chunk.page.nextToken {
+            listingReadAhead.start(.init(prefix: prefix, nextToken: following, includeDeleted: includeDeleted)) { [self] in
+                let page = try await listingPages(prefix: prefix, nextToken: following, includeDeleted: includeDeleted)
+                return ListingReadAhead.Chunk(page: page, cached: cachedUsers(of: page, now: Date()))
+            }
+        }
+        return chunk
+    }
+
+    /// The first page of a listing alone (the first screen shows at once); after it, pages read back to back into one
+    /// result for up to ``listingPagesPerResult`` pages or ``listingTimePerResult``: each result costs the loop a
+    /// wake-up, and a store of 100,000 users unchanged since the listing cache was written lists in 1000 pages.
+    func listingPages(prefix: String, nextToken: String?, includeDeleted: Bool) async throws -> SecretPage {
+        var page = try await store.listSecrets(prefix: prefix, pageSize: 100, nextToken: nextToken, includeDeleted: includeDeleted)
+        guard nextToken != nil else { return page }
+        let started = ContinuousClock.now
+        var pages = 1
+        while let token = page.nextToken, pages < Self.listingPagesPerResult, ContinuousClock.now - started < Self.listingTimePerResult {
+            try Task.checkCancellation()
+            let next = try await store.listSecrets(prefix: prefix, pageSize: 100, nextToken: token, includeDeleted: includeDeleted)
+            page = SecretPage(secrets: page.secrets + next.secrets, nextToken: next.nextToken)
+            pages += 1
+        }
+        return page
+    }
+
+    /// The most pages of a listing one result carries, and the longest it waits for more (on AWS a page can take a
+    /// few hundred milliseconds; the list should still grow on screen).
+    static let listingPagesPerResult = 10
+    static let listingTimePerResult: Duration = .milliseconds(100)
 
     /// The live users of `page` the listing cache holds at exactly their listed version, by secret name.
     func cachedUsers(of page: SecretPage, now: Date) -> [String: FetchedUser] {

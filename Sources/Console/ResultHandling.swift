@@ -68,23 +68,32 @@ func reportWithoutScreen(_ event: ConsoleEvent, of operation: Operation, state: 
 }
 
 private func usersListed(_ page: SecretPage, cached: [String: FetchedUser], state: inout ConsoleState) -> [Effect] {
-    let records = page.secrets.compactMap { summary -> UserRecord? in
-        guard let username = state.context.naming.username(fromSecretName: summary.name, serverID: state.context.serverID) else { return nil }
-        if summary.deletedAt != nil && !state.showDeleted { return nil }
-        return UserRecord(username: username, secretName: summary.name, lastChangedAt: summary.lastChangedAt, deletedAt: summary.deletedAt)
-    }
-    state.list.add(records)
-    var effects: [Effect] = []
-    for record in records where record.deletedAt != nil {
-        state.list.updateRecord(named: record.username) { $0.summary = UserSummary(deleted: record.deletedAt) }
-    }
-    for record in records where record.deletedAt == nil {
-        if let summarised = cached[record.secretName] {
-            state.list.updateRecord(named: record.username) { $0.apply(summarised) }
+    // Each record comes with what is known of it (deleted, or summarised by the listing cache), so that a page of
+    // new users is added in one pass; users already listed (a reload) are updated in place.
+    var fresh: [UserRecord] = []
+    var known: [UserRecord] = []
+    for summary in page.secrets {
+        guard let username = state.context.naming.username(fromSecretName: summary.name, serverID: state.context.serverID) else { continue }
+        if summary.deletedAt != nil && !state.showDeleted { continue }
+        var record = UserRecord(username: username, secretName: summary.name, lastChangedAt: summary.lastChangedAt, deletedAt: summary.deletedAt)
+        if record.deletedAt != nil {
+            record.summary = UserSummary(deleted: record.deletedAt)
+        } else if let summarised = cached[record.secretName] {
+            record.apply(summarised)
         } else {
             state.unfetched.append(record.secretName)
         }
+        if state.list.contains(named: username) { known.append(record) } else { fresh.append(record) }
     }
+    state.list.add(fresh)
+    for record in known {
+        if record.deletedAt != nil {
+            state.list.updateRecord(named: record.username) { $0.summary = record.summary }
+        } else if let summarised = cached[record.secretName] {
+            state.list.updateRecord(named: record.username) { $0.apply(summarised) }
+        }
+    }
+    var effects: [Effect] = []
     let isLastPage = page.nextToken == nil
     while state.unfetched.count >= fetchBatchSize || (isLastPage && !state.unfetched.isEmpty) {
         let batch = Array(state.unfetched.prefix(fetchBatchSize))

@@ -26,6 +26,11 @@ struct UserListState: Sendable, Hashable {
         indexByName[username].map { records[$0] }
     }
 
+    /// Whether a user of this name is listed (without copying its record).
+    func contains(named username: String) -> Bool {
+        indexByName[username] != nil
+    }
+
     /// Adds listed users (the store lists in name order, so this is usually an append).
     mutating func add(_ newRecords: [UserRecord]) {
         let selectedName = selectedRecord?.username

@@ -103,8 +103,18 @@ public struct UserOverview: Sendable, Hashable {
     /// The role's name: the part after `role/` (with its path), or the whole value when it is no ARN.
     public var roleShortName: String? {
         guard let role else { return nil }
-        guard let range = role.range(of: ":role/") else { return role }
-        return String(role[range.upperBound...])
+        // In the UTF-8 bytes, colon by colon: Foundation's range(of:) was a tenth of listing 100,000 cached users,
+        // and the standard library's generic firstRange(of:) a third.
+        let bytes = role.utf8
+        var searchFrom = bytes.startIndex
+        while let colon = bytes[searchFrom...].firstIndex(of: UInt8(ascii: ":")) {
+            let afterColon = bytes.index(after: colon)
+            if bytes[afterColon...].starts(with: "role/".utf8) {
+                return String(role[bytes.index(afterColon, offsetBy: 5)...])
+            }
+            searchFrom = afterColon
+        }
+        return role
     }
 
     /// How the user logs in, as the console and `users list` show it: `argon2id, 2 keys`, `legacy plain text`,

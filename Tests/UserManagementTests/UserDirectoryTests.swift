@@ -109,4 +109,21 @@ import Testing
         #expect(overview.matches("BOB"))
         #expect(!overview.matches("jess"))
     }
+
+    /// The list's role column: what follows the first `:role/`, or the whole text when there is none.
+    @Test(arguments: [
+        ("arn:aws:iam::012345678901:role/AWSTransferAccessRole", "AWSTransferAccessRole"),
+        ("arn:aws-cn:iam::012345678901:role/service/Uploader", "service/Uploader"),
+        ("arn:aws:iam::012345678901:user/jess", "arn:aws:iam::012345678901:user/jess"),
+        (":role:role/Inner", "Inner"),
+        ("rôle:role/Été", "Été"),
+        ("ends with:role/", ""),
+        ("no colon at all", "no colon at all"),
+        (":", ":"),
+    ])
+    func roleShortName(role: String, shown: String) {
+        let overview = UserOverview(username: "u", passwordKind: nil, publicKeyCount: 0, role: role, home: .path(nil), flags: [],
+                                    problems: [], lastChangedAt: nil)
+        #expect(overview.roleShortName == shown)
+    }
 }
