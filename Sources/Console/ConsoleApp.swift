@@ -95,21 +95,18 @@ public enum ConsoleApp {
 
             perform(reduce(state: &state, event: .started))
             let clock = ContinuousClock()
-            // The next frame is held back until this instant unless a key comes; nil: nothing waits to be drawn.
-            var heldFrameDue: ContinuousClock.Instant?
             var lastFrame: ContinuousClock.Instant?
             var sawInput = true
             while !state.shouldQuit {
                 if terminal.hasHungUp { return .hungUp(ConnectionLoss.finish(state: state, runner: runner, inbox: inbox)) }
-                let nextFrameDue = lastFrame.map { $0.advanced(by: resultFrameInterval) }
-                if sawInput || nextFrameDue.map({ clock.now >= $0 }) ?? true {
+                // Nil once drawn; otherwise the frame is held back until this instant, unless a key comes first.
+                var heldFrameDue = lastFrame.map { $0.advanced(by: resultFrameInterval) }
+                if sawInput || heldFrameDue.map({ clock.now >= $0 }) ?? true {
                     var canvas = Canvas(size: state.size, charset: terminal.charset)
                     render(state, into: &canvas)
                     terminal.present(canvas)
                     lastFrame = clock.now
                     heldFrameDue = nil
-                } else {
-                    heldFrameDue = nextFrameDue
                 }
 
                 let busy = state.hasWorkInFlight || !runner.isIdle

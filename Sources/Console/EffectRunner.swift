@@ -178,16 +178,20 @@ extension EffectRunner {
            let readAhead = try await listingReadAhead.take(.init(prefix: prefix, nextToken: nextToken, includeDeleted: includeDeleted)) {
             chunk = readAhead
         } else {
-            let page = try await listingPages(prefix: prefix, nextToken: nextToken, includeDeleted: includeDeleted)
-            chunk = ListingReadAhead.Chunk(page: page, cached: cachedUsers(of: page, now: Date()))
+            chunk = try await readChunk(prefix: prefix, nextToken: nextToken, includeDeleted: includeDeleted)
         }
         if let following = chunk.page.nextToken {
             listingReadAhead.start(.init(prefix: prefix, nextToken: following, includeDeleted: includeDeleted)) { [self] in
-                let page = try await listingPages(prefix: prefix, nextToken: following, includeDeleted: includeDeleted)
-                return ListingReadAhead.Chunk(page: page, cached: cachedUsers(of: page, now: Date()))
+                try await readChunk(prefix: prefix, nextToken: following, includeDeleted: includeDeleted)
             }
         }
         return chunk
+    }
+
+    /// Reads a chunk from the store and summarises from the listing cache the users it holds.
+    private func readChunk(prefix: String, nextToken: String?, includeDeleted: Bool) async throws -> ListingReadAhead.Chunk {
+        let page = try await listingPages(prefix: prefix, nextToken: nextToken, includeDeleted: includeDeleted)
+        return ListingReadAhead.Chunk(page: page, cached: cachedUsers(of: page, now: Date()))
     }
 
     /// The first page of a listing alone (the first screen shows at once); after it, pages read back to back into one
