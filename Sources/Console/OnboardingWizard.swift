@@ -104,15 +104,14 @@ struct WizardState: Sendable, Hashable {
     }
 }
 
-/// The role most users already have, and a home following the most common pattern, as suggestions.
+/// The role most users already have, and a home following the most common pattern, as suggestions (from the list's
+/// columns, so users summarised by the listing cache count too).
 func wizardSuggestions(_ state: ConsoleState) -> (role: String, home: String) {
     var roles: [String: Int] = [:]
     var homePatterns: [String: Int] = [:]
     for record in state.list.records.prefix(2000) {
-        guard let secret = record.secret else { continue }
-        let user = SFTPUser(secret: secret)
-        if let role = user.role() { roles[role, default: 0] += 1 }
-        if case .path(let path?) = user.home(), path.hasSuffix("/" + record.username) {
+        if let role = record.summary.roleARN { roles[role, default: 0] += 1 }
+        if let path = record.summary.homePath, path.hasSuffix("/" + record.username) {
             homePatterns[String(path.dropLast(record.username.count)), default: 0] += 1
         }
     }

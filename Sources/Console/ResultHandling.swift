@@ -141,8 +141,7 @@ private func finishLoading(_ state: inout ConsoleState) -> [Effect] {
     if state.message == nil, count > 0 {
         state.show("\(count) user\(count == 1 ? "" : "s") loaded", .info)
     }
-    let listed = Set(state.list.records.filter { $0.deletedAt == nil }.map(\.secretName))
-    return [.updateListingCache(entries: entries, listed: listed)]
+    return [.updateListingCache(entries: entries, listed: state.list.liveSecretNames)]
 }
 
 /// The selected user is known only from the listing cache: reads its value now, before anything is shown or

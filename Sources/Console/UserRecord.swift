@@ -12,8 +12,9 @@ struct UserRecord: Sendable, Hashable {
         /// Listed and summarised from the listing cache: the columns are known, the value is read when the user is
         /// selected (a pane, an editor or a test always works on a value read from the store).
         case summarised
-        /// The value was read; `user` is nil when it does not parse (see `problem`).
-        case loaded(SecretValue)
+        /// The value was read; `user` is nil when it does not parse (see `problem`). Boxed (`indirect`), so that a
+        /// record is no larger than its columns need (100,000 records are held in one array).
+        indirect case loaded(SecretValue)
         /// The value could not be read from the store.
         case failed(String)
     }

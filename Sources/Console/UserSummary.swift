@@ -11,6 +11,9 @@ struct UserSummary: Sendable, Hashable {
     var flags: [UserOverview.Flag]
     /// Why the user is flagged invalid, when it is.
     var problem: String?
+    /// The whole role and the `PATH` home, as stored: what the onboarding wizard suggests from.
+    var roleARN: String?
+    var homePath: String?
 
     static let pending = UserSummary(authentication: "…", role: "", home: "", flags: [], problem: nil)
 
@@ -29,6 +32,8 @@ struct UserSummary: Sendable, Hashable {
         home = unreadable ? (overview.problems.first ?? "") : overview.home.text
         flags = overview.flags
         problem = overview.problems.first
+        roleARN = overview.role
+        if case .path(let path?) = overview.home { homePath = path }
     }
 }
 

@@ -59,11 +59,22 @@ public final class EncryptedListingCache: UserOverviewCache, Sendable {
     public func update(_ newEntries: [String: CachedUserOverview], prefix: String, listed: Set<String>) {
         guard let key else { return }
         state.withLock { state in
-            let kept = state.entries.filter { !$0.key.hasPrefix(prefix) || listed.contains($0.key) }
-            // Entries read again at a version the cache already holds change nothing: no write for them.
-            let changed = newEntries.filter { kept[$0.key] != $0.value }
-            guard state.mustWrite || !changed.isEmpty || kept.count != state.entries.count else { return }
-            state.entries = kept.merging(changed) { $1 }
+            // In place: at 100,000 users each copy of the entries is about 40 MB.
+            let gone = state.entries.keys.filter { $0.hasPrefix(prefix) && !listed.contains($0) }
+            for name in gone { state.entries.removeValue(forKey: name) }
+            var changed = !gone.isEmpty
+            if state.entries.isEmpty {
+                // A first listing: the entries read are the cache, taken as they are.
+                state.entries = newEntries
+                changed = changed || !newEntries.isEmpty
+            } else {
+                // Entries read again at a version the cache already holds change nothing: no write for them.
+                for (name, entry) in newEntries where state.entries[name] != entry {
+                    state.entries[name] = entry
+                    changed = true
+                }
+            }
+            guard state.mustWrite || changed else { return }
             state.mustWrite = false
             do {
                 try CacheFile.replace(path, with: try Self.seal(Self.encode(state.entries), using: key, scope: scope))
@@ -74,8 +85,12 @@ public final class EncryptedListingCache: UserOverviewCache, Sendable {
     }
 
     /// `plaintext` sealed with AES-256-GCM under `key`, bound to `scope`: nonce, ciphertext and tag.
-    static func seal(_ plaintext: some DataProtocol, using key: SymmetricKey, scope: String) throws -> Data {
-        guard let sealed = try AES.GCM.seal(plaintext, using: key, authenticating: associatedData(scope: scope)).combined else {
+    /// The plaintext is given up once sealed, before the combined box is made: at 100,000 users that is 16 MB
+    /// less held at once.
+    static func seal(_ plaintext: consuming [UInt8], using key: SymmetricKey, scope: String) throws -> Data {
+        let box = try AES.GCM.seal(plaintext, using: key, authenticating: associatedData(scope: scope))
+        _ = consume plaintext
+        guard let sealed = box.combined else {
             throw CacheFileError("AES-GCM produced no combined box")
         }
         return sealed
@@ -133,7 +148,9 @@ public final class EncryptedListingCache: UserOverviewCache, Sendable {
 
     /// The sealed form of `entries`: ``formatHeader``, the count, then each secret name and its entry.
     static func encode(_ entries: [String: CachedUserOverview]) -> [UInt8] {
-        var writer = ByteRecord.Writer()
+        // An entry with a role ARN and a home path takes about 170 bytes: reserved once, not grown (and copied) a
+        // dozen times.
+        var writer = ByteRecord.Writer(reservingCapacity: formatHeader.count + 4 + entries.count * 192)
         for byte in formatHeader { writer.append(byte) }
         writer.append(UInt32(entries.count))
         for (name, entry) in entries {

@@ -14,6 +14,11 @@ public enum ByteRecord {
 
         public init() {}
 
+        /// A writer whose buffer holds `capacity` bytes before it grows.
+        public init(reservingCapacity capacity: Int) {
+            bytes.reserveCapacity(capacity)
+        }
+
         public mutating func append(_ value: UInt8) {
             bytes.append(value)
         }

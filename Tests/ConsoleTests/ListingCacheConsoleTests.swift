@@ -91,6 +91,25 @@ struct ListingCacheConsoleTests {
         #expect(second.effects.filter { if case .updateListingCache = $0 { true } else { false } }.count == 1)
     }
 
+    @Test("the onboarding wizard suggests the common role and home from summarised users, not only from the users read")
+    func wizardSuggestsFromSummaries() async throws {
+        // alice, listed first and so read on a reopen, is the odd one out; the three after her agree.
+        let store = InMemorySecretStore(displayName: "in-memory test store", listsVersionIDs: true)
+        let context = WriteContext(action: "test.seed", actor: "test")
+        _ = try await store.createSecret(name: "SFTP/alice", value: Fixtures.user(role: "arn:aws:iam::123456789012:role/auditors", home: "/audit/alice"), context: context)
+        for name in ["bob", "carol", "dave"] {
+            _ = try await store.createSecret(name: "SFTP/\(name)", value: Fixtures.user(home: "/bucket/home/\(name)"), context: context)
+        }
+        let cache = MemoryOverviewCache()
+        await ConsoleDriver(store: store, listingCache: cache).start()
+        let reopened = ConsoleDriver(store: store, listingCache: cache)
+        await reopened.start()
+        #expect(reopened.state.list.records.map { $0.value != nil } == [true, false, false, false])
+        let suggested = wizardSuggestions(reopened.state)
+        #expect(suggested.role == Fixtures.role)
+        #expect(suggested.home == "/bucket/home/")
+    }
+
     @Test("selecting a summarised user reads it: the detail shows the value the store holds now")
     func selectingReads() async throws {
         let (store, second) = try await Self.reopened()
