@@ -125,8 +125,11 @@ private func applyStored(_ value: SecretValue, state: inout ConsoleState) {
 /// A batch read of the listing, or the read of one selected user the listing cache had summarised (`subject`).
 private func usersFetched(_ users: [String: FetchedUser], of operation: Operation, state: inout ConsoleState) -> [Effect] {
     if operation.subject == nil { state.pendingFetches = max(0, state.pendingFetches - users.count) }
+    let selected = state.list.selectedRecord?.username
     for (secretName, user) in users {
-        state.list.updateRecord(named: user.username) { $0.apply(user) }
+        let keepsValue = operation.subject != nil || user.username == selected
+            || state.list.position(named: user.username).map { $0 < UserListState.heldValueLimit } ?? true
+        state.list.updateRecord(named: user.username) { $0.apply(keepsValue ? user : user.withoutValue) }
         if let entry = user.cacheEntry { state.listingCacheEntries?[secretName] = entry }
     }
     return operation.subject == nil ? finishLoading(&state) : []

@@ -26,6 +26,16 @@ struct UserListState: Sendable, Hashable {
         indexByName[username].map { records[$0] }
     }
 
+    /// How many users, first in the list, keep the value a listing read: beyond them a listing keeps only the
+    /// columns (a value is 500 bytes and more: at 100,000 users a third of the console's memory), and a user is
+    /// read again when selected, as one the listing cache summarised.
+    static let heldValueLimit = 2_000
+
+    /// Where the user of this name is in the list (by name), when listed.
+    func position(named username: String) -> Int? {
+        indexByName[username]
+    }
+
     /// Whether a user of this name is listed (without copying its record).
     func contains(named username: String) -> Bool {
         indexByName[username] != nil

@@ -60,7 +60,8 @@ struct UserRecord: Sendable, Hashable {
     }
 
     /// The parsed secret, when loaded and a JSON object. Parsed when asked (for the one user a pane or an editor
-    /// shows): the list keeps only each value's text and its columns, so 100,000 users fit in memory.
+    /// shows): the list keeps each user's columns and the value text of at most
+    /// ``UserListState/heldValueLimit`` users listed and those selected, so 100,000 users fit in memory.
     var secret: UserSecret? {
         value.flatMap { try? UserSecret(secretString: $0.string) }
     }
@@ -72,7 +73,7 @@ struct UserRecord: Sendable, Hashable {
 /// the concurrency pool, in parallel, and the loop only files the results.
 public struct FetchedUser: Sendable {
     let username: String
-    let load: UserRecord.Load
+    private(set) var load: UserRecord.Load
     let lastChangedAt: Date?
     let problem: String?
     let summary: UserSummary
@@ -104,6 +105,14 @@ public struct FetchedUser: Sendable {
         problem = nil
         summary = UserSummary(overview)
         cacheEntry = nil
+    }
+
+    /// The same read with its value given up: the columns stay, and the user is read again when selected.
+    var withoutValue: FetchedUser {
+        guard case .loaded = load else { return self }
+        var summarised = self
+        summarised.load = .summarised
+        return summarised
     }
 
     init(username: String, error: SecretStoreError) {

@@ -262,11 +262,11 @@ final class EncryptedListingCacheTests {
         let cache = open()
         cache.update([name: entry], prefix: "SFTP/", listed: [name])
         let key = try MasterKey.load(path: location.keyPath).key
-        try EncryptedListingCache.seal(Array(#"{"entries":{}}"#.utf8), using: key, scope: scope).write(to: URL(fileURLWithPath: cache.path))
+        try EncryptedListingCache.seal(Data(#"{"entries":{}}"#.utf8), using: key, scope: scope).write(to: URL(fileURLWithPath: cache.path))
         #expect(open().count == 0)
         #expect(warnings.lines.isEmpty, "\(warnings.lines)")
 
-        try EncryptedListingCache.seal(Array("something else".utf8), using: key, scope: scope).write(to: URL(fileURLWithPath: cache.path))
+        try EncryptedListingCache.seal(Data("something else".utf8), using: key, scope: scope).write(to: URL(fileURLWithPath: cache.path))
         #expect(open().count == 0)
         #expect(warnings.lines == ["the listing cache \(cache.path) is discarded and rebuilt: it decrypts but does not start with its format's header"])
     }
