@@ -12,10 +12,8 @@ public enum ByteRecord {
     public struct Writer: Sendable {
         public private(set) var bytes: [UInt8] = []
 
-        public init() {}
-
         /// A writer whose buffer holds `capacity` bytes before it grows.
-        public init(reservingCapacity capacity: Int) {
+        public init(reservingCapacity capacity: Int = 0) {
             bytes.reserveCapacity(capacity)
         }
 

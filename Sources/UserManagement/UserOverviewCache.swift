@@ -30,18 +30,11 @@ public struct CachedUserOverview: Sendable, Hashable {
         var passwordKind: String?
         var publicKeyCount: Int
         var role: String?
-        var home: Home
+        var home: UserOverview.HomeSummary
         var flags: [UserOverview.Flag]
         var problems: [String]
         var lastChangedAt: Date?
         var expiresAt: Date?
-    }
-
-    /// ``UserOverview/HomeSummary`` as the cache keeps it.
-    enum Home: Sendable, Hashable {
-        case path(String?)
-        case logical(entries: Int)
-        case unknown
     }
 
     private final class Box: Sendable {
@@ -68,13 +61,8 @@ public struct CachedUserOverview: Sendable, Hashable {
 
     /// The overview of `stored` as a cache keeps it.
     public init(_ overview: UserOverview, of stored: StoredUser) {
-        let home: Home = switch overview.home {
-        case .path(let path): .path(path)
-        case .logical(let entries): .logical(entries: entries)
-        case .unknown: .unknown
-        }
         self.init(Fields(versionID: stored.value.versionID, username: overview.username, passwordKind: overview.passwordKind,
-                         publicKeyCount: overview.publicKeyCount, role: overview.role, home: home,
+                         publicKeyCount: overview.publicKeyCount, role: overview.role, home: overview.home,
                          flags: overview.flags.filter { $0 != .expired }, problems: overview.problems,
                          lastChangedAt: overview.lastChangedAt,
                          expiresAt: (try? stored.secret.get()).flatMap { SFTPUser(secret: $0).expiresAt }))
@@ -85,13 +73,8 @@ public struct CachedUserOverview: Sendable, Hashable {
         let fields = box.fields
         var flagSet = Set(fields.flags)
         if let expiresAt = fields.expiresAt, expiresAt <= now { flagSet.insert(.expired) }
-        let homeSummary: UserOverview.HomeSummary = switch fields.home {
-        case .path(let path): .path(path)
-        case .logical(let entries): .logical(entries: entries)
-        case .unknown: .unknown
-        }
         return UserOverview(username: fields.username, passwordKind: fields.passwordKind, publicKeyCount: fields.publicKeyCount,
-                            role: fields.role, home: homeSummary, flags: UserOverview.Flag.allCases.filter(flagSet.contains),
+                            role: fields.role, home: fields.home, flags: UserOverview.Flag.allCases.filter(flagSet.contains),
                             problems: fields.problems, lastChangedAt: fields.lastChangedAt)
     }
 }
@@ -141,7 +124,7 @@ extension CachedUserOverview {
         let passwordKind = try reader.readOptionalString()
         let publicKeyCount = Int(try reader.readInt64())
         let role = try reader.readOptionalString()
-        let home: Home = switch try reader.readByte() {
+        let home: UserOverview.HomeSummary = switch try reader.readByte() {
         case 0: .path(nil)
         case 1: .path(try reader.readString())
         case 2: .logical(entries: Int(try reader.readInt64()))
