@@ -102,7 +102,7 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
     /// committed pages could stay in the `-wal` file after close.)
     public func close() throws {
         do {
-            try changeWatch.close()
+            changeWatch.close()
             try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
             try pool.close()
         } catch {

@@ -36,4 +36,29 @@ struct ChangeTokenTests {
         try other.close()
         try store.close()
     }
+
+    @Test("threads asking at once while another connection commits all get an answer; a closed store says so")
+    func concurrentAsksAndClose() async throws {
+        let temporary = try TemporaryStore()
+        let store = try temporary.open()
+        let writer = try temporary.open()
+        var version = try await writer.createSecret(name: "SFTP/kim", value: "{}", context: testContext).versionID
+        let before = try store.changeToken()
+        // Each asking task counts its asks that failed.
+        let failures = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<4 {
+                group.addTask { (0..<500).count { _ in (try? store.changeToken()) == nil } }
+            }
+            for round in 0..<20 {
+                version = try await writer.putSecret(name: "SFTP/kim", value: #"{"round":\#(round)}"#, replacing: version, context: testContext).versionID
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(failures == 0)
+        #expect(try store.changeToken() != before, "twenty commits by another connection left the token unchanged")
+
+        try store.close()
+        #expect(throws: SecretStoreError.self) { try store.changeToken() }
+        try writer.close()
+    }
 }
