@@ -28,30 +28,44 @@ struct SecretState: Sendable, Hashable {
 /// set of its version ids and every (label, version id) pair; the deletion code covers the name, the deletion date
 /// and the purge date (hence the recovery window). Both use a canonical, length-prefixed encoding.
 struct SecretStateAuthenticator: Sendable {
-    private let key: SymmetricKey
+    /// HMAC-SHA256 already keyed: each code starts from a copy of it, so the key's padding is hashed only once
+    /// (listing 100,000 users checks 200,000 codes).
+    private let keyed: HMAC<SHA256>
 
     /// HKDF-SHA256 of the master key with an `info` label of its own, so the MAC key is never the encryption key.
     init(masterKey: SymmetricKey) {
-        key = HKDF<SHA256>.deriveKey(inputKeyMaterial: masterKey, info: Data("sftpidp embedded store state MAC v1".utf8), outputByteCount: 32)
+        let key = HKDF<SHA256>.deriveKey(inputKeyMaterial: masterKey, info: Data("sftpidp embedded store state MAC v1".utf8), outputByteCount: 32)
+        keyed = HMAC<SHA256>(key: key)
     }
 
     /// The code over the secret's versions and stage labels.
     func stagesMAC(_ state: SecretState) -> Data {
-        Data(HMAC<SHA256>.authenticationCode(for: Self.stagesMessage(state), using: key))
+        Data(code(for: Self.stagesMessage(state)))
     }
 
     /// The code over the secret's deletion schedule.
     func deletionMAC(_ state: SecretState) -> Data {
-        Data(HMAC<SHA256>.authenticationCode(for: Self.deletionMessage(state), using: key))
+        Data(code(for: Self.deletionMessage(state)))
+    }
+
+    private func code(for message: Data) -> HashedAuthenticationCode<SHA256> {
+        var mac = keyed
+        mac.update(data: message)
+        return mac.finalize()
+    }
+
+    /// Compared in constant time (swift-crypto's `==` between a code and bytes).
+    private func isValid(_ stored: Data, for message: Data) -> Bool {
+        code(for: message) == stored
     }
 
     /// What is wrong with `state` given its stored codes, one sentence per failed part naming the secret (never a value).
     func problems(_ state: SecretState, stagesMAC: Data, deletionMAC: Data) -> [String] {
         var problems: [String] = []
-        if !HMAC<SHA256>.isValidAuthenticationCode(deletionMAC, authenticating: Self.deletionMessage(state), using: key) {
+        if !isValid(deletionMAC, for: Self.deletionMessage(state)) {
             problems.append("the deletion state of secret \(state.name) (deleted flag, deletion date, recovery window) does not match its MAC: it was changed without the master key")
         }
-        if !HMAC<SHA256>.isValidAuthenticationCode(stagesMAC, authenticating: Self.stagesMessage(state), using: key) {
+        if !isValid(stagesMAC, for: Self.stagesMessage(state)) {
             problems.append("the stage labels of secret \(state.name) (which version is AWSCURRENT or AWSPREVIOUS, and which versions exist) do not match their MAC: they were changed without the master key")
         }
         return problems

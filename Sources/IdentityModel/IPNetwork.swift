@@ -1,5 +1,3 @@
-import Foundation
-
 /// An IPv4 or IPv6 network in CIDR form; host bits in the text are tolerated and cleared.
 public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
     /// The network address, host bits cleared.
@@ -9,7 +7,7 @@ public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `10.0.0.0/8`, `10.1.2.3/8` (host bits ignored), `2001:db8::/32`, or a bare address (a /32 or /128).
     public init(parsing text: String, field: String = SecretKey.acceptedIpNetwork) throws(FieldError) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingSpaces
         let parts = trimmed.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
         guard let addressText = parts.first, let address = IPAddress(parsing: String(addressText)) else {
             throw FieldError(field: field, rule: "\"\(trimmed.prefix(64))\" is not an IPv4 or IPv6 address or CIDR network")
@@ -36,7 +34,7 @@ public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
     public static func parseList(_ text: String, field: String = SecretKey.acceptedIpNetwork) throws(FieldError) -> [IPNetwork] {
         var networks: [IPNetwork] = []
         for part in text.split(separator: ",") {
-            let entry = part.trimmingCharacters(in: .whitespaces)
+            let entry = part.trimmingSpaces
             if entry.isEmpty { continue }
             networks.append(try IPNetwork(parsing: entry, field: field))
         }

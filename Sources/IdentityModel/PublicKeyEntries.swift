@@ -83,22 +83,26 @@ struct PublicKeyEntries {
         func take(_ piece: Substring) {
             let trimmed = piece.trimmingWhitespace
             if trimmed.isEmpty { return }
-            let startsWithType = SSHPublicKey.acceptedAlgorithms.contains { trimmed.hasPrefix($0 + " ") || trimmed.hasPrefix($0 + "\t") }
+            // The first word, when a space or tab follows it, is a key type.
+            let firstWord = trimmed.utf8.prefix { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }
+            let startsWithType = firstWord.count < trimmed.utf8.count && SSHPublicKey.acceptedAlgorithms.contains { $0.utf8.elementsEqual(firstWord) }
             if !startsWithType, lastSeparatorWasComma, let previous = keys.last, continuesComment(trimmed, of: previous) {
                 keys[keys.count - 1] = previous + "," + piece.trimmingCharacters(in: .newlines)
             } else {
                 keys.append(trimmed)
             }
         }
-        // Sliced at separators rather than rebuilt character by character: this runs on every key login.
-        var pieceStart = text.startIndex
-        var index = text.startIndex
-        while index < text.endIndex {
-            let character = text[index]
-            let next = text.index(after: index)
-            if character == "," || character.isNewline {
+        // Sliced at separators rather than rebuilt, and walked scalar by scalar (a Character step costs a grapheme
+        // break): this runs for every user listed. CR LF is two breaks around an empty piece, which take() skips.
+        let scalars = text.unicodeScalars
+        var pieceStart = scalars.startIndex
+        var index = scalars.startIndex
+        while index < scalars.endIndex {
+            let scalar = scalars[index]
+            let next = scalars.index(after: index)
+            if scalar == "," || scalar.isLineBreak {
                 take(text[pieceStart..<index])
-                lastSeparatorWasComma = character == ","
+                lastSeparatorWasComma = scalar == ","
                 pieceStart = next
             }
             index = next

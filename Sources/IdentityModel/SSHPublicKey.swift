@@ -28,10 +28,11 @@ public struct SSHPublicKey: Sendable, Hashable {
     public init(parsing line: String) throws(SSHKeyError) {
         let text = line.trimmingWhitespace
         try Self.rejectOtherFormats(text)
-        guard text.count <= Self.maximumLineLength else {
+        // No more characters than bytes: counting Characters (a walk with grapheme breaks) only for long lines.
+        guard text.utf8.count <= Self.maximumLineLength || text.count <= Self.maximumLineLength else {
             throw SSHKeyError(reason: "the key line is \(text.count) characters long; at most \(Self.maximumLineLength) are accepted")
         }
-        guard !text.contains(where: \.isNewline) else {
+        guard !text.containsLineBreak else {
             throw SSHKeyError(reason: "the key spans several lines; give one key per line in OpenSSH format (the .pub file)")
         }
         let fields = text.split(maxSplits: 2, omittingEmptySubsequences: true, whereSeparator: { $0 == " " || $0 == "\t" })

@@ -72,7 +72,7 @@ public struct UserPublicKey: Sendable, Hashable {
 public enum ISODate {
     /// Parses a date or date-time; `nil` when it is neither.
     public static func parse(_ text: String) -> Date? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingSpaces
         let dateTime = ISO8601DateFormatter()
         if let date = dateTime.date(from: trimmed) { return date }
         dateTime.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

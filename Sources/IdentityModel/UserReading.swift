@@ -159,7 +159,7 @@ struct UserReading {
             return []
         }
         var networks: [IPNetwork] = []
-        for entry in texts.flatMap({ $0.split(separator: ",") }) where !entry.trimmingCharacters(in: .whitespaces).isEmpty {
+        for entry in texts.flatMap({ $0.split(separator: ",") }) where !entry.trimmingSpaces.isEmpty {
             do {
                 networks.append(try IPNetwork(parsing: String(entry), field: name))
             } catch {

@@ -45,31 +45,47 @@ public enum Validation {
 
     /// A role ARN: `arn:<partition>:iam::<12 digits>:role/<path+name>`, 20..2048 characters.
     public static func roleARN(_ arn: String, field: String = "Role") -> FieldError? {
-        guard roleARNLength.contains(arn.count) else {
+        // On the UTF-8 bytes: every part must be ASCII, and Character-by-Character checks were 4% of listing users.
+        let bytes = arn.utf8
+        let isASCII = bytes.allSatisfy { $0 < 0x80 }
+        guard roleARNLength.contains(isASCII ? bytes.count : arn.count) else {
             return FieldError(field: field, rule: "must be 20 to 2048 characters long")
         }
         let rule = "must be an IAM role ARN: arn:<partition>:iam::<12-digit account>:role/<name>"
-        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        guard parts.count == 6, parts[0] == "arn", parts[2] == "iam", parts[3].isEmpty else {
+        let parts = bytes.split(separator: UInt8(ascii: ":"), maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[0].elementsEqual("arn".utf8), parts[2].elementsEqual("iam".utf8), parts[3].isEmpty else {
             return FieldError(field: field, rule: rule)
         }
         let partition = parts[1]
-        guard let partitionStart = partition.first, partitionStart.isLowercase,
-              partition.allSatisfy({ ($0.isASCII && $0.isLowercase) || $0.isNumber || $0 == "-" }) else {
+        guard let partitionStart = partition.first, isLowercaseLetter(partitionStart),
+              partition.allSatisfy({ isLowercaseLetter($0) || isDigit($0) || $0 == UInt8(ascii: "-") }) else {
             return FieldError(field: field, rule: rule)
         }
-        guard parts[4].count == 12, parts[4].allSatisfy({ $0.isASCII && $0.isNumber }) else {
+        guard parts[4].count == 12, parts[4].allSatisfy(isDigit) else {
             return FieldError(field: field, rule: "must contain a 12-digit account id")
         }
         let resource = parts[5]
-        guard resource.hasPrefix("role/") else { return FieldError(field: field, rule: rule) }
-        let pathAndName = resource.dropFirst("role/".count)
-        guard let name = pathAndName.split(separator: "/", omittingEmptySubsequences: false).last,
+        guard resource.starts(with: "role/".utf8) else { return FieldError(field: field, rule: rule) }
+        let pathAndName = resource.dropFirst("role/".utf8.count)
+        guard let name = pathAndName.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).last,
               (1...64).contains(name.count),
-              pathAndName.allSatisfy({ isASCIIAlphanumeric($0) || "+=,.@_/-".contains($0) }) else {
+              pathAndName.allSatisfy({ isLetterOrDigit($0) || "+=,.@_/-".utf8.contains($0) }) else {
             return FieldError(field: field, rule: "the role name must be 1 to 64 of A-Za-z0-9+=,.@_- after role/ and an optional /path/")
         }
         return nil
+    }
+
+    private static func isLowercaseLetter(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+    }
+
+    /// A-Z, a-z or 0-9 (setting bit 5 lowercases exactly the bytes A-Z).
+    private static func isLetterOrDigit(_ byte: UInt8) -> Bool {
+        isLowercaseLetter(byte | 0x20) || isDigit(byte)
     }
 
     /// A scope-down policy: a JSON object, at most 2048 characters.

@@ -51,6 +51,9 @@ import Testing
             "{\"PublicKey\": \"\(first)\"}",
             "{\"PublicKey\": \"\(first),\(second)\"}",
             "{\"PublicKey\": \"\(first)\\n\(second)\\n\"}",
+            // Windows and Unicode line breaks separate keys too; CR LF is one break, not an empty key between two.
+            "{\"PublicKey\": \"\(first)\\r\\n\(second)\\r\\n\"}",
+            "{\"PublicKey\": \"\(first)\\u2028\(second)\\u0085\"}",
             "{\"PublicKey\": [\"\(first)\", \"\(second)\"]}",
             "{\"PublicKeys\": [\"\(first)\", \"\(second)\"]}",
         ]

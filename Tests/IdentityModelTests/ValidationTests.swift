@@ -31,6 +31,14 @@ import Testing
                     "arn:aws:iam::012345678901:role/" + String(repeating: "p/", count: 1100) + "r"] {
             #expect(Validation.roleARN(bad)?.field == "Role", "\(bad.prefix(60))")
         }
+        // Only ASCII passes: letters that look right, digits of other scripts, an upper-case partition.
+        for lookalike in ["arn:aws:iam::012345678901:role/Rolé", "arn:aws:iam::٠١٢٣٤٥٦٧٨٩٠١:role/R", "arn:aw٣:iam::012345678901:role/R",
+                          "arn:AWS:iam::012345678901:role/R", "arn:aws:iam::012345678901:role/Ｒ", "arn:aws:iam::012345678901:role/R\u{0}"] {
+            #expect(Validation.roleARN(lookalike) != nil, "\(lookalike)")
+        }
+        // The length rule counts characters, not bytes: 1,000 two-byte letters break the name rule, not the length.
+        let accented = "arn:aws:iam::012345678901:role/" + String(repeating: "é", count: 1_000)
+        #expect(Validation.roleARN(accented)?.rule.hasPrefix("the role name must be") == true)
     }
 
     @Test func policiesAndPaths() {
