@@ -164,6 +164,6 @@ public enum Validation {
     }
 
     static func isASCIIAlphanumeric(_ character: Character) -> Bool {
-        character.isASCII && (character.isLetter || character.isNumber)
+        character.asciiValue.map(isLetterOrDigit) ?? false
     }
 }
