@@ -48,14 +48,14 @@ struct SecretStateAuthenticator: Sendable {
         Data(code(for: Self.deletionMessage(state)))
     }
 
-    private func code(for message: Data) -> HashedAuthenticationCode<SHA256> {
+    private func code(for message: [UInt8]) -> HashedAuthenticationCode<SHA256> {
         var mac = keyed
         mac.update(data: message)
         return mac.finalize()
     }
 
     /// Compared in constant time (swift-crypto's `==` between a code and bytes).
-    private func isValid(_ stored: Data, for message: Data) -> Bool {
+    private func isValid(_ stored: Data, for message: [UInt8]) -> Bool {
         code(for: message) == stored
     }
 
@@ -80,7 +80,7 @@ struct SecretStateAuthenticator: Sendable {
         }
     }
 
-    private static func stagesMessage(_ state: SecretState) -> Data {
+    private static func stagesMessage(_ state: SecretState) -> [UInt8] {
         var message = CanonicalMessage(domain: "stages-v1")
         message.append(state.name)
         message.append(count: state.versionIDs.count)
@@ -89,12 +89,16 @@ struct SecretStateAuthenticator: Sendable {
         for stage in state.stages.sorted(by: { ($0.label, $0.versionID ?? "") < ($1.label, $1.versionID ?? "") }) {
             message.append(stage.label)
             // A stage on a missing or foreign version is never sealed, so its marker can never match a stored code.
-            message.append(stage.versionID.map { "version " + $0 } ?? "dangling")
+            if let versionID = stage.versionID {
+                message.append(versionID, after: "version ")
+            } else {
+                message.append("dangling")
+            }
         }
         return message.bytes
     }
 
-    private static func deletionMessage(_ state: SecretState) -> Data {
+    private static func deletionMessage(_ state: SecretState) -> [UInt8] {
         var message = CanonicalMessage(domain: "deletion-v1")
         message.append(state.name)
         message.append(state.deletedAt)
@@ -104,28 +108,30 @@ struct SecretStateAuthenticator: Sendable {
 }
 
 /// An unambiguous byte encoding: a domain label, then each field as a 4-byte big-endian length and its bytes.
+///
+/// Built in one byte array straight from each text's UTF-8 (no `Data` per field: two messages are built for every
+/// secret read, 200,000 when listing 100,000 users).
 private struct CanonicalMessage {
-    private(set) var bytes = Data()
+    private(set) var bytes: [UInt8] = []
 
     init(domain: String) {
-        append("sftpidp-state " + domain)
+        bytes.reserveCapacity(160)
+        append(domain, after: "sftpidp-state ")
     }
 
-    mutating func append(_ text: String) {
-        append(Data(text.utf8))
+    /// One field: the UTF-8 of `prefix` followed by that of `text`.
+    mutating func append(_ text: String, after prefix: String = "") {
+        withUnsafeBytes(of: UInt32(prefix.utf8.count + text.utf8.count).bigEndian) { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: prefix.utf8)
+        bytes.append(contentsOf: text.utf8)
     }
 
     mutating func append(count: Int) {
-        append(Data(String(count).utf8))
+        append(String(count))
     }
 
     /// A date as the exact bits of its stored double, or an empty field when absent.
     mutating func append(_ seconds: Double?) {
-        append(seconds.map { Data(String($0.bitPattern, radix: 16).utf8) } ?? Data())
-    }
-
-    private mutating func append(_ field: Data) {
-        withUnsafeBytes(of: UInt32(field.count).bigEndian) { bytes.append(contentsOf: $0) }
-        bytes.append(field)
+        append(seconds.map { String($0.bitPattern, radix: 16) } ?? "")
     }
 }

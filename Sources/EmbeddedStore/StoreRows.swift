@@ -34,17 +34,25 @@ enum StoreRows {
            FROM stages st LEFT JOIN versions sv ON sv.seq = st.version_seq WHERE st.secret_id = s.id) AS state_stages
         """
 
+    /// The position of each of ``stateColumns`` in a row: reading by position spares GRDB's case-insensitive lookup
+    /// of each column's name (which lowercased the name on every read of every row).
+    private enum StateColumn {
+        static let id = 0, name = 1, deletedAt = 2, purgeAt = 3, stagesMAC = 4, deletionMAC = 5, versions = 6, stages = 7
+        /// The first column after them.
+        static let end = 8
+    }
+
     /// The secret row read with ``stateColumns``.
     static func secretRow(_ row: Row) -> SecretRow {
-        let stages = entries(row["state_stages"]).map { entry in
+        let stages = entries(row[StateColumn.stages]).map { entry in
             let parts = entry.split(separator: UInt8(ascii: ":"), maxSplits: 1, omittingEmptySubsequences: false)
             let versionID = parts.count == 2 && !parts[1].isEmpty ? text(fromHex: parts[1]) : nil
             return SecretState.Stage(label: text(fromHex: parts[0]), versionID: versionID)
         }
         let state = SecretState(
-            name: row["name"], versionIDs: entries(row["state_versions"]).map { text(fromHex: $0) },
-            stages: stages, deletedAt: row["deleted_at"], purgeAt: row["purge_at"])
-        return SecretRow(id: row["id"], state: state, stagesMAC: row["stages_mac"], deletionMAC: row["deletion_mac"])
+            name: row[StateColumn.name], versionIDs: entries(row[StateColumn.versions]).map { text(fromHex: $0) },
+            stages: stages, deletedAt: row[StateColumn.deletedAt], purgeAt: row[StateColumn.purgeAt])
+        return SecretRow(id: row[StateColumn.id], state: state, stagesMAC: row[StateColumn.stagesMAC], deletionMAC: row[StateColumn.deletionMAC])
     }
 
     /// The comma-separated entries, split on the bytes: splitting the String itself (by Character) was a third of
@@ -74,7 +82,7 @@ enum StoreRows {
     static func secret(_ db: Database, name: String, now: Date) throws -> SecretRow? {
         let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(stateColumns) FROM secrets s WHERE s.name = ?"), arguments: [name])
         guard let row else { return nil }
-        if let purgeAt = row["purge_at"] as Double?, purgeAt <= now.timeIntervalSince1970 { return nil }
+        if let purgeAt = row[StateColumn.purgeAt] as Double?, purgeAt <= now.timeIntervalSince1970 { return nil }
         return secretRow(row)
     }
 
@@ -122,17 +130,20 @@ enum StoreRows {
             FROM secrets s \(versionJoin) WHERE s.name = ?
             """), arguments: arguments)
         guard let row else { throw notFound(name) }
-        if let purgeAt = row["purge_at"] as Double?, purgeAt <= now.timeIntervalSince1970 { throw notFound(name) }
+        if let purgeAt = row[StateColumn.purgeAt] as Double?, purgeAt <= now.timeIntervalSince1970 { throw notFound(name) }
         let secret = secretRow(row)
         try authenticator.verify(secret.state, stagesMAC: secret.stagesMAC, deletionMAC: secret.deletionMAC)
         guard secret.deletedAt == nil else {
             throw markedForDeletion(name)
         }
-        guard let seq = row["seq"] as Int64? else { return nil }
-        let labels = ((row["labels"] as String?) ?? "").split(separator: "\u{1F}").map(String.init).sorted()
-        let info = SecretVersionInfo(name: name, versionID: row["version_id"], stages: labels,
-                                     createdAt: Date(timeIntervalSince1970: row["created_at"]))
-        return SealedVersionRow(seq: seq, info: info, sealedValue: row["sealed_value"])
+        // The columns after stateColumns, in the order selected above.
+        let (seqColumn, versionIDColumn, createdAtColumn, sealedValueColumn, labelsColumn) =
+            (StateColumn.end, StateColumn.end + 1, StateColumn.end + 2, StateColumn.end + 3, StateColumn.end + 4)
+        guard let seq = row[seqColumn] as Int64? else { return nil }
+        let labels = ((row[labelsColumn] as String?) ?? "").split(separator: "\u{1F}").map(String.init).sorted()
+        let info = SecretVersionInfo(name: name, versionID: row[versionIDColumn], stages: labels,
+                                     createdAt: Date(timeIntervalSince1970: row[createdAtColumn]))
+        return SealedVersionRow(seq: seq, info: info, sealedValue: row[sealedValueColumn])
     }
 
     /// Every version of a secret with its labels, newest first, and each version's row id.
