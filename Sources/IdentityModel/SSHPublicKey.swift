@@ -35,7 +35,10 @@ public struct SSHPublicKey: Sendable, Hashable {
         guard !text.containsLineBreak else {
             throw SSHKeyError(reason: "the key spans several lines; give one key per line in OpenSSH format (the .pub file)")
         }
-        let fields = text.split(maxSplits: 2, omittingEmptySubsequences: true, whereSeparator: { $0 == " " || $0 == "\t" })
+        // Split on the bytes of space and tab (ASCII, so never inside another character's UTF-8): splitting the
+        // String itself walked it Character by Character, a third of parsing a key.
+        let fields = text.utf8.split(maxSplits: 2, omittingEmptySubsequences: true, whereSeparator: { $0 == 0x20 || $0 == 0x09 })
+            .map(Substring.init)
         guard let first = fields.first else { throw SSHKeyError(reason: "the key is empty") }
         let algorithm = String(first)
         guard Self.acceptedAlgorithms.contains(algorithm) else {
