@@ -3,14 +3,14 @@ extension StringProtocol {
     ///
     /// Pure Swift on purpose: Foundation's `trimmingCharacters(in:)` goes through NSString on Linux, and in the
     /// key-authentication path it cost more than decrypting the secret.
-    var trimmingWhitespace: String {
+    public var trimmingWhitespace: String {
         trimming { $0.isWhitespace }
     }
 
     /// The text without leading and trailing white space other than line breaks: what Foundation's
     /// `trimmingCharacters(in: .whitespaces)` removes, without its NSString bridge (listing 100,000 users spent
     /// 5% of its time there, trimming network lists).
-    var trimmingSpaces: String {
+    public var trimmingSpaces: String {
         trimming { $0.isWhitespace && !$0.isNewline }
     }
 

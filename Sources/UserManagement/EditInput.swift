@@ -139,10 +139,3 @@ public enum EditInput {
         return .setRawValue(key: key, value: String(parts[1]))
     }
 }
-
-extension StringProtocol {
-    /// The text without leading and trailing spaces, tabs and line breaks.
-    var trimmingWhitespace: String {
-        trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-}
