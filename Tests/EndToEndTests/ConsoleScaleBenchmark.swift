@@ -6,7 +6,7 @@ import Testing
 /// The real `sftpidp console` over an embedded store of N users (`SFTPIDP_CONSOLE_BENCHMARK=N`), under tmux and
 /// `/usr/bin/time -v`, three times: how long until every user is listed (the header shows `N users` and no longer
 /// `loading`) on the first open, on a reopen with the listing cache, and with `--no-cache`, and the console's peak
-/// resident memory each time.
+/// resident memory and CPU time (user and system, until it quits) each time.
 /// Prints them; asserts only what the screen shows (no timed assertion).
 ///
 ///     SFTPIDP_CONSOLE_BENCHMARK=100000 SFTPIDP_BINARY=.build/release/sftpidp swift test --skip-build --filter ConsoleScaleBenchmark
@@ -30,15 +30,15 @@ struct ConsoleScaleBenchmark {
         let reopened = try await timeConsole(in: session, sandbox: sandbox, userCount: userCount, report: "reopen.txt")
         let uncached = try await timeConsole(in: session, sandbox: sandbox, userCount: userCount, report: "no-cache.txt", arguments: " --no-cache")
         print("console benchmark: \(userCount) users listed (from the shell command to the screen, 100 ms polling): "
-              + "first open \(first.elapsed) (peak RSS \(first.peakKilobytes) kB), "
-              + "reopened with the listing cache \(reopened.elapsed) (peak RSS \(reopened.peakKilobytes) kB), "
-              + "--no-cache \(uncached.elapsed) (peak RSS \(uncached.peakKilobytes) kB)")
+              + "first open \(first.elapsed) (peak RSS \(first.peakKilobytes) kB, CPU \(first.cpuSeconds) s), "
+              + "reopened with the listing cache \(reopened.elapsed) (peak RSS \(reopened.peakKilobytes) kB, CPU \(reopened.cpuSeconds) s), "
+              + "--no-cache \(uncached.elapsed) (peak RSS \(uncached.peakKilobytes) kB, CPU \(uncached.cpuSeconds) s)")
     }
 
     /// Runs `sftpidp console` under `/usr/bin/time -v` until every user is listed, then quits it: the time from the
-    /// shell command to that screen, and the console's peak resident memory in kB.
+    /// shell command to that screen, the console's peak resident memory in kB and its CPU seconds (user + system).
     func timeConsole(in session: TmuxSession, sandbox: Sandbox, userCount: Int, report name: String,
-                     arguments: String = "") async throws -> (elapsed: Duration, peakKilobytes: String) {
+                     arguments: String = "") async throws -> (elapsed: Duration, peakKilobytes: String, cpuSeconds: String) {
         let report = sandbox.path(name)
         let started = ContinuousClock.now
         try session.shell("clear; /usr/bin/time -v -o \(report) sftpidp console\(arguments)")
@@ -54,8 +54,12 @@ struct ConsoleScaleBenchmark {
             timeReport = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
         }
         #expect(!timeReport.isEmpty, "no report from /usr/bin/time")
-        let peak = timeReport.split(separator: "\n").first { $0.contains("Maximum resident set size") }?.split(separator: ":").last
-        return (elapsed, peak.map { $0.trimmingCharacters(in: .whitespaces) } ?? "?")
+        func field(_ label: String) -> String? {
+            timeReport.split(separator: "\n").first { $0.contains(label) }?.split(separator: ":").last?.trimmingCharacters(in: .whitespaces)
+        }
+        let cpu = [field("User time (seconds)"), field("System time (seconds)")].map { $0.flatMap(Double.init) }
+        let cpuSeconds = cpu.contains(nil) ? "?" : String(format: "%.1f", cpu.compactMap { $0 }.reduce(0, +))
+        return (elapsed, field("Maximum resident set size") ?? "?", cpuSeconds)
     }
 
     /// A user secret as the CLI writes it, the same shape as the package benchmarks' seeded store: role, logical
