@@ -30,17 +30,30 @@ let helpSections: [(title: String, keys: [(String, String)])] = [
     ("Read-only mode (--read-only)", [("", "edit, password, delete, restore, new user and roll back are hidden and refused")]),
 ]
 
-/// The help's lines: the colour theme in use (with how `auto` chose it), then every key.
+/// The columns of the help's key column; each action starts after it.
+private let helpKeyWidth = 34
+
+/// The columns left for an action: the screen frame's width (see `renderScreenFrame`), less the indent and the keys.
+private func helpActionWidth(_ state: ConsoleState) -> Int {
+    max(10, (state.size.columns - 4) - 2 - helpKeyWidth)
+}
+
+/// The help's lines: the colour theme in use (with how `auto` chose it), then every key. An action longer than its
+/// column continues on the lines below, under itself, so nothing is cut at 80 columns.
 func helpLines(_ state: ConsoleState) -> [(String, String, StyleRole)] {
+    let actionWidth = helpActionWidth(state)
+    func keyLines(_ key: String, _ action: String) -> [(String, String, StyleRole)] {
+        wrapped(action, width: actionWidth).enumerated().map { index, part in (index == 0 ? key : "", part, .value) }
+    }
     let theme = state.themeIndex == 0 ? state.context.themeExplanation ?? state.themeName : state.themeName
-    var lines: [(String, String, StyleRole)] = [("Colour theme", "", .title), ("now", theme, .value), ("", "", .normal)]
+    var lines: [(String, String, StyleRole)] = [("Colour theme", "", .title)] + keyLines("now", theme) + [("", "", .normal)]
     // The header may shorten the store's path; here it is whole, wrapped under its title.
     lines.append(("Store", "", .title))
     lines += wrapped(state.context.storeName, width: max(10, state.size.columns - 8)).map { ("", $0, .dim) }
     lines.append(("", "", .normal))
     for section in helpSections {
         lines.append((section.title, "", .title))
-        for (key, action) in section.keys { lines.append((key, action, .value)) }
+        for (key, action) in section.keys { lines += keyLines(key, action) }
         lines.append(("", "", .normal))
     }
     return lines
@@ -62,7 +75,6 @@ func handleHelpKey(_ key: Key, scroll: Int, state: inout ConsoleState) -> [Effec
 func renderHelp(scroll: Int, state: ConsoleState, into canvas: inout Canvas) {
     let frame = renderScreenFrame(title: "Keys", state: state, into: &canvas)
     let lines = helpLines(state)
-    let keyWidth = 34
     for (offset, line) in lines.dropFirst(scroll).prefix(frame.height).enumerated() {
         let row = frame.top + offset
         if line.2 == .title {
@@ -70,8 +82,8 @@ func renderHelp(scroll: Int, state: ConsoleState, into canvas: inout Canvas) {
         } else if line.2 == .dim {  // a line of text (the store's path), not a key and its action
             canvas.put(line.1, row: row, column: frame.left + 2, role: .value, maxWidth: frame.width - 2)
         } else {
-            canvas.put(line.0, row: row, column: frame.left + 2, role: .statusKey, maxWidth: keyWidth)
-            canvas.put(line.1, row: row, column: frame.left + 2 + keyWidth, role: .value, maxWidth: frame.width - keyWidth - 2)
+            canvas.put(line.0, row: row, column: frame.left + 2, role: .statusKey, maxWidth: helpKeyWidth)
+            canvas.put(line.1, row: row, column: frame.left + 2 + helpKeyWidth, role: .value, maxWidth: helpActionWidth(state))
         }
     }
     renderKeyBar([("↑↓", "scroll"), ("any key", "close")], state: state, into: &canvas)

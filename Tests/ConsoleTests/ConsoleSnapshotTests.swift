@@ -27,6 +27,22 @@ struct ConsoleSnapshotTests {
         assertSnapshot(of: canvas.styledText, as: .lines, named: name + "-styled", testName: "screen")
     }
 
+    @Test("the help cuts no action at 80 columns: a long one wraps under itself")
+    func helpWrapsLongActions() {
+        let state = Self.state(for: .help, size: TerminalSize(rows: 24, columns: 80))
+        var actions: [String] = []
+        var previousRole: StyleRole?
+        for (key, action, role) in helpLines(state) {
+            defer { previousRole = role }
+            guard role == .value else { continue }
+            // 80 columns less the frame (4), the indent (2) and the key column (34).
+            #expect(displayWidth(action) <= 40, "\(action)")
+            if key.isEmpty && previousRole == .value { actions[actions.count - 1] += " " + action } else { actions.append(action) }
+        }
+        let expected = helpSections.flatMap(\.keys).map(\.1)
+        #expect(Array(actions.suffix(expected.count)) == expected)
+    }
+
     static func state(for screen: Screen, size: TerminalSize) -> ConsoleState {
         var state = SnapshotScenes.loaded(size: size, readOnly: screen == .readOnly)
         switch screen {
