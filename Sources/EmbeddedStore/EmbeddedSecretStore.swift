@@ -191,18 +191,13 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
     /// deleted or undecryptable secret is a failure in its slot.
     public func getSecrets(names: [String]) async throws -> [String: Result<SecretValue, SecretStoreError>] {
         let now = clock()
-        let rows = try readNow(inTransaction: true) { db in
-            try names.map { name -> (String, Result<SealedVersionRow, SecretStoreError>) in
-                do {
-                    return (name, .success(try liveVersion(db, name: name, selector: .current, now: now)))
-                } catch let error as SecretStoreError {
-                    return (name, .failure(error))
-                }
-            }
+        let rows = try readNow { db in
+            try StoreRows.liveCurrentVersions(db, names: names, now: now, authenticator: authenticator)
         }
         var values: [String: Result<SecretValue, SecretStoreError>] = [:]
         for (name, row) in rows {
             values[name] = row.flatMap { sealed in
+                guard let sealed else { return .failure(Self.noVersion(name, .current)) }
                 do {
                     return .success(try value(of: sealed, name: name))
                 } catch {
@@ -220,9 +215,13 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
     /// The sealed value of `name`'s version, or a not-found error naming the version.
     private func liveVersion(_ db: Database, name: String, selector: VersionSelector, now: Date) throws -> SealedVersionRow {
         guard let row = try StoreRows.liveVersion(db, name: name, selector: selector, now: now, authenticator: authenticator) else {
-            throw SecretStoreError(.notFound, secretName: name, message: "secret \(name) has no \(Self.describe(selector))")
+            throw Self.noVersion(name, selector)
         }
         return row
+    }
+
+    private static func noVersion(_ name: String, _ selector: VersionSelector) -> SecretStoreError {
+        SecretStoreError(.notFound, secretName: name, message: "secret \(name) has no \(describe(selector))")
     }
 
     /// Reads on the calling thread, with SQLite errors turned into store errors. `inTransaction` wraps several

@@ -72,7 +72,7 @@ struct SecretStateAuthenticator: Sendable {
     }
 
     /// Throws a ``SecretStoreError/Kind/corrupt`` error naming the secret and what failed, unless both codes match.
-    func verify(_ state: SecretState, stagesMAC: Data, deletionMAC: Data) throws {
+    func verify(_ state: SecretState, stagesMAC: Data, deletionMAC: Data) throws(SecretStoreError) {
         let problems = problems(state, stagesMAC: stagesMAC, deletionMAC: deletionMAC)
         guard problems.isEmpty else {
             throw SecretStoreError(.corrupt, secretName: state.name, message: problems.joined(separator: "; ")

@@ -123,27 +123,71 @@ enum StoreRows {
             versionJoin = "LEFT JOIN versions v ON v.secret_id = s.id AND v.version_id = ?"
             arguments = [versionID, name]
         }
-        // Labels are joined with the unit separator (char 31), which no stage label contains.
-        let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT \(stateColumns), v.seq, v.version_id, v.created_at, v.sealed_value,
-                   (SELECT group_concat(label, char(31)) FROM stages WHERE version_seq = v.seq AND secret_id = s.id) AS labels
-            FROM secrets s \(versionJoin) WHERE s.name = ?
+        let cursor = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT \(versionColumns) FROM secrets s \(versionJoin) WHERE s.name = ?
             """), arguments: arguments)
-        guard let row else { throw notFound(name) }
-        if let purgeAt = row[StateColumn.purgeAt] as Double?, purgeAt <= now.timeIntervalSince1970 { throw notFound(name) }
-        let secret = secretRow(row)
-        try authenticator.verify(secret.state, stagesMAC: secret.stagesMAC, deletionMAC: secret.deletionMAC)
-        guard secret.deletedAt == nil else {
-            throw markedForDeletion(name)
+        // The row is read where SQLite holds it, while the cursor lives (Row.fetchOne would copy every column first).
+        let read = try withExtendedLifetime(cursor) { try cursor.next().map(versionRow) }
+        guard let read else { throw notFound(name) }
+        return try verifiedLiveVersion(read, name: name, now: now, authenticator: authenticator)
+    }
+
+    /// The current versions of many secrets in one statement (the names go in as one JSON array), each as
+    /// ``liveVersion(_:name:selector:now:authenticator:)`` would read it: a value, `nil` for a secret without a
+    /// current version, or the error for that name. Listing reads its users this way, a hundred at a time.
+    static func liveCurrentVersions(_ db: Database, names: [String], now: Date,
+                                    authenticator: SecretStateAuthenticator) throws -> [String: Result<SealedVersionRow?, SecretStoreError>] {
+        let nameList = String(decoding: try JSONEncoder().encode(names), as: UTF8.self)
+        let cursor = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT \(versionColumns) FROM json_each(?) AS wanted JOIN secrets s ON s.name = wanted.value
+            LEFT JOIN stages st ON st.secret_id = s.id AND st.label = ? LEFT JOIN versions v ON v.seq = st.version_seq
+            """), arguments: [nameList, SecretVersionInfo.currentStage])
+        var versions: [String: Result<SealedVersionRow?, SecretStoreError>] = [:]
+        try withExtendedLifetime(cursor) {
+            while let row = try cursor.next() {
+                let read = versionRow(row)
+                versions[read.secret.name] = Result { () throws(SecretStoreError) in
+                    try verifiedLiveVersion(read, name: read.secret.name, now: now, authenticator: authenticator)
+                }
+            }
         }
-        // The columns after stateColumns, in the order selected above.
+        for name in names where versions[name] == nil { versions[name] = .failure(notFound(name)) }
+        return versions
+    }
+
+    /// The columns ``versionRow(_:)`` reads: ``stateColumns``, then the version's (none when the secret has no such
+    /// version). Labels are joined with the unit separator (char 31), which no stage label contains.
+    private static let versionColumns = """
+        \(stateColumns), v.seq, v.version_id, v.created_at, v.sealed_value,
+        (SELECT group_concat(label, char(31)) FROM stages WHERE version_seq = v.seq AND secret_id = s.id) AS labels
+        """
+
+    /// A secret's row and the version read with it, not yet checked.
+    private struct VersionRead {
+        var secret: SecretRow
+        var version: SealedVersionRow?
+    }
+
+    private static func versionRow(_ row: Row) -> VersionRead {
+        let secret = secretRow(row)
+        // The columns after stateColumns, in the order of versionColumns.
         let (seqColumn, versionIDColumn, createdAtColumn, sealedValueColumn, labelsColumn) =
             (StateColumn.end, StateColumn.end + 1, StateColumn.end + 2, StateColumn.end + 3, StateColumn.end + 4)
-        guard let seq = row[seqColumn] as Int64? else { return nil }
+        guard let seq = row[seqColumn] as Int64? else { return VersionRead(secret: secret) }
         let labels = ((row[labelsColumn] as String?) ?? "").split(separator: "\u{1F}").map(String.init).sorted()
-        let info = SecretVersionInfo(name: name, versionID: row[versionIDColumn], stages: labels,
+        let info = SecretVersionInfo(name: secret.name, versionID: row[versionIDColumn], stages: labels,
                                      createdAt: Date(timeIntervalSince1970: row[createdAtColumn]))
-        return SealedVersionRow(seq: seq, info: info, sealedValue: row[sealedValueColumn])
+        return VersionRead(secret: secret, version: SealedVersionRow(seq: seq, info: info, sealedValue: row[sealedValueColumn]))
+    }
+
+    /// The version read, unless its secret's recovery window has passed (not found), its state does not match its
+    /// codes (corrupt) or it is deleted.
+    private static func verifiedLiveVersion(_ read: VersionRead, name: String, now: Date,
+                                            authenticator: SecretStateAuthenticator) throws(SecretStoreError) -> SealedVersionRow? {
+        if let purgeAt = read.secret.state.purgeAt, purgeAt <= now.timeIntervalSince1970 { throw notFound(name) }
+        try authenticator.verify(read.secret.state, stagesMAC: read.secret.stagesMAC, deletionMAC: read.secret.deletionMAC)
+        guard read.secret.deletedAt == nil else { throw markedForDeletion(name) }
+        return read.version
     }
 
     /// Every version of a secret with its labels, newest first, and each version's row id.

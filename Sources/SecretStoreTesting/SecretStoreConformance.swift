@@ -270,6 +270,13 @@ public enum SecretStoreConformance {
         try Expect.equal(try values[present]?.get().string, "here", "batch value of \(present)")
         try Expect.equal(failureKind(values[deleted]), .markedForDeletion, "batch slot of \(deleted)")
         try Expect.equal(failureKind(values[missing]), .notFound, "batch slot of \(missing)")
+        // Every character a secret name may hold, a name asked for twice, and no name at all.
+        let punctuated = prefix + "a_b+c=d.e@f-g/h"
+        _ = try await store.createSecret(name: punctuated, value: "punctuated", context: context)
+        let again = try await store.getSecrets(names: [punctuated, present, punctuated])
+        try Expect.equal(try again[punctuated]?.get().string, "punctuated", "batch value of \(punctuated)")
+        try Expect.equal(again.count, 2, "slots for two distinct names")
+        try Expect.equal(try await store.getSecrets(names: []).count, 0, "slots for an empty batch")
     }
 
     static let auditTrailOfWrites = ConformanceCheck("every write leaves an audit entry without its value") { store, prefix in
