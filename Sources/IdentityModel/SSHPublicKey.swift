@@ -20,8 +20,13 @@ public struct SSHPublicKey: Sendable, Hashable {
     public let comment: String?
     /// The key size as `ssh-keygen -l` reports it: RSA modulus bits, 256 for ed25519, the curve size for ECDSA.
     public let bits: Int
-    /// `SHA256:` and the unpadded base64 of the SHA-256 of the blob, as `ssh-keygen -l` prints it.
-    public let fingerprint: String
+    /// `SHA256:` and the unpadded base64 of the SHA-256 of the blob, as `ssh-keygen -l` prints it. Computed when
+    /// asked: listing 100,000 users parses every key and shows no fingerprint.
+    public var fingerprint: String {
+        var digest = Data(SHA256.hash(data: blob)).base64EncodedString()
+        while digest.last == "=" { digest.removeLast() }
+        return "SHA256:" + digest
+    }
 
     /// Parses one OpenSSH public key line. authorized_keys options, private keys, SSH2 and PEM formats are refused
     /// with a message that says what to paste instead.
@@ -57,15 +62,8 @@ public struct SSHPublicKey: Sendable, Hashable {
         self.algorithm = algorithm
         self.blob = blob
         self.bits = try Self.decodeBits(blob: blob, algorithm: algorithm)
-        self.fingerprint = Self.fingerprint(of: blob)
         let comment = fields.count > 2 ? fields[2].trimmingWhitespace : ""
         self.comment = comment.isEmpty ? nil : comment
-    }
-
-    private static func fingerprint(of blob: [UInt8]) -> String {
-        var digest = Data(SHA256.hash(data: blob)).base64EncodedString()
-        while digest.last == "=" { digest.removeLast() }
-        return "SHA256:" + digest
     }
 
     /// The type label that `ssh-keygen -l` prints in parentheses: `RSA`, `ED25519`, `ECDSA`, `ED25519-SK`, `ECDSA-SK`.

@@ -145,7 +145,8 @@ struct UserReading {
     func publicKeys(_ issues: inout [FieldError]) -> [UserPublicKey] {
         guard let entries = publicKeyEntries(&issues) else { return [] }
         let expiry = OwnKeysReading(secret: secret).keyExpiry(&issues)
-        return entries.parsedKeys(issues: &issues).map { UserPublicKey(key: $0.key, expiresAt: expiry[$0.key.fingerprint]) }
+        // The fingerprint is computed only when some key has an expiry date to look up.
+        return entries.parsedKeys(issues: &issues).map { UserPublicKey(key: $0.key, expiresAt: expiry.isEmpty ? nil : expiry[$0.key.fingerprint]) }
     }
 
     func acceptedNetworks(_ issues: inout [FieldError]) -> [IPNetwork] {
