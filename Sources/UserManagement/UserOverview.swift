@@ -150,13 +150,9 @@ extension UserDirectory {
             }
         }
         let toRead = live.map(\.username).filter { cached[$0] == nil }
+        let read = try await readOverviews(of: toRead, now: now, caching: cache != nil, progress: progress)
         var overviews: [UserOverview] = []
         overviews.reserveCapacity(listings.count)
-        var loaded: [String: Result<StoredUser, SecretStoreError>] = [:]
-        for batch in stride(from: 0, to: toRead.count, by: 100).map({ Array(toRead[$0..<min($0 + 100, toRead.count)]) }) {
-            loaded.merge(try await loadMany(batch)) { $1 }
-            progress?(.handling(done: loaded.count, total: toRead.count))
-        }
         var fresh: [String: CachedUserOverview] = [:]
         for listing in listings {
             if let deletedAt = listing.summary.deletedAt {
@@ -167,17 +163,55 @@ extension UserDirectory {
                 overviews.append(overview)
                 continue
             }
-            switch loaded[listing.username] {
-            case .success(let stored):
-                let overview = UserOverview(stored: stored, now: now)
+            switch read[listing.username] {
+            case .success(let (overview, entry)?):
                 overviews.append(overview)
-                if cache != nil { fresh[stored.value.name] = CachedUserOverview(overview, of: stored) }
+                fresh[listing.summary.name] = entry
+            case .success(nil), nil: overviews.append(UserOverview(username: listing.username, loadError: SecretStoreError(.notFound, secretName: listing.summary.name, message: "\(listing.summary.name) disappeared while listing")))
             case .failure(let error): overviews.append(UserOverview(username: listing.username, loadError: error))
-            case nil: overviews.append(UserOverview(username: listing.username, loadError: SecretStoreError(.notFound, secretName: listing.summary.name, message: "\(listing.summary.name) disappeared while listing")))
             }
         }
         cache?.update(fresh, prefix: try naming.prefix(serverID: serverID), listed: Set(live.map(\.summary.name)))
         return overviews
+    }
+
+    /// The overview of each of `usernames` (with its cache entry when `caching`), or why it could not be read; nil
+    /// for a user that disappeared meanwhile.
+    ///
+    /// Batches of 100 are read and summarised as they come, a few at once (one per core, at least two: the store
+    /// reads one batch while another is summarised), and only their overviews are kept, never every user's value.
+    private func readOverviews(of usernames: [String], now: Date, caching: Bool,
+                               progress: StoreProgressHandler?) async throws -> [String: Result<(UserOverview, CachedUserOverview?)?, SecretStoreError>] {
+        typealias Summaries = [String: Result<(UserOverview, CachedUserOverview?)?, SecretStoreError>]
+        var batches = stride(from: 0, to: usernames.count, by: 100).lazy.map { Array(usernames[$0..<min($0 + 100, usernames.count)]) }.makeIterator()
+        let width = min(4, max(2, ProcessInfo.processInfo.activeProcessorCount))
+        var summaries: Summaries = [:]
+        summaries.reserveCapacity(usernames.count)
+        try await withThrowingTaskGroup(of: Summaries.self) { group in
+            func startNext() {
+                guard let batch = batches.next() else { return }
+                group.addTask {
+                    let loaded = try await loadMany(batch)
+                    var batchSummaries: Summaries = [:]
+                    for username in batch {
+                        batchSummaries[username] = loaded[username].map { result in
+                            result.map { stored in
+                                let overview = UserOverview(stored: stored, now: now)
+                                return (overview, caching ? CachedUserOverview(overview, of: stored) : nil)
+                            }
+                        } ?? .success(nil)
+                    }
+                    return batchSummaries
+                }
+            }
+            for _ in 0..<width { startNext() }
+            while let batchSummaries = try await group.next() {
+                summaries.merge(batchSummaries) { $1 }
+                progress?(.handling(done: summaries.count, total: usernames.count))
+                startNext()
+            }
+        }
+        return summaries
     }
 }
 
