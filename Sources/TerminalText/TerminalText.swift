@@ -25,10 +25,12 @@ public enum TerminalText {
     /// `text` with every unsafe scalar escaped; line breaks and tabs are kept when `keepingLayout` (for text
     /// whose lines and columns the program itself laid out), escaped otherwise.
     public static func neutralised(_ text: String, escape: Escape = .swift, keepingLayout: Bool = true) -> String {
-        guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
+        let needsEscape = { (scalar: Unicode.Scalar) in isUnsafe(scalar) && !(keepingLayout && (scalar == "\n" || scalar == "\t")) }
+        // Text with nothing to escape comes back as it is (a whole `users list` table: its line breaks are kept).
+        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
         var result = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
-            guard isUnsafe(scalar), !(keepingLayout && (scalar == "\n" || scalar == "\t")) else {
+            guard needsEscape(scalar) else {
                 result.append(scalar)
                 continue
             }
