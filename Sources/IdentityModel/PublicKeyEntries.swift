@@ -42,16 +42,18 @@ struct PublicKeyEntries {
     /// Each entry parsed; entries that are not keys are reported in `issues` and skipped.
     func parsedKeys(issues: inout [FieldError]) -> [(index: Int, key: SSHPublicKey)] {
         var keys: [(index: Int, key: SSHPublicKey)] = []
+        keys.reserveCapacity(entries.count)
         for (index, entry) in entries.enumerated() {
-            let field = "\(key)[\(index + 1)]"
+            // Named only when there is something to report (this runs for every user listed).
+            func field() -> String { "\(key)[\(index + 1)]" }
             guard case .string(let line) = entry else {
-                issues.append(FieldError(field: field, rule: "must be a string, not a JSON \(entry.typeName)"))
+                issues.append(FieldError(field: field(), rule: "must be a string, not a JSON \(entry.typeName)"))
                 continue
             }
             do {
                 keys.append((index, try StoredKeyCache.shared.key(parsing: line)))
             } catch {
-                issues.append(FieldError(field: field, rule: error.reason))
+                issues.append(FieldError(field: field(), rule: error.reason))
             }
         }
         return keys

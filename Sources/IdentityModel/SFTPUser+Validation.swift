@@ -43,7 +43,8 @@ extension SFTPUser {
         case .path(let path):
             if let path, let error = Validation.homeDirectory(path, field: field(SecretKey.homeDirectory)) { errors.append(error) }
         case .logical(let mappings):
-            if let error = Validation.homeMappings(mappings, field: field(SecretKey.homeDirectoryDetails)) { errors.append(error) }
+            // A home that could not be read is reported once, by the reading, not again as an empty list.
+            if readout.homeIsReadable, let error = Validation.homeMappings(mappings, field: field(SecretKey.homeDirectoryDetails)) { errors.append(error) }
         }
         if let profile = readout.posixProfile, let error = Validation.posixProfile(profile, field: field(SecretKey.posixProfile)) {
             errors.append(error)

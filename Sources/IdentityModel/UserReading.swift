@@ -82,17 +82,19 @@ struct UserReading {
             return nil
         }
         var mappings: [HomeMapping] = []
+        mappings.reserveCapacity(array.count)
         for (index, element) in array.enumerated() {
-            let place = "\(field)[\(index + 1)]"
+            // Named only when there is something to report: listing 100,000 users built the name for every mapping.
+            func place() -> String { "\(field)[\(index + 1)]" }
             guard let object = element.objectValue,
                   let entry = object["Entry"]?.stringValue, let target = object["Target"]?.stringValue else {
-                issues.append(FieldError(field: place, rule: "must be an object with string Entry and Target"))
+                issues.append(FieldError(field: place(), rule: "must be an object with string Entry and Target"))
                 return nil
             }
             var type: HomeMappingType?
             if let typeValue = object["Type"] {
                 guard let parsed = typeValue.stringValue.flatMap({ HomeMappingType(rawValue: $0.uppercased()) }) else {
-                    issues.append(FieldError(field: "\(place).Type", rule: "must be FILE or DIRECTORY"))
+                    issues.append(FieldError(field: "\(place()).Type", rule: "must be FILE or DIRECTORY"))
                     return nil
                 }
                 type = parsed
@@ -143,7 +145,12 @@ struct UserReading {
     }
 
     func publicKeys(_ issues: inout [FieldError]) -> [UserPublicKey] {
-        guard let entries = publicKeyEntries(&issues) else { return [] }
+        publicKeys(of: publicKeyEntries(&issues), &issues)
+    }
+
+    /// The keys of `entries` (read by ``publicKeyEntries(_:)``), with their expiry dates.
+    func publicKeys(of entries: PublicKeyEntries?, _ issues: inout [FieldError]) -> [UserPublicKey] {
+        guard let entries else { return [] }
         let expiry = OwnKeysReading(secret: secret).keyExpiry(&issues)
         // The fingerprint is computed only when some key has an expiry date to look up.
         return entries.parsedKeys(issues: &issues).map { UserPublicKey(key: $0.key, expiresAt: expiry.isEmpty ? nil : expiry[$0.key.fingerprint]) }

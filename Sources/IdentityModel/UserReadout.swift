@@ -21,18 +21,23 @@ public struct UserReadout: Sendable {
     public let allowedServerIDs: [String]?
     /// What cannot be read for this protocol: a login for it must be denied when this is not empty.
     public let issues: [FieldError]
+    /// False when the home could not be read (then ``home`` is an empty logical list, already reported in ``issues``).
+    let homeIsReadable: Bool
 
     init(secret: UserSecret, transferProtocol: TransferProtocol?) {
         let reading = UserReading(secret: secret, transferProtocol: transferProtocol)
         var issues: [FieldError] = []
-        var ignored: [FieldError] = []
         self.transferProtocol = transferProtocol
         role = reading.role(&issues)
         policy = reading.policy(&issues)
+        let issuesBeforeHome = issues.count
         home = reading.home(&issues)
+        homeIsReadable = issues.count == issuesBeforeHome
         storedPassword = reading.storedPassword(&issues)
-        publicKeys = reading.publicKeys(&issues)
-        publicKeyEntries = reading.publicKeyEntries(&ignored).map { ($0.key, $0.entries.count) }
+        // The entries are read once, for the keys and their count alike.
+        let entries = reading.publicKeyEntries(&issues)
+        publicKeys = reading.publicKeys(of: entries, &issues)
+        publicKeyEntries = entries.map { ($0.key, $0.entries.count) }
         acceptedNetworks = reading.acceptedNetworks(&issues)
         posixProfile = reading.posixProfile(&issues)
         let own = OwnKeysReading(secret: secret)

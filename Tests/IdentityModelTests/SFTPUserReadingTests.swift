@@ -9,6 +9,16 @@ import Testing
         SFTPUser(secret: try UserSecret(secretString: json))
     }
 
+    @Test func anUnreadableHomeIsReportedOnce() throws {
+        let notJSON = try Self.user(#"{"Role": "\#(Self.role)", "HomeDirectoryType": "LOGICAL", "HomeDirectoryDetails": "[{\"Entry\": \"/\","}"#)
+        #expect(notJSON.validate().map(\.field) == ["HomeDirectoryDetails"])
+        #expect(notJSON.validate().first?.rule.hasPrefix("must hold a JSON array") == true)
+        let wrongType = try Self.user(#"{"Role": "\#(Self.role)", "HomeDirectory": 5}"#)
+        #expect(wrongType.validate().map(\.field) == ["HomeDirectory"])
+        let emptyList = try Self.user(#"{"Role": "\#(Self.role)", "HomeDirectoryType": "LOGICAL", "HomeDirectoryDetails": "[]"}"#)
+        #expect(emptyList.validate().map(\.rule) == ["must hold 1 to 50000 mappings"])
+    }
+
     @Test func readsTheOriginalFormat() throws {
         let user = try Self.user(#"{"Password": "pw", "Role": "\#(Self.role)", "HomeDirectory": "/bucket/jess", "Other": 1}"#)
         #expect(user.role() == Self.role)
