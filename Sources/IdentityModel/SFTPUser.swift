@@ -88,12 +88,8 @@ public struct SFTPUser: Sendable, Hashable {
 
     /// No protocol (`nil`) first, then each protocol that has per-protocol keys.
     var levels: [TransferProtocol?] {
-        // Only which protocols have overrides, not their sorted key names: this runs for every user listed.
-        var overridden = Set<TransferProtocol>()
-        for name in secret.members.keys {
-            if let transferProtocol = SecretKey.protocolOfOverride[name] { overridden.insert(transferProtocol) }
-        }
-        return [nil] + TransferProtocol.allCases.filter(overridden.contains)
+        let overridden = protocolOverrides
+        return [nil] + TransferProtocol.allCases.filter { overridden[$0] != nil }
     }
 
     /// What cannot be read, for the plain keys and every protocol that has overrides, without duplicates.

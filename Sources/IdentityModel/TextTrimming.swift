@@ -21,12 +21,6 @@ extension StringProtocol {
     }
 
     private func trimming(_ isTrimmed: (Character) -> Bool) -> String {
-        // Most text starts and ends with a visible ASCII character: then there is nothing to trim, and no grapheme
-        // to find (a character that ends in one starts with it, or with no white space).
-        let text = String(self)
-        if let first = text.utf8.first, let last = text.utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) {
-            return text
-        }
         guard let first = firstIndex(where: { !isTrimmed($0) }), let last = lastIndex(where: { !isTrimmed($0) }) else { return "" }
         return String(self[first...last])
     }
