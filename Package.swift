@@ -113,7 +113,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // Users' overviews kept between listings, sealed in a private file under $XDG_CACHE_HOME (for AWS).
+        // Users' overviews kept between listings: sealed in a private file under $XDG_CACHE_HOME, and for the
+        // embedded store beside each version in the store.
         .target(
             name: "ListingCache",
             dependencies: [
@@ -272,7 +273,8 @@ let package = Package(
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "PeerTesting"]),
         .testTarget(
             name: "ListingCacheTests",
-            dependencies: ["ListingCache", "EmbeddedStore", "UserManagement", "SecretStore", "PeerTesting"]
+            dependencies: ["ListingCache", "EmbeddedStore", "UserManagement", "SecretStore", "PeerTesting",
+                           .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(
             name: "IdentityProviderTests",
@@ -308,7 +310,7 @@ let package = Package(
         .testTarget(
             name: "CommandLineInterfaceTests",
             dependencies: [
-                "CommandLineInterface", "IdentityModel", "IdentityProvider", "ListingCache", "SecretStore", "UserManagement",
+                "CommandLineInterface", "EmbeddedStore", "IdentityModel", "IdentityProvider", "ListingCache", "SecretStore", "UserManagement",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -7,8 +7,9 @@ import UserManagement
 
 extension StoreOptions {
     /// The listing cache for `store`, under `$XDG_CACHE_HOME/sftpidp`: one per AWS store (region, endpoint and
-    /// identity) and one per embedded store file; nil for other stores, with `--no-cache`, or when
-    /// `SFTPIDP_LISTING_CACHE` / the config's `listing-cache` is `off`.
+    /// identity) and one per embedded store file, for which the overviews kept in the store back it
+    /// (``StoreKeptOverviews``); nil for other stores, with `--no-cache`, or when `SFTPIDP_LISTING_CACHE` / the
+    /// config's `listing-cache` is `off`.
     func listingCache(for store: any SecretStore, environment: [String: String] = ProcessInfo.processInfo.environment,
                       warn: @escaping @Sendable (String) -> Void = { printToStandardError("warning: \($0)") }) throws -> (any UserOverviewCache)? {
         guard let scope = Self.listingCacheScope(of: store), !noCache else { return nil }
@@ -18,7 +19,11 @@ extension StoreOptions {
         case "off": return nil
         case let other?: throw CLIFailure("listing-cache \"\(other)\" (SFTPIDP_LISTING_CACHE or the config's listing-cache): must be on or off")
         }
-        return EncryptedListingCache(location: .resolve(environment: environment), scope: scope, warn: warn)
+        let file = EncryptedListingCache(location: .resolve(environment: environment), scope: scope, warn: warn)
+        if let embedded = store as? EmbeddedSecretStore {
+            return StoreKeptOverviews(store: embedded, file: file, warn: warn)
+        }
+        return file
     }
 
     /// What a listing cache is bound to: an AWS store's region, endpoint and identity, or an embedded store's file

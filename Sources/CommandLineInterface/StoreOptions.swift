@@ -2,6 +2,7 @@ import ArgumentParser
 import EmbeddedStore
 import Foundation
 import IdentityModel
+import ListingCache
 import SecretStore
 import UserManagement
 
@@ -55,8 +56,12 @@ struct StoreOptions: ParsableArguments {
             return try openAWSStore(region: setting.hasPrefix("aws:") ? String(setting.dropFirst(4)) : nil, config: config, environment: environment)
         }
         let location = EmbeddedStoreLocation.resolve(storePath: setting, environment: environment)
+        // Every version written gets its user's overview kept beside it, so that listing users reads no value.
+        let summariser = ValueSummariser.userOverviews(naming: try resolvedNamingScheme(environment: environment),
+                                                       serverID: try resolvedServerID(environment: environment))
         do {
-            return try EmbeddedSecretStore.open(databasePath: location.databasePath, keyPath: location.keyPath, createIfMissing: createIfMissing)
+            return try EmbeddedSecretStore.open(databasePath: location.databasePath, keyPath: location.keyPath, createIfMissing: createIfMissing,
+                                                summariser: summariser)
         } catch {
             throw CLIFailure(String(describing: error))
         }

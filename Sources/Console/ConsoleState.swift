@@ -29,6 +29,8 @@ public struct ConsoleState: Sendable {
     var operations: [OperationID: Operation] = [:]
     private var lastOperationID = 0
     var message: StatusMessage?
+    /// `a`, `e`, `p` or `K` pressed on a user whose value was still being read: done when it arrives.
+    var pendingUserAction: PendingUserAction?
     /// The access explanation last asked for (test panel, wizard, `a` on a user), shown where it belongs.
     var access: AccessSection?
     /// Set when the console should end.

@@ -8,7 +8,8 @@ import TerminalUI
 /// Pure apart from the state it is given: no store call, no terminal call, no clock read (time comes in `.tick`).
 public func reduce(state: inout ConsoleState, event: ConsoleEvent) -> [Effect] {
     let effects = reduceEvent(state: &state, event: event)
-    return effects + readSelectedSummary(&state)
+    let reads = readSelectedSummary(&state)
+    return effects + reads + resumePendingUserAction(&state)
 }
 
 private func reduceEvent(state: inout ConsoleState, event: ConsoleEvent) -> [Effect] {

@@ -69,17 +69,15 @@ func handleUserActionKey(_ key: Key, state: inout ConsoleState) -> [Effect] {
             return []
         }
         switch key {
-        case .character("a"):
-            if !isWideLayout(state.size) && state.detailScroll == nil { state.detailScroll = 0 }
-            return explainSelectedUser(state: &state)
-        case .character("e"):
-            guard !state.refuseWriteIfReadOnly() else { return [] }
-            openEditor(for: record, state: &state)
-        case .character("p"):
-            guard !state.refuseWriteIfReadOnly() else { return [] }
-            openPasswordDialog(for: record, state: &state)
-        case .character("K"):
-            openKeysEditor(for: record, state: &state)
+        case .character("a"), .character("e"), .character("p"), .character("K"):
+            if key != .character("a") && key != .character("K") {
+                guard !state.refuseWriteIfReadOnly() else { return [] }
+            }
+            guard record.isBeingRead else { return actOnValue(key, record: record, state: &state) }
+            // The value is on its way (a user summarised from the listing cache is read when selected): act when it
+            // arrives, if this user is still selected and nothing else was opened meanwhile.
+            state.pendingUserAction = PendingUserAction(key: key, username: record.username)
+            state.show("Reading \(record.username)...", .info)
         case .character("d"), .delete:
             guard !state.refuseWriteIfReadOnly() else { return [] }
             let days = state.context.recoveryWindowDays
@@ -283,4 +281,42 @@ func mainKeys(_ state: ConsoleState) -> [(String, String)] {
                  ("K", "keys"), ("d", "delete"), ("h", "history")]
     }
     return keys
+}
+
+/// `a`, `e`, `p` or `K` on a user whose value the list holds (or cannot read: then the status line says why).
+private func actOnValue(_ key: Key, record: UserRecord, state: inout ConsoleState) -> [Effect] {
+    switch key {
+    case .character("a"):
+        if !isWideLayout(state.size) && state.detailScroll == nil { state.detailScroll = 0 }
+        return explainSelectedUser(state: &state)
+    case .character("e"):
+        openEditor(for: record, state: &state)
+    case .character("p"):
+        openPasswordDialog(for: record, state: &state)
+    case .character("K"):
+        openKeysEditor(for: record, state: &state)
+    default:
+        break
+    }
+    return []
+}
+
+/// A user action asked for while the user's value was still being read.
+struct PendingUserAction: Sendable, Hashable {
+    var key: Key
+    var username: String
+}
+
+/// Carries out the pending user action once its user's value has arrived (or could not be read), provided the same
+/// user is still selected and no screen was opened meanwhile; drops it otherwise. Runs after every event.
+func resumePendingUserAction(_ state: inout ConsoleState) -> [Effect] {
+    guard let pending = state.pendingUserAction else { return [] }
+    guard let record = state.list.selectedRecord, record.username == pending.username, record.deletedAt == nil, state.modals.isEmpty else {
+        state.pendingUserAction = nil
+        return []
+    }
+    guard !record.isBeingRead else { return [] }
+    state.pendingUserAction = nil
+    if state.message?.text == "Reading \(record.username)..." { state.message = nil }
+    return actOnValue(pending.key, record: record, state: &state)
 }

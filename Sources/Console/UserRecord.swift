@@ -53,6 +53,14 @@ struct UserRecord: Sendable, Hashable {
         summary = fetched.summary
     }
 
+    /// True while the value is not read yet but will be (listed, or summarised from the listing cache).
+    var isBeingRead: Bool {
+        switch load {
+        case .pending, .summarised: true
+        case .loaded, .failed: false
+        }
+    }
+
     /// The value as read, when loaded.
     var value: SecretValue? {
         if case .loaded(let value) = load { return value }

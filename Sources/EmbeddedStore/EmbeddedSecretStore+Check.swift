@@ -19,7 +19,7 @@ public struct StoreCheckReport: Sendable, Hashable {
 
 extension EmbeddedSecretStore {
     /// Checks the whole store: SQLite's integrity check, foreign keys, file permissions, that every version
-    /// decrypts with the master key, that every secret's stage labels and deletion state match their MACs (one
+    /// decrypts with the master key, that every kept summary opens, that every secret's stage labels and deletion state match their MACs (one
     /// problem per secret and part), and that every secret has exactly one current version.
     public func check() throws -> StoreCheckReport {
         do {
@@ -47,6 +47,16 @@ extension EmbeddedSecretStore {
                 _ = try cipher.open(row["sealed_value"], name: name, versionID: versionID)
             } catch {
                 problems.append("version \(versionID) of secret \(name) does not decrypt with the master key")
+            }
+        }
+        let summaries = try Row.fetchCursor(db, sql: """
+            SELECT s.name, v.version_id, su.format, su.sealed FROM summaries su JOIN versions v ON v.seq = su.version_seq
+            JOIN secrets s ON s.id = v.secret_id ORDER BY s.name, v.seq
+            """)
+        while let row = try summaries.next() {
+            let (name, versionID): (String, String) = (row[0], row[1])
+            if cipher.openSummary(row[3], name: name, versionID: versionID, format: row[2]) == nil {
+                problems.append("the summary kept for version \(versionID) of secret \(name) does not open with the master key (it is ignored, and made again from the value when the user is listed)")
             }
         }
         let secrets = try Row.fetchCursor(db, sql: "SELECT \(StoreRows.stateColumns) FROM secrets s ORDER BY s.name")

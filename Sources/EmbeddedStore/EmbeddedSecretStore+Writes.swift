@@ -10,10 +10,11 @@ extension EmbeddedSecretStore {
         let now = clock()
         let versionID = Self.newVersionID()
         let sealed = try cipher.seal(value, name: name, versionID: versionID)
+        let summary = try sealedSummary(of: value, name: name, versionID: versionID, createdAt: now)
         return try await mapped {
             try await pool.write { db in
                 try StoreRows.purgeExpired(db, now: now)
-                let info = try insertNewSecret(db, name: name, versionID: versionID, sealedValue: sealed, now: now)
+                let info = try insertNewSecret(db, name: name, versionID: versionID, sealedValue: sealed, summary: summary, now: now)
                 try StoreRows.recordAudit(db, context: context, secretName: name, time: now)
                 return info
             }
@@ -29,13 +30,15 @@ extension EmbeddedSecretStore {
             try SecretStoreRules.validateName(secret.name)
             try SecretStoreRules.validateValue(secret.value, secretName: secret.name)
             let versionID = Self.newVersionID()
-            return (name: secret.name, versionID: versionID, sealed: try cipher.seal(secret.value, name: secret.name, versionID: versionID))
+            return (name: secret.name, versionID: versionID, sealed: try cipher.seal(secret.value, name: secret.name, versionID: versionID),
+                    summary: try sealedSummary(of: secret.value, name: secret.name, versionID: versionID, createdAt: now))
         }
         return try await mapped {
             try await pool.write { db in
                 try StoreRows.purgeExpired(db, now: now)
                 return try sealed.map { secret in
-                    let info = try insertNewSecret(db, name: secret.name, versionID: secret.versionID, sealedValue: secret.sealed, now: now)
+                    let info = try insertNewSecret(db, name: secret.name, versionID: secret.versionID, sealedValue: secret.sealed,
+                                                   summary: secret.summary, now: now)
                     try StoreRows.recordAudit(db, context: context, secretName: secret.name, time: now)
                     return info
                 }
@@ -43,16 +46,18 @@ extension EmbeddedSecretStore {
         }
     }
 
-    private func insertNewSecret(_ db: Database, name: String, versionID: String, sealedValue: Data, now: Date) throws -> SecretVersionInfo {
+    private func insertNewSecret(_ db: Database, name: String, versionID: String, sealedValue: Data, summary: SealedSummary?,
+                                 now: Date) throws -> SecretVersionInfo {
         guard try StoreRows.secret(db, name: name, now: now) == nil else {
             throw SecretStoreError(.alreadyExists, secretName: name, message: "secret \(name) already exists")
         }
         try db.execute(sql: "INSERT INTO secrets (name, created_at, changed_at) VALUES (?, ?, ?)",
                        arguments: [name, now.timeIntervalSince1970, now.timeIntervalSince1970])
         let secretID = db.lastInsertedRowID
-        try StoreRows.insertVersion(db, secretID: secretID, versionID: versionID, createdAt: now, sealedValue: sealedValue)
+        let versionSeq = try StoreRows.insertVersion(db, secretID: secretID, versionID: versionID, createdAt: now, sealedValue: sealedValue,
+                                                     summary: summary)
         try db.execute(sql: "INSERT INTO stages (secret_id, label, version_seq) VALUES (?, ?, ?)",
-                       arguments: [secretID, SecretVersionInfo.currentStage, db.lastInsertedRowID])
+                       arguments: [secretID, SecretVersionInfo.currentStage, versionSeq])
         try StoreRows.seal(db, secretID: secretID, authenticator: authenticator)
         return SecretVersionInfo(name: name, versionID: versionID, stages: [SecretVersionInfo.currentStage], createdAt: now)
     }
@@ -62,12 +67,13 @@ extension EmbeddedSecretStore {
         let now = clock()
         let versionID = Self.newVersionID()
         let sealed = try cipher.seal(value, name: name, versionID: versionID)
+        let summary = try sealedSummary(of: value, name: name, versionID: versionID, createdAt: now)
         return try await mapped {
             try await pool.write { db in
                 try StoreRows.purgeExpired(db, now: now)
                 let secret = try StoreRows.liveSecret(db, name: name, now: now, authenticator: authenticator)
                 try Self.checkCurrent(db, secret: secret, is: replacedVersionID)
-                try StoreRows.insertVersion(db, secretID: secret.id, versionID: versionID, createdAt: now, sealedValue: sealed)
+                try StoreRows.insertVersion(db, secretID: secret.id, versionID: versionID, createdAt: now, sealedValue: sealed, summary: summary)
                 let info = try StoreRows.makeCurrent(db, secret: secret, versionID: versionID)
                 try StoreRows.seal(db, secretID: secret.id, authenticator: authenticator)
                 try db.execute(sql: "UPDATE secrets SET changed_at = ? WHERE id = ?", arguments: [now.timeIntervalSince1970, secret.id])

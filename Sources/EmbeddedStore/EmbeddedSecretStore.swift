@@ -17,15 +17,18 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
     let clock: @Sendable () -> Date
     /// Answers ``changeToken()``.
     let changeWatch: StoreChangeWatch
+    /// Summarises each version this store writes, when given.
+    let summariser: ValueSummariser?
 
     private init(databasePath: String, pool: DatabasePool, changeWatch: StoreChangeWatch, cipher: SecretCipher, authenticator: SecretStateAuthenticator,
-                 clock: @escaping @Sendable () -> Date) {
+                 summariser: ValueSummariser?, clock: @escaping @Sendable () -> Date) {
         self.databasePath = databasePath
         self.keyPath = cipher.masterKey.path
         self.pool = pool
         self.changeWatch = changeWatch
         self.cipher = cipher
         self.authenticator = authenticator
+        self.summariser = summariser
         self.clock = clock
     }
 
@@ -36,8 +39,11 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
     /// ``SecretStoreError`` with a clear message when the key file is readable by others, holds no 256-bit key,
     /// does not decrypt this store, or when the file is not an sftpidp store; in those cases nothing is written.
     ///
-    /// - Parameter clock: the current time; tests move it to reach the end of recovery windows.
-    public static func open(databasePath: String, keyPath: String, createIfMissing: Bool,
+    /// - Parameters:
+    ///   - summariser: when given, every version this store writes is summarised and the summary kept beside it
+    ///     (see ``keptSummaries(of:format:)``).
+    ///   - clock: the current time; tests move it to reach the end of recovery windows.
+    public static func open(databasePath: String, keyPath: String, createIfMissing: Bool, summariser: ValueSummariser? = nil,
                             clock: @escaping @Sendable () -> Date = { Date() }) throws -> EmbeddedSecretStore {
         let existing = (try? FileManager.default.attributesOfItem(atPath: databasePath)[.size] as? Int).map { $0 > 0 } ?? false
         let key: MasterKey
@@ -88,7 +94,7 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
                 guard try pool.read({ db in try migrator.hasCompletedMigrations(db) }) else { throw error }
             }
             try verifyKey(pool, cipher: cipher, databasePath: databasePath)
-            let store = EmbeddedSecretStore(databasePath: databasePath, pool: pool, changeWatch: try StoreChangeWatch(databasePath: databasePath), cipher: cipher, authenticator: authenticator, clock: clock)
+            let store = EmbeddedSecretStore(databasePath: databasePath, pool: pool, changeWatch: try StoreChangeWatch(databasePath: databasePath), cipher: cipher, authenticator: authenticator, summariser: summariser, clock: clock)
             try pool.write { db in try StoreRows.purgeExpired(db, now: clock()) }
             return store
         } catch {
@@ -232,7 +238,7 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
     /// few threads wait in synchronous reads for one (the console did exactly that while loading). Synchronous
     /// reads hold a reader only while they run, and they are short: one secret, one page of names, one batch. Not
     /// hopping to a reader queue and back also cut a store read from about 220 to 80 µs (docs/benchmarks.md).
-    private func readNow<T>(inTransaction: Bool = false, _ body: (Database) throws -> T) throws -> T {
+    func readNow<T>(inTransaction: Bool = false, _ body: (Database) throws -> T) throws -> T {
         do {
             return inTransaction ? try pool.read(body) : try pool.unsafeRead(body)
         } catch {

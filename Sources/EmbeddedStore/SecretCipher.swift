@@ -28,6 +28,17 @@ struct SecretCipher: Sendable {
         return value
     }
 
+    /// `nonce || ciphertext || tag` of a summary of this name's version, in `format`.
+    func sealSummary(_ summary: [UInt8], name: String, versionID: String, format: String) throws -> Data {
+        try seal(Data(summary), authenticating: Self.summaryAssociatedData(name: name, versionID: versionID, format: format))
+    }
+
+    /// The summary sealed by ``sealSummary(_:name:versionID:format:)`` for exactly this name, version id and format;
+    /// nil when it was altered or sealed for another version, name or format.
+    func openSummary(_ sealed: Data, name: String, versionID: String, format: String) -> [UInt8]? {
+        (try? open(sealed, authenticating: Self.summaryAssociatedData(name: name, versionID: versionID, format: format))).map { Array($0) }
+    }
+
     /// The key check to store in a new database.
     func sealKeyCheck() throws -> Data {
         try seal(Self.keyCheckPlaintext, authenticating: Data("key-check".utf8))
@@ -59,5 +70,11 @@ struct SecretCipher: Sendable {
     /// `sftpidp-secret-v1 NUL name NUL versionID`: names and version ids cannot hold NUL, so this is unambiguous.
     private static func associatedData(name: String, versionID: String) -> Data {
         Data("sftpidp-secret-v1\u{0}\(name)\u{0}\(versionID)".utf8)
+    }
+
+    /// `sftpidp-summary-v1 NUL name NUL versionID NUL format`: never a value's associated data, so a summary and a
+    /// value cannot stand in for each other.
+    private static func summaryAssociatedData(name: String, versionID: String, format: String) -> Data {
+        Data("sftpidp-summary-v1\u{0}\(name)\u{0}\(versionID)\u{0}\(format)".utf8)
     }
 }

@@ -209,9 +209,17 @@ enum StoreRows {
                             arguments: [secret.id, SecretVersionInfo.currentStage]) ?? ""
     }
 
-    static func insertVersion(_ db: Database, secretID: Int64, versionID: String, createdAt: Date, sealedValue: Data) throws {
+    /// Inserts a version and its sealed summary (when there is one); returns the version's `seq`.
+    @discardableResult
+    static func insertVersion(_ db: Database, secretID: Int64, versionID: String, createdAt: Date, sealedValue: Data,
+                              summary: SealedSummary?) throws -> Int64 {
         try db.execute(sql: "INSERT INTO versions (secret_id, version_id, created_at, sealed_value) VALUES (?, ?, ?, ?)",
                        arguments: [secretID, versionID, createdAt.timeIntervalSince1970, sealedValue])
+        let seq = db.lastInsertedRowID
+        if let summary {
+            try db.execute(sql: "INSERT INTO summaries (version_seq, format, sealed) VALUES (?, ?, ?)", arguments: [seq, summary.format, summary.sealed])
+        }
+        return seq
     }
 
     /// Moves the stage labels so that `versionID` is current, drops versions beyond the cap, returns the new current version.

@@ -9,6 +9,8 @@ import GRDB
 /// - `versions`: one row per kept version: its UUID and the AES-GCM sealed value (`nonce || ciphertext || tag`).
 /// - `stages`: which version holds a stage label; the primary key makes a label unique within a secret.
 /// - `audit`: one row per write, without any value.
+/// - `summaries` (since v3): a ``ValueSummariser``'s summary of a version, sealed like the value; it goes with its
+///   version.
 enum StoreSchema {
     /// The migrator; `keyCheck` (see ``SecretCipher/sealKeyCheck()``) is stored by the same transaction that makes the
     /// tables. Run only after the store's key check opened with the key behind `authenticator`: v2 seals every
@@ -66,6 +68,15 @@ enum StoreSchema {
             for secretID in try Int64.fetchAll(db, sql: "SELECT id FROM secrets") {
                 try StoreRows.seal(db, secretID: secretID, authenticator: authenticator)
             }
+        }
+        migrator.registerMigration("v3: summaries") { db in
+            try db.execute(sql: """
+                CREATE TABLE summaries (
+                    version_seq INTEGER PRIMARY KEY REFERENCES versions(seq) ON DELETE CASCADE,
+                    format TEXT NOT NULL,
+                    sealed BLOB NOT NULL
+                );
+                """)
         }
         return migrator
     }

@@ -33,8 +33,10 @@ public final class EncryptedListingCache: UserOverviewCache, Sendable {
     static let maximumFileBytes = 512 * 1024 * 1024
 
     /// The first bytes of what is sealed: the format of the entries after it (``ByteRecord``: a count, then each
-    /// secret name and its entry).
-    static let formatHeader = Array("sftpidp listing cache, byte records v2\n".utf8)
+    /// secret name and its entry) and the rules that made them (``CachedUserOverview/summaryFormat``).
+    static let formatHeader = Array("\(formatHeaderStart)\(CachedUserOverview.summaryFormat)\n".utf8)
+    private static let formatHeaderStart = "sftpidp listing cache, "
+
 
     /// Opens (or starts) the cache of `scope` in `location`, making the directory (0700) and key (0600) when missing.
     /// `warn` gets one line (a path and a reason, never a value) for each cache or key discarded.
@@ -130,8 +132,9 @@ public final class EncryptedListingCache: UserOverviewCache, Sendable {
             do {
                 return try decode(Array(plaintext))
             } catch {
-                // A cache written by an earlier sftpidp (sealed JSON) is rebuilt without a word: nothing is wrong.
-                if plaintext.first != UInt8(ascii: "{") {
+                // A cache written by an earlier sftpidp (sealed JSON, or entries in another format or revision) is
+                // rebuilt without a word: nothing is wrong.
+                if plaintext.first != UInt8(ascii: "{") && !plaintext.starts(with: formatHeaderStart.utf8) {
                     warn("the listing cache \(path) is discarded and rebuilt: it decrypts but \(error)")
                 }
                 return nil

@@ -15,6 +15,15 @@ public protocol UserOverviewCache: Sendable {
     /// `prefix` but is not in `listed` (deleted secrets), and writes the cache. Never throws: a cache that cannot
     /// be written only makes the next listing slower.
     func update(_ entries: [String: CachedUserOverview], prefix: String, listed: Set<String>)
+
+    /// Told, before ``entry(secretName:versionID:)`` is asked about them, the listed current version of each of a
+    /// batch of secrets (secret name to version id), so that a cache that reads them from somewhere can read them at once.
+    func prepare(_ versions: [String: String])
+}
+
+extension UserOverviewCache {
+    /// Nothing to prepare: the cache holds its entries already.
+    public func prepare(_ versions: [String: String]) {}
 }
 
 /// A user's overview as a cache keeps it: one version of the secret, summarised, without the value.
@@ -50,6 +59,9 @@ public struct CachedUserOverview: Sendable, Hashable {
 
     /// The version of the secret this overview was made from.
     public var versionID: String { box.fields.versionID }
+
+    /// The user it is about (what the naming scheme made of the secret name when it was made).
+    public var username: String { box.fields.username }
 
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.box === rhs.box || lhs.box.fields == rhs.box.fields
@@ -115,6 +127,27 @@ extension CachedUserOverview {
         for problem in fields.problems { writer.append(problem) }
         writer.append(fields.lastChangedAt?.timeIntervalSinceReferenceDate)
         writer.append(fields.expiresAt?.timeIntervalSinceReferenceDate)
+    }
+
+    /// What ``summary`` holds and the rules that made it, for a store that keeps summaries beside each version.
+    ///
+    /// The revision (`r1`) must change whenever the same secret would be summarised differently (a new check, a new
+    /// flag, another column): kept summaries in an older revision are then made again from the values.
+    /// `SummaryFormatTests` pins the overviews of a corpus to it.
+    public static let summaryFormat = "sftpidp user overview, byte records v2, r1"
+
+    /// The entry alone, in ``ByteRecord``'s layout (see ``summaryFormat``).
+    public var summary: [UInt8] {
+        var writer = ByteRecord.Writer()
+        write(to: &writer)
+        return writer.bytes
+    }
+
+    /// The entry ``summary`` made; nil when the bytes do not hold exactly one.
+    public init?(summary: [UInt8]) {
+        var reader = ByteRecord.Reader(summary)
+        guard let entry = try? CachedUserOverview(reading: &reader), reader.remaining == 0 else { return nil }
+        self = entry
     }
 
     /// Reads an entry ``write(to:)`` wrote; throws when the bytes do not hold one.

@@ -1,4 +1,5 @@
 @testable import CommandLineInterface
+import EmbeddedStore
 import Foundation
 import IdentityModel
 import ListingCache
@@ -130,14 +131,17 @@ import Testing
         let failure = try #require(throws: CLIFailure.self) { try options().listingCache(for: aws, environment: environment) }
         #expect(failure.message == "listing-cache \"sometimes\" (SFTPIDP_LISTING_CACHE or the config's listing-cache): must be on or off")
 
-        // An embedded store has a cache of its own file; another file has another.
+        // An embedded store has a cache of its own file, backed by the overviews kept in the store; another file has
+        // another.
         environment["SFTPIDP_LISTING_CACHE"] = "on"
         let embedded = try options().openStore(sandbox.directory + "/users.db", config: config, environment: environment)
         let other = try options().openStore(sandbox.directory + "/other.db", config: config, environment: environment)
-        let embeddedCache = try #require(try options().listingCache(for: embedded, environment: environment) as? EncryptedListingCache)
+        let embeddedCache = try #require(try options().listingCache(for: embedded, environment: environment) as? StoreKeptOverviews)
+        #expect(embeddedCache.store === embedded as? EmbeddedSecretStore)
         let awsCache = try #require(try options().listingCache(for: aws, environment: environment) as? EncryptedListingCache)
-        let otherCache = try #require(try options().listingCache(for: other, environment: environment) as? EncryptedListingCache)
-        #expect(Set([embeddedCache.path, awsCache.path, otherCache.path]).count == 3)
+        let otherCache = try #require(try options().listingCache(for: other, environment: environment) as? StoreKeptOverviews)
+        let paths = [embeddedCache.file?.path, awsCache.path, otherCache.file?.path].compactMap { $0 }
+        #expect(Set(paths).count == 3)
         #expect(try options(["--no-cache"]).listingCache(for: embedded, environment: environment) == nil)
         environment["SFTPIDP_LISTING_CACHE"] = "off"
         #expect(try options().listingCache(for: embedded, environment: environment) == nil)

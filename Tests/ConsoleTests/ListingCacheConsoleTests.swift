@@ -126,24 +126,24 @@ struct ListingCacheConsoleTests {
         #expect(Self.reads(second).count == 2)
     }
 
-    @Test("an editor does not open on a summary; once the value is read, the edit applies to the fresh value")
+    @Test("e pressed before the value arrives opens the editor when it arrives, on the fresh value")
     func editsTheFreshValue() async throws {
         let (store, second) = try await Self.reopened()
         var state = second.state
         _ = try await Self.moveBob(store)
 
-        // The reducer alone: selecting bob asks for his value; `e` before it arrives opens nothing.
+        // The reducer alone: selecting bob asks for his value; `e` before it arrives opens nothing yet, and says so.
         guard let id = Self.selectBob(&state) else { return }
         #expect(reduce(state: &state, event: .key(.character("e"))).isEmpty)
         #expect(state.topModal == nil)
-        #expect(state.message?.text.contains("not loaded yet") == true)
+        #expect(state.message?.text == "Reading bob...")
 
-        // The value arrives; the editor opens on it and the save replaces the version read, without a conflict.
+        // The value arrives: the editor opens on it, and the save replaces the version read, without a conflict.
         let result = try #require(await second.runner.perform(.fetchUsers(id, names: ["SFTP/bob"])))
         second.state = state
         await second.send(result)
-        await second.press(.character("e"))
         #expect(second.screen.contains("Edit bob"))
+        #expect(second.state.message?.text != "Reading bob...")
         await second.press(.control("u"))
         await second.type("arn:aws:iam::123456789012:role/uploaders")
         await second.press(.control("s"))
@@ -152,6 +152,34 @@ struct ListingCacheConsoleTests {
         #expect(saved["Role"] == .string("arn:aws:iam::123456789012:role/uploaders"))
         #expect(saved["HomeDirectory"] == .string("/bucket/home/bob-moved"))
         #expect(try await store.listVersions(name: "SFTP/bob").count == 3)
+    }
+
+    @Test("a key pressed before the value arrives is dropped when the selection moves or a screen opens meanwhile")
+    func earlyKeyFollowsTheSelection() async throws {
+        let (_, second) = try await Self.reopened()
+        var state = second.state
+        guard let id = Self.selectBob(&state) else { return }
+        _ = reduce(state: &state, event: .key(.character("p")))
+        #expect(state.pendingUserAction == PendingUserAction(key: .character("p"), username: "bob"))
+        // Moved to carol before bob's value came: bob's password dialog never opens.
+        _ = reduce(state: &state, event: .key(.character("j")))
+        #expect(state.pendingUserAction == nil)
+        let result = try #require(await second.runner.perform(.fetchUsers(id, names: ["SFTP/bob"])))
+        _ = reduce(state: &state, event: result)
+        #expect(state.topModal == nil)
+
+        // Back on a summarised user, `K` then the help screen: the help stays, the keys editor does not open over it.
+        var again = second.state
+        guard let bobRead = Self.selectBob(&again) else { return }
+        _ = reduce(state: &again, event: .key(.character("K")))
+        _ = reduce(state: &again, event: .key(.character("?")))
+        let read = try #require(await second.runner.perform(.fetchUsers(bobRead, names: ["SFTP/bob"])))
+        _ = reduce(state: &again, event: read)
+        #expect(again.pendingUserAction == nil)
+        guard case .help = again.topModal else {
+            Issue.record("expected the help screen on top, got \(String(describing: again.topModal))")
+            return
+        }
     }
 
     @Test("a failed read of the selected summarised user says so on the record and the status line, and is not retried in a loop")

@@ -209,6 +209,7 @@ struct StateMACMigrationTests {
     /// left it: the columns gone and GRDB's record of the v2 migration removed.
     static func downgradeToV1(_ path: String) throws {
         _ = try SQLiteShell.run(path, """
+            DROP TABLE summaries;
             ALTER TABLE secrets DROP COLUMN stages_mac;
             ALTER TABLE secrets DROP COLUMN deletion_mac;
             DELETE FROM grdb_migrations WHERE identifier != 'v1';

@@ -64,11 +64,15 @@ struct ProgressEndToEndTests {
     @Test("users list on a terminal shows the listing and the reading, then only the table remains")
     func usersList() throws {
         let sandbox = try Self.seededSandbox()
-        let terminal = try Self.onTerminal(sandbox, "sftpidp users list", stdoutFile: "list.out")
+        // --no-cache: the users were written by sftpidp, so the listing would read no value from the overviews kept.
+        let terminal = try Self.onTerminal(sandbox, "sftpidp users list --no-cache", stdoutFile: "list.out")
         #expect(terminal.raw.contains("\rListing users: 4"), "\(terminal.raw.debugDescription)")
         #expect(terminal.raw.contains("\rReading users: 4/4 (100%)"))
         #expect(terminal.raw.contains(Self.clearLine))
         #expect(!terminal.pane.contains("Reading users"))
+        let kept = try Self.onTerminal(sandbox, "sftpidp users list", stdoutFile: "list-kept.out")
+        #expect(kept.raw.contains("\rListing users: 4") && !kept.raw.contains("Reading users"), "\(kept.raw.debugDescription)")
+        #expect(try String(contentsOfFile: sandbox.path("list-kept.out"), encoding: .utf8) == String(contentsOfFile: sandbox.path("list.out"), encoding: .utf8))
 
         let piped = try sandbox.run(["users", "list"])
         #expect(piped.status == 0 && piped.stderr.isEmpty, "\(piped)")

@@ -1,0 +1,151 @@
+import EmbeddedStore
+import Foundation
+import ListingCache
+import PeerTesting
+import SecretStore
+import Synchronization
+import Testing
+import UserManagement
+
+/// Users' overviews kept in the embedded store beside each version: a first listing of a store sftpidp wrote reads
+/// no value, users written by other writers are read once and then kept, and the listing always shows what the store
+/// holds (the same overviews as reading every value).
+final class StoreKeptOverviewsTests {
+    let directory = NSTemporaryDirectory() + "store-kept-overviews-\(UUID().uuidString)"
+    let warnings = CollectedLines()
+    var databasePath: String { directory + "/users.db" }
+    var keyPath: String { directory + "/master.key" }
+    let context = WriteContext(action: "test", actor: "store-kept-overviews-tests")
+    static let naming = try! NamingScheme("SFTP/{username}")
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// A handle on the store file; `summarising` as the sftpidp CLI opens it, otherwise as an older writer did.
+    func openStore(summarising: Bool = true) throws -> EmbeddedSecretStore {
+        try EmbeddedSecretStore.open(databasePath: databasePath, keyPath: keyPath, createIfMissing: true,
+                                     summariser: summarising ? .userOverviews(naming: Self.naming, serverID: nil) : nil)
+    }
+
+    enum Cache {
+        /// Every value read.
+        case none
+        /// The overviews kept in the store alone.
+        case store
+        /// The listing cache file, then the store.
+        case fileThenStore
+        /// The listing cache file alone.
+        case fileOnly
+    }
+
+    /// Lists as a new `sftpidp users list` does: the overviews, and how many users had to be read from the store.
+    func list(_ cache: Cache, naming: NamingScheme = naming, now: Date = Date()) async throws -> (overviews: [UserOverview], read: Int) {
+        let store = try openStore()
+        defer { try? store.close() }
+        let file = EncryptedListingCache(location: ListingCacheLocation(directory: directory + "/cache/sftpidp"), scope: "embedded " + databasePath,
+                                         warn: warnings.record)
+        let chosen: (any UserOverviewCache)? = switch cache {
+        case .none: nil
+        case .store: StoreKeptOverviews(store: store, file: nil, warn: warnings.record)
+        case .fileThenStore: StoreKeptOverviews(store: store, file: file, warn: warnings.record)
+        case .fileOnly: file
+        }
+        let read = Mutex(0)
+        let overviews = try await UserDirectory(store: store, naming: naming, serverID: nil).overviews(now: now, cache: chosen) { progress in
+            if case .handling(_, let total) = progress { read.withLock { $0 = total } }
+        }
+        return (overviews, read.withLock { $0 })
+    }
+
+    /// Users of every shape a listing shows: roles, homes, keys, passwords, flags, problems and unreadable values.
+    static func corpus(_ count: Int) -> [(name: String, value: String)] {
+        let key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"
+        let shapes = [
+            #"{"Role":"arn:aws:iam::123456789012:role/Reader","HomeDirectory":"/acme/home"}"#,
+            #"{"Password":"legacy-text","Role":"arn:aws:iam::123456789012:role/Writer","HomeDirectory":"/acme/w"}"#,
+            #"{"PublicKey":"\#(key)","Role":"arn:aws:iam::123456789012:role/Keys","HomeDirectoryType":"LOGICAL","HomeDirectoryDetails":"[{\"Entry\":\"/\",\"Target\":\"/acme/k\"}]"}"#,
+            #"{"Role":"arn:aws:iam::123456789012:role/Later","HomeDirectory":"/acme/l","sftpidp:ExpiresAt":"2031-01-01T00:00:00Z","sftpidp:Disabled":true}"#,
+            #"{"Role":"not an arn","HomeDirectory":"relative"}"#,
+            #"not json at all"#,
+        ]
+        return (0..<count).map { (name: String(format: "SFTP/user%03d", $0), value: shapes[$0 % shapes.count]) }
+    }
+
+    @Test func aStoreSftpidpWroteIsListedWithoutReadingAValue() async throws {
+        let seeding = try openStore()
+        _ = try await seeding.createSecrets(Self.corpus(60), context: context)
+        _ = try await seeding.createSecret(name: "SFTP/single", value: #"{"Role":"arn:aws:iam::123456789012:role/One"}"#, context: context)
+        try seeding.close()
+
+        let everyValue = try await list(.none)
+        #expect(everyValue.read == 61)
+        let kept = try await list(.store)
+        #expect(kept.read == 0)
+        #expect(kept.overviews == everyValue.overviews)
+        // The expiry is worked out at each listing, from the kept date.
+        let later = Date(timeIntervalSince1970: 2_000_000_000)
+        let keptLater = try await list(.store, now: later)
+        #expect(keptLater.overviews == (try await list(.none, now: later)).overviews)
+        #expect(keptLater.overviews.first { $0.username == "user003" }?.flags.contains(.expired) == true)
+        #expect(warnings.lines.isEmpty, "\(warnings.lines)")
+    }
+
+    @Test func usersOtherWritersWroteAreReadOnceThenKept() async throws {
+        let seeding = try openStore(summarising: false)
+        _ = try await seeding.createSecrets(Self.corpus(40), context: context)
+        try seeding.close()
+
+        let first = try await list(.store)
+        #expect(first.read == 40)
+        let second = try await list(.store)
+        #expect(second.read == 0)
+        #expect(second.overviews == first.overviews)
+
+        // Changes by both kinds of writer, and a deletion: only the version no summary was written for is read.
+        let older = try openStore(summarising: false)
+        let current = try await older.getSecret(name: "SFTP/user000", version: .current)
+        _ = try await older.putSecret(name: "SFTP/user000", value: #"{"Role":"arn:aws:iam::123456789012:role/ByAnOlderWriter"}"#,
+                                      replacing: current.versionID, context: context)
+        try older.close()
+        let sftpidp = try openStore()
+        let other = try await sftpidp.getSecret(name: "SFTP/user001", version: .current)
+        _ = try await sftpidp.putSecret(name: "SFTP/user001", value: #"{"Role":"arn:aws:iam::123456789012:role/BySftpidp"}"#,
+                                        replacing: other.versionID, context: context)
+        try await sftpidp.deleteSecret(name: "SFTP/user002", recoveryWindowDays: 7, forceWithoutRecovery: false, context: context)
+        try sftpidp.close()
+
+        let changed = try await list(.store)
+        #expect(changed.read == 1)
+        #expect(changed.overviews == (try await list(.none)).overviews)
+        #expect(changed.overviews.first { $0.username == "user000" }?.roleShortName == "ByAnOlderWriter")
+        #expect(changed.overviews.first { $0.username == "user001" }?.roleShortName == "BySftpidp")
+        #expect(!changed.overviews.contains { $0.username == "user002" })
+        #expect(try await list(.store).read == 0)
+    }
+
+    @Test func theFileGetsEveryOverviewTheStoreGave() async throws {
+        let seeding = try openStore()
+        _ = try await seeding.createSecrets(Self.corpus(30), context: context)
+        try seeding.close()
+        let first = try await list(.fileThenStore)
+        #expect(first.read == 0)
+        // The file alone now answers for every user.
+        let fromFile = try await list(.fileOnly)
+        #expect(fromFile.read == 0)
+        #expect(fromFile.overviews == first.overviews)
+        #expect(warnings.lines.isEmpty, "\(warnings.lines)")
+    }
+
+    @Test func anOverviewMadeUnderAnotherNamingIsNotTaken() async throws {
+        let seeding = try openStore()
+        _ = try await seeding.createSecrets(Self.corpus(12), context: context)
+        try seeding.close()
+        // The same secrets listed under a scheme that names their users differently: user003 becomes 003.
+        let otherNaming = try NamingScheme("SFTP/user{username}")
+        let listed = try await list(.store, naming: otherNaming)
+        #expect(listed.read == 12)
+        #expect(listed.overviews.map(\.username) == (0..<12).map { String(format: "%03d", $0) })
+        #expect(listed.overviews == (try await list(.none, naming: otherNaming)).overviews)
+    }
+}
