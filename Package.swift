@@ -322,7 +322,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "EmbeddedStore", "SecretStore", "PeerTesting", "LambdaRuntimeTesting",
-                "Console", "TerminalUI", "IdentityModel", "IdentityProvider", "UserManagement",
+                "Console", "TerminalUI", "IdentityModel", "IdentityProvider", "UserManagement", "ListingCache",
             ]
         ),
     ]

@@ -220,12 +220,12 @@ extension EffectRunner {
     func cachedUsers(of page: SecretPage, now: Date) -> [String: FetchedUser] {
         guard let listingCache else { return [:] }
         let live = page.secrets.filter { $0.deletedAt == nil }
-        listingCache.prepare(Dictionary(live.compactMap { summary in summary.currentVersionID.map { (summary.name, $0) } }) { $1 })
+        let entries = listingCache.entries(for: Dictionary(live.compactMap { summary in summary.currentVersionID.map { (summary.name, $0) } }) { $1 })
         var cached: [String: FetchedUser] = [:]
         for summary in live {
-            guard let versionID = summary.currentVersionID,
+            guard let entry = entries[summary.name],
                   let username = directory.naming.username(fromSecretName: summary.name, serverID: directory.serverID),
-                  let entry = listingCache.entry(secretName: summary.name, versionID: versionID), entry.username == username else { continue }
+                  entry.username == username else { continue }
             cached[summary.name] = FetchedUser(username: username, cached: entry, now: now)
         }
         return cached

@@ -74,19 +74,19 @@ extension EmbeddedSecretStore {
     /// Derived data only: no audit entry, no change to any secret. At most 5,000 versions per transaction, so that
     /// other writers wait no longer than a moment. Synchronous, like the store's reads.
     public func keepSummaries(_ summaries: [(name: String, versionID: String, bytes: [UInt8])], format: String) throws {
-        let sealed = try summaries.map { summary in
-            (name: summary.name, versionID: summary.versionID,
-             sealed: try cipher.sealSummary(summary.bytes, name: summary.name, versionID: summary.versionID, format: format))
-        }
-        for start in stride(from: 0, to: sealed.count, by: 5_000) {
-            let chunk = sealed[start..<min(start + 5_000, sealed.count)]
+        for start in stride(from: 0, to: summaries.count, by: 5_000) {
+            // Sealed a transaction's worth at a time: 100,000 sealed summaries at once are tens of megabytes.
+            let sealed = try summaries[start..<min(start + 5_000, summaries.count)].map { summary in
+                (name: summary.name, versionID: summary.versionID,
+                 sealed: try cipher.sealSummary(summary.bytes, name: summary.name, versionID: summary.versionID, format: format))
+            }
             do {
                 try pool.write { db in
                     let statement = try db.cachedStatement(sql: """
                         INSERT OR REPLACE INTO summaries (version_seq, format, sealed)
                         SELECT v.seq, ?, ? FROM versions v JOIN secrets s ON s.id = v.secret_id WHERE s.name = ? AND v.version_id = ?
                         """)
-                    for summary in chunk {
+                    for summary in sealed {
                         try statement.execute(arguments: [format, summary.sealed, summary.name, summary.versionID])
                     }
                 }

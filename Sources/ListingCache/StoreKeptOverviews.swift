@@ -1,86 +1,87 @@
 import EmbeddedStore
 import Foundation
 import SecretStore
-import Synchronization
 import UserManagement
 
-/// A ``UserOverviewCache`` for an embedded store: the listing cache file first, then the overviews the store keeps
-/// beside each version (``EmbeddedSecretStore/keptSummaries(of:format:)``), so that even a first listing reads no
-/// value of a user that sftpidp wrote.
+/// A ``UserOverviewCache`` for an embedded store: the overviews the store keeps beside each version
+/// (``EmbeddedSecretStore/keptSummaries(of:format:)``), so that even a first listing reads no value of a user that
+/// sftpidp wrote, and the listing cache file for the users whose overviews could not be kept there.
 ///
 /// Users it had to read (written by an older sftpidp, by a store opened without a summariser, or summarised in an
-/// older revision) get their overviews kept in the store at the next ``update(_:prefix:listed:)``, and the file gets
-/// every overview listed, so that the next open reads one file.
+/// older revision) get their overviews kept in the store at the next ``update(_:prefix:listed:)``, and in the file.
+/// Nothing is held between calls: the store is the cache.
 public final class StoreKeptOverviews: UserOverviewCache, Sendable {
     /// The store the overviews are kept in.
     public let store: EmbeddedSecretStore
     /// The listing cache file, asked first; nil to use the store alone.
     public let file: EncryptedListingCache?
     private let warn: @Sendable (String) -> Void
-    private let state = Mutex(State())
-
-    private struct State {
-        /// Overviews read from the store for the names prepared so far, by secret name.
-        var fromStore: [String: CachedUserOverview] = [:]
-    }
 
     /// The most names one store statement asks about.
     static let namesPerRead = 1_000
+    /// The most overviews made and kept at once.
+    static let namesPerWrite = 5_000
 
-    /// `warn` gets one line when overviews cannot be kept in the store (the next listing then reads those users again).
+    /// `warn` gets one line when overviews cannot be kept in the store (the file still keeps them).
     public init(store: EmbeddedSecretStore, file: EncryptedListingCache?, warn: @escaping @Sendable (String) -> Void) {
         self.store = store
         self.file = file
         self.warn = warn
     }
 
-    public func prepare(_ versions: [String: String]) {
-        let wanted = versions.filter { name, versionID in
-            file?.entry(secretName: name, versionID: versionID) == nil
-        }.keys.sorted()
+    public func entry(secretName: String, versionID: String) -> CachedUserOverview? {
+        entries(for: [secretName: versionID])[secretName]
+    }
+
+    public func entries(for versions: [String: String]) -> [String: CachedUserOverview] {
         var found: [String: CachedUserOverview] = [:]
-        for start in stride(from: 0, to: wanted.count, by: Self.namesPerRead) {
-            let names = Array(wanted[start..<min(start + Self.namesPerRead, wanted.count)])
-            // A store that cannot be read now is read again, value by value, by the listing itself.
-            guard let kept = try? store.keptSummaries(of: names, format: CachedUserOverview.summaryFormat) else { return }
+        found.reserveCapacity(versions.count)
+        var wanted: [String] = []
+        for (name, versionID) in versions {
+            if let entry = file?.entry(secretName: name, versionID: versionID) {
+                found[name] = entry
+            } else {
+                wanted.append(name)
+            }
+        }
+        for (name, entry) in keptEntries(of: wanted) where versions[name] == entry.versionID {
+            found[name] = entry
+        }
+        return found
+    }
+
+    /// Keeps the overviews of the users read in the store (those it does not hold already), and in the file.
+    public func update(_ entries: [String: CachedUserOverview], prefix: String, listed: Set<String>) {
+        // A selected user is read fresh even when its overview was kept: no write for an overview the store holds.
+        let kept = keptEntries(of: Array(entries.keys))
+        let toKeep = entries.filter { name, entry in kept[name] != entry }
+        let pending = Array(toKeep)
+        do {
+            // The summaries made a few thousand at a time, as the store seals and writes them.
+            for start in stride(from: 0, to: pending.count, by: Self.namesPerWrite) {
+                try store.keepSummaries(pending[start..<min(start + Self.namesPerWrite, pending.count)].map { name, entry in
+                    (name: name, versionID: entry.versionID, bytes: entry.summary)
+                }, format: CachedUserOverview.summaryFormat)
+            }
+        } catch {
+            warn("the overviews of \(toKeep.count) users could not be kept in \(store.databasePath) (\((error as? SecretStoreError)?.message ?? "\(error)")); the listing cache file keeps them")
+        }
+        file?.update(entries, prefix: prefix, listed: listed)
+    }
+
+    /// The overviews the store keeps for the current versions of `names` that open and read back whole.
+    private func keptEntries(of names: [String]) -> [String: CachedUserOverview] {
+        var found: [String: CachedUserOverview] = [:]
+        for start in stride(from: 0, to: names.count, by: Self.namesPerRead) {
+            // A store that cannot be read now: the listing reads those users' values itself.
+            guard let kept = try? store.keptSummaries(of: Array(names[start..<min(start + Self.namesPerRead, names.count)]),
+                                                      format: CachedUserOverview.summaryFormat) else { break }
             for (name, summary) in kept {
                 guard let entry = CachedUserOverview(summary: summary.bytes), entry.versionID == summary.versionID else { continue }
                 found[name] = entry
             }
         }
-        state.withLock { $0.fromStore.merge(found) { $1 } }
-    }
-
-    public func entry(secretName: String, versionID: String) -> CachedUserOverview? {
-        if let entry = file?.entry(secretName: secretName, versionID: versionID) { return entry }
-        return state.withLock { $0.fromStore[secretName] }.flatMap { $0.versionID == versionID ? $0 : nil }
-    }
-
-    /// Keeps the overviews of the users read in the store, then writes the file with them and every overview the
-    /// store gave for a listed user.
-    public func update(_ entries: [String: CachedUserOverview], prefix: String, listed: Set<String>) {
-        let fromStore = state.withLock { state in
-            defer { state.fromStore = [:] }
-            return state.fromStore
-        }
-        // Entries the store or the file gave back come back here too: only those read from a value are new.
-        let read = entries.filter { name, entry in
-            fromStore[name] != entry && file?.entry(secretName: name, versionID: entry.versionID) != entry
-        }
-        if !read.isEmpty {
-            do {
-                try store.keepSummaries(read.map { (name: $0.key, versionID: $0.value.versionID, bytes: $0.value.summary) },
-                                        format: CachedUserOverview.summaryFormat)
-            } catch {
-                warn("the overviews of \(read.count) users could not be kept in \(store.databasePath) (\((error as? SecretStoreError)?.message ?? "\(error)")); the next listing reads them again")
-            }
-        }
-        guard let file else { return }
-        var all = entries
-        for (name, entry) in fromStore where listed.contains(name) && all[name] == nil {
-            all[name] = entry
-        }
-        file.update(all, prefix: prefix, listed: listed)
+        return found
     }
 }
 

@@ -143,11 +143,11 @@ extension UserDirectory {
         let live = listings.filter { $0.summary.deletedAt == nil }
         var cached: [String: UserOverview] = [:]
         if let cache {
-            cache.prepare(Dictionary(live.compactMap { listing in listing.summary.currentVersionID.map { (listing.summary.name, $0) } }) { $1 })
+            let entries = cache.entries(for: Dictionary(live.compactMap { listing in
+                listing.summary.currentVersionID.map { (listing.summary.name, $0) }
+            }) { $1 })
             for listing in live {
-                guard let versionID = listing.summary.currentVersionID,
-                      let entry = cache.entry(secretName: listing.summary.name, versionID: versionID),
-                      entry.username == listing.username else { continue }
+                guard let entry = entries[listing.summary.name], entry.username == listing.username else { continue }
                 cached[listing.username] = entry.overview(now: now)
             }
         }

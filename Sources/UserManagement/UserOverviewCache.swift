@@ -16,14 +16,21 @@ public protocol UserOverviewCache: Sendable {
     /// be written only makes the next listing slower.
     func update(_ entries: [String: CachedUserOverview], prefix: String, listed: Set<String>)
 
-    /// Told, before ``entry(secretName:versionID:)`` is asked about them, the listed current version of each of a
-    /// batch of secrets (secret name to version id), so that a cache that reads them from somewhere can read them at once.
-    func prepare(_ versions: [String: String])
+    /// The overviews kept for exactly these versions (secret name to version id), by secret name: what
+    /// ``entry(secretName:versionID:)`` gives for each, asked at once, so that a cache that reads them from
+    /// somewhere reads them together.
+    func entries(for versions: [String: String]) -> [String: CachedUserOverview]
 }
 
 extension UserOverviewCache {
-    /// Nothing to prepare: the cache holds its entries already.
-    public func prepare(_ versions: [String: String]) {}
+    /// Each entry in turn: for a cache that holds its entries already.
+    public func entries(for versions: [String: String]) -> [String: CachedUserOverview] {
+        var found: [String: CachedUserOverview] = [:]
+        for (name, versionID) in versions {
+            if let entry = entry(secretName: name, versionID: versionID) { found[name] = entry }
+        }
+        return found
+    }
 }
 
 /// A user's overview as a cache keeps it: one version of the secret, summarised, without the value.

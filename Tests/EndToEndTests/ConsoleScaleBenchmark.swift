@@ -1,12 +1,16 @@
 import EmbeddedStore
 import Foundation
+import ListingCache
+import PeerTesting
 import SecretStore
 import Testing
 
 /// The real `sftpidp console` over an embedded store of N users (`SFTPIDP_CONSOLE_BENCHMARK=N`), under tmux and
-/// `/usr/bin/time -v`, three times: how long until every user is listed (the header shows `N users` and no longer
-/// `loading`) on the first open, on a reopen with the listing cache, and with `--no-cache`, and the console's peak
-/// resident memory and CPU time (user and system, until it quits) each time.
+/// `/usr/bin/time -v`: how long until every user is listed (the header shows `N users` and no longer `loading`), the
+/// console's peak resident memory and its CPU time (user and system, until it quits), for each way a store is
+/// opened: the first open of a store sftpidp wrote (each version's overview kept in the store, no listing cache
+/// file yet), a reopen with the listing cache file, `--no-cache`, the first open of a store an older sftpidp wrote
+/// (no overviews: every value read, then the overviews kept), and that store opened again without the cache file.
 /// Prints them; asserts only what the screen shows (no timed assertion).
 ///
 ///     SFTPIDP_CONSOLE_BENCHMARK=100000 SFTPIDP_BINARY=.build/release/sftpidp swift test --skip-build --filter ConsoleScaleBenchmark
@@ -16,7 +20,9 @@ struct ConsoleScaleBenchmark {
         let userCount = Int(ProcessInfo.processInfo.environment["SFTPIDP_CONSOLE_BENCHMARK"] ?? "") ?? 100_000
         let sandbox = try Sandbox()
         let location = EmbeddedStoreLocation.resolve(storePath: nil, environment: sandbox.environment)
-        let store = try EmbeddedSecretStore.open(databasePath: location.databasePath, keyPath: location.keyPath, createIfMissing: true)
+        // Written as the sftpidp CLI writes: each version's overview kept beside it.
+        let store = try EmbeddedSecretStore.open(databasePath: location.databasePath, keyPath: location.keyPath, createIfMissing: true,
+                                                 summariser: .userOverviews(naming: try NamingScheme("SFTP/{username}"), serverID: nil))
         let context = WriteContext(action: "benchmark.seed", actor: "benchmark")
         for start in stride(from: 0, to: userCount, by: 5_000) {
             _ = try await store.createSecrets((start..<min(start + 5_000, userCount)).map { (name: String(format: "SFTP/user%06d", $0), value: Self.secretJSON(user: $0)) }, context: context)
@@ -25,20 +31,28 @@ struct ConsoleScaleBenchmark {
 
         let session = try TmuxSession(sandbox: sandbox, columns: 100, rows: 40)
         defer { session.close() }
-        // The first open reads every user and fills the listing cache; the second finds every user unchanged.
-        let first = try await timeConsole(in: session, sandbox: sandbox, userCount: userCount, report: "first-open.txt")
-        let reopened = try await timeConsole(in: session, sandbox: sandbox, userCount: userCount, report: "reopen.txt")
-        let uncached = try await timeConsole(in: session, sandbox: sandbox, userCount: userCount, report: "no-cache.txt", arguments: " --no-cache")
+        let cacheDirectory = sandbox.path(".cache")
+        var results: [(String, Opened)] = []
+        try? FileManager.default.removeItem(atPath: cacheDirectory)
+        results.append(("first open", try await timeConsole(in: session, sandbox: sandbox, userCount: userCount, report: "first-open.txt")))
+        results.append(("reopened with the listing cache", try await timeConsole(in: session, sandbox: sandbox, userCount: userCount, report: "reopen.txt")))
+        results.append(("--no-cache", try await timeConsole(in: session, sandbox: sandbox, userCount: userCount, report: "no-cache.txt", arguments: " --no-cache")))
+        // As an older sftpidp left the store: no overview kept.
+        _ = try ExternalProcess.run("sqlite3", [location.databasePath, "DELETE FROM summaries;"])
+        try FileManager.default.removeItem(atPath: cacheDirectory)
+        results.append(("first open of a store without overviews", try await timeConsole(in: session, sandbox: sandbox, userCount: userCount, report: "older.txt")))
+        try FileManager.default.removeItem(atPath: cacheDirectory)
+        results.append(("that store again, without the cache file", try await timeConsole(in: session, sandbox: sandbox, userCount: userCount, report: "kept.txt")))
         print("console benchmark: \(userCount) users listed (from the shell command to the screen, 100 ms polling): "
-              + "first open \(first.elapsed) (peak RSS \(first.peakKilobytes) kB, CPU \(first.cpuSeconds) s), "
-              + "reopened with the listing cache \(reopened.elapsed) (peak RSS \(reopened.peakKilobytes) kB, CPU \(reopened.cpuSeconds) s), "
-              + "--no-cache \(uncached.elapsed) (peak RSS \(uncached.peakKilobytes) kB, CPU \(uncached.cpuSeconds) s)")
+              + results.map { "\($0.0) \($0.1.elapsed) (peak RSS \($0.1.peakKilobytes) kB, CPU \($0.1.cpuSeconds) s)" }.joined(separator: ", "))
     }
+
+    typealias Opened = (elapsed: Duration, peakKilobytes: String, cpuSeconds: String)
 
     /// Runs `sftpidp console` under `/usr/bin/time -v` until every user is listed, then quits it: the time from the
     /// shell command to that screen, the console's peak resident memory in kB and its CPU seconds (user + system).
     func timeConsole(in session: TmuxSession, sandbox: Sandbox, userCount: Int, report name: String,
-                     arguments: String = "") async throws -> (elapsed: Duration, peakKilobytes: String, cpuSeconds: String) {
+                     arguments: String = "") async throws -> Opened {
         let report = sandbox.path(name)
         let started = ContinuousClock.now
         try session.shell("clear; /usr/bin/time -v -o \(report) sftpidp console\(arguments)")

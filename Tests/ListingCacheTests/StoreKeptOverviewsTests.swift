@@ -124,16 +124,33 @@ final class StoreKeptOverviewsTests {
         #expect(try await list(.store).read == 0)
     }
 
-    @Test func theFileGetsEveryOverviewTheStoreGave() async throws {
-        let seeding = try openStore()
+    @Test func theUsersReadAreKeptInTheStoreAndTheFileAndNothingIsWrittenTwice() async throws {
+        let seeding = try openStore(summarising: false)
         _ = try await seeding.createSecrets(Self.corpus(30), context: context)
         try seeding.close()
         let first = try await list(.fileThenStore)
-        #expect(first.read == 0)
-        // The file alone now answers for every user.
+        #expect(first.read == 30)
+        // Each alone now answers for every user.
         let fromFile = try await list(.fileOnly)
-        #expect(fromFile.read == 0)
-        #expect(fromFile.overviews == first.overviews)
+        #expect(fromFile.read == 0 && fromFile.overviews == first.overviews)
+        let fromStore = try await list(.store)
+        #expect(fromStore.read == 0 && fromStore.overviews == first.overviews)
+
+        // An overview handed back as the store keeps it (the console reads the selected user fresh) writes nothing.
+        let store = try openStore()
+        defer { try? store.close() }
+        let cache = StoreKeptOverviews(store: store, file: nil, warn: warnings.record)
+        let alice = try await store.getSecret(name: "SFTP/user000", version: .current)
+        let entry = try #require(cache.entry(secretName: "SFTP/user000", versionID: alice.versionID))
+        let before = try store.changeToken()
+        cache.update(["SFTP/user000": entry], prefix: "SFTP/", listed: ["SFTP/user000"])
+        #expect(try store.changeToken() == before, "an overview the store holds was written again")
+        // One it does not hold is written, and the token sees that write.
+        let altered = StoredUser(username: "user000", value: SecretValue(version: alice.version, string: #"{"Role":"arn:aws:iam::123456789012:role/Other"}"#))
+        cache.update(["SFTP/user000": CachedUserOverview(UserOverview(stored: altered), of: altered)], prefix: "SFTP/", listed: ["SFTP/user000"])
+        #expect(try store.changeToken() != before)
+        #expect(cache.entry(secretName: "SFTP/user000", versionID: alice.versionID)?.overview(now: Date()).roleShortName == "Other")
+        #expect(cache.entry(secretName: "SFTP/user000", versionID: "another-version") == nil)
         #expect(warnings.lines.isEmpty, "\(warnings.lines)")
     }
 
