@@ -52,10 +52,16 @@ public final class StoreKeptOverviews: UserOverviewCache, Sendable {
 
     /// Keeps the overviews of the users read in the store (those it does not hold already), and in the file.
     public func update(_ entries: [String: CachedUserOverview], prefix: String, listed: Set<String>) {
+        // One step after the other, so that what keeping made is freed before the file is sealed.
+        keepInStore(entries)
+        file?.update(entries, prefix: prefix, listed: listed)
+    }
+
+    private func keepInStore(_ entries: [String: CachedUserOverview]) {
         // A selected user is read fresh even when its overview was kept: no write for an overview the store holds.
         let kept = keptEntries(of: Array(entries.keys))
-        let toKeep = entries.filter { name, entry in kept[name] != entry }
-        let pending = Array(toKeep)
+        // In name order: the store finds each version through its name, and neighbours share index pages.
+        let pending = entries.filter { name, entry in kept[name] != entry }.sorted { $0.key < $1.key }
         do {
             // The summaries made a few thousand at a time, as the store seals and writes them.
             for start in stride(from: 0, to: pending.count, by: Self.namesPerWrite) {
@@ -64,9 +70,8 @@ public final class StoreKeptOverviews: UserOverviewCache, Sendable {
                 }, format: CachedUserOverview.summaryFormat)
             }
         } catch {
-            warn("the overviews of \(toKeep.count) users could not be kept in \(store.databasePath) (\((error as? SecretStoreError)?.message ?? "\(error)")); the listing cache file keeps them")
+            warn("the overviews of \(pending.count) users could not be kept in \(store.databasePath) (\((error as? SecretStoreError)?.message ?? "\(error)")); the listing cache file keeps them")
         }
-        file?.update(entries, prefix: prefix, listed: listed)
     }
 
     /// The overviews the store keeps for the current versions of `names` that open and read back whole.
