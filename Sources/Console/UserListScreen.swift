@@ -70,7 +70,7 @@ func handleUserActionKey(_ key: Key, state: inout ConsoleState) -> [Effect] {
         }
         switch key {
         case .character("a"), .character("e"), .character("p"), .character("K"):
-            if key != .character("a") && key != .character("K") {
+            if key == .character("e") || key == .character("p") {
                 guard !state.refuseWriteIfReadOnly() else { return [] }
             }
             guard record.isBeingRead else { return actOnValue(key, record: record, state: &state) }

@@ -19,8 +19,8 @@ public struct StoreCheckReport: Sendable, Hashable {
 
 extension EmbeddedSecretStore {
     /// Checks the whole store: SQLite's integrity check, foreign keys, file permissions, that every version
-    /// decrypts with the master key, that every kept summary opens, that every secret's stage labels and deletion state match their MACs (one
-    /// problem per secret and part), and that every secret has exactly one current version.
+    /// decrypts with the master key, that every kept summary opens, that every secret's stage labels and deletion
+    /// state match their MACs (one problem per secret and part), and that every secret has exactly one current version.
     public func check() throws -> StoreCheckReport {
         do {
             var report = try pool.read { db in try checkContents(db) }
