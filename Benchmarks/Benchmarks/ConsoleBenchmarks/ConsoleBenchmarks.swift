@@ -57,7 +57,7 @@ enum ConsoleSession {
     static func run(on terminal: MeasuringTerminal, store: any SecretStore) async throws {
         let handler = IdentityProviderHandler(configuration: .init(store: store, namingScheme: .sftpPrefix))
         await ConsoleApp.run(terminal: terminal, store: store, naming: .sftpPrefix, serverID: nil, handler: handler,
-                             options: ConsoleOptions(), loadTheme: { try Theme.builtIn(named: $0) })
+                             options: ConsoleOptions(writer: WriterIdentity(actor: "benchmark")), loadTheme: { try Theme.builtIn(named: $0) })
         if let failure = terminal.failure { throw BenchmarkFailure(failure) }
     }
 }
