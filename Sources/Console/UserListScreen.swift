@@ -76,8 +76,9 @@ func handleUserActionKey(_ key: Key, state: inout ConsoleState) -> [Effect] {
             guard record.isBeingRead else { return actOnValue(key, record: record, state: &state) }
             // The value is on its way (a user summarised from the listing cache is read when selected): act when it
             // arrives, if this user is still selected and nothing else was opened meanwhile.
-            state.pendingUserAction = PendingUserAction(key: key, username: record.username)
-            state.show("Reading \(record.username)...", .info)
+            let pending = PendingUserAction(key: key, username: record.username)
+            state.pendingUserAction = pending
+            state.show(pending.message, .info)
         case .character("d"), .delete:
             guard !state.refuseWriteIfReadOnly() else { return [] }
             let days = state.context.recoveryWindowDays
@@ -305,6 +306,9 @@ private func actOnValue(_ key: Key, record: UserRecord, state: inout ConsoleStat
 struct PendingUserAction: Sendable, Hashable {
     var key: Key
     var username: String
+
+    /// What the status line says while the action waits.
+    var message: String { "Reading \(username)..." }
 }
 
 /// Carries out the pending user action once its user's value has arrived (or could not be read), provided the same
@@ -317,6 +321,6 @@ func resumePendingUserAction(_ state: inout ConsoleState) -> [Effect] {
     }
     guard !record.isBeingRead else { return [] }
     state.pendingUserAction = nil
-    if state.message?.text == "Reading \(record.username)..." { state.message = nil }
+    if state.message?.text == pending.message { state.message = nil }
     return actOnValue(pending.key, record: record, state: &state)
 }

@@ -50,7 +50,7 @@ extension EmbeddedSecretStore {
     /// current, and a read of the value checks them.
     public func keptSummaries(of names: [String], format: String) throws -> [String: KeptSummary] {
         guard !names.isEmpty else { return [:] }
-        let nameList = String(decoding: try JSONEncoder().encode(names), as: UTF8.self)
+        let nameList = try StoreRows.nameList(names)
         let rows = try readNow { db in
             try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT s.name, v.version_id, su.sealed FROM json_each(?) AS wanted JOIN secrets s ON s.name = wanted.value

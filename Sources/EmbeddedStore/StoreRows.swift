@@ -132,16 +132,20 @@ enum StoreRows {
         return try verifiedLiveVersion(read, name: name, now: now, authenticator: authenticator)
     }
 
+    /// Names as one JSON array, the argument a statement reads them from with `json_each(?)`.
+    static func nameList(_ names: [String]) throws -> String {
+        String(decoding: try JSONEncoder().encode(names), as: UTF8.self)
+    }
+
     /// The current versions of many secrets in one statement (the names go in as one JSON array), each as
     /// ``liveVersion(_:name:selector:now:authenticator:)`` would read it: a value, `nil` for a secret without a
     /// current version, or the error for that name. Listing reads its users this way, a hundred at a time.
     static func liveCurrentVersions(_ db: Database, names: [String], now: Date,
                                     authenticator: SecretStateAuthenticator) throws -> [String: Result<SealedVersionRow?, SecretStoreError>] {
-        let nameList = String(decoding: try JSONEncoder().encode(names), as: UTF8.self)
         let cursor = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT \(versionColumns) FROM json_each(?) AS wanted JOIN secrets s ON s.name = wanted.value
             LEFT JOIN stages st ON st.secret_id = s.id AND st.label = ? LEFT JOIN versions v ON v.seq = st.version_seq
-            """), arguments: [nameList, SecretVersionInfo.currentStage])
+            """), arguments: [try nameList(names), SecretVersionInfo.currentStage])
         var versions: [String: Result<SealedVersionRow?, SecretStoreError>] = [:]
         try withExtendedLifetime(cursor) {
             while let row = try cursor.next() {

@@ -28,6 +28,13 @@ final class StoreKeptOverviewsTests {
                                      summariser: summarising ? .userOverviews(naming: Self.naming, serverID: nil) : nil)
     }
 
+    /// Writes `secrets` in one batch, as the sftpidp CLI does (`summarising`) or as an older writer did.
+    func seed(_ secrets: [(name: String, value: String)], summarising: Bool) async throws {
+        let store = try openStore(summarising: summarising)
+        defer { try? store.close() }
+        _ = try await store.createSecrets(secrets, context: context)
+    }
+
     enum Cache {
         /// Every value read.
         case none
@@ -73,10 +80,11 @@ final class StoreKeptOverviewsTests {
     }
 
     @Test func aStoreSftpidpWroteIsListedWithoutReadingAValue() async throws {
-        let seeding = try openStore()
-        _ = try await seeding.createSecrets(Self.corpus(60), context: context)
-        _ = try await seeding.createSecret(name: "SFTP/single", value: #"{"Role":"arn:aws:iam::123456789012:role/One"}"#, context: context)
-        try seeding.close()
+        try await seed(Self.corpus(60), summarising: true)
+        // One more through the single-secret create.
+        let single = try openStore()
+        _ = try await single.createSecret(name: "SFTP/single", value: #"{"Role":"arn:aws:iam::123456789012:role/One"}"#, context: context)
+        try single.close()
 
         let everyValue = try await list(.none)
         #expect(everyValue.read == 61)
@@ -92,9 +100,7 @@ final class StoreKeptOverviewsTests {
     }
 
     @Test func usersOtherWritersWroteAreReadOnceThenKept() async throws {
-        let seeding = try openStore(summarising: false)
-        _ = try await seeding.createSecrets(Self.corpus(40), context: context)
-        try seeding.close()
+        try await seed(Self.corpus(40), summarising: false)
 
         let first = try await list(.store)
         #expect(first.read == 40)
@@ -125,9 +131,7 @@ final class StoreKeptOverviewsTests {
     }
 
     @Test func theUsersReadAreKeptInTheStoreAndTheFileAndNothingIsWrittenTwice() async throws {
-        let seeding = try openStore(summarising: false)
-        _ = try await seeding.createSecrets(Self.corpus(30), context: context)
-        try seeding.close()
+        try await seed(Self.corpus(30), summarising: false)
         let first = try await list(.fileThenStore)
         #expect(first.read == 30)
         // Each alone now answers for every user.
@@ -155,9 +159,7 @@ final class StoreKeptOverviewsTests {
     }
 
     @Test func anOverviewMadeUnderAnotherNamingIsNotTaken() async throws {
-        let seeding = try openStore()
-        _ = try await seeding.createSecrets(Self.corpus(12), context: context)
-        try seeding.close()
+        try await seed(Self.corpus(12), summarising: true)
         // The same secrets listed under a scheme that names their users differently: user003 becomes 003.
         let otherNaming = try NamingScheme("SFTP/user{username}")
         let listed = try await list(.store, naming: otherNaming)
