@@ -21,6 +21,7 @@ struct ConsoleCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var listingCacheOptions: ListingCacheOptions
 
     @Flag(name: .long, help: "Browse only: hide and refuse every action that writes.")
     var readOnly = false
@@ -66,7 +67,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         if let actor = login?.actor { writer.actor = actor }
         let log = ConsoleSessionLog(environment: environment, actor: writer.actor)
         // As `users list` would use it (same settings, --no-cache); its warnings go to the log, not over the screen.
-        let listingCache = try store.listingCache(for: directory.store, environment: environment) { log.record("listing-cache", $0) }
+        let listingCache = try listingCacheOptions.listingCache(for: directory.store, environment: environment) { log.record("listing-cache", $0) }
 
         let terminal: CursesTerminal
         do {

@@ -15,6 +15,7 @@ struct CopyStoreCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var progressOptions: ProgressOptions
 
     @Option(help: ArgumentHelp("The source store: an embedded store path, 'embedded' for the default one, 'aws' or 'aws:REGION'.", valueName: "STORE"))
     var from: String
@@ -38,7 +39,7 @@ struct CopyStoreCommand: AsyncParsableCommand {
         let destination = try storeOptions.openStore(to == "embedded" ? nil : to, config: config, createIfMissing: true)
         let prefix = try storeOptions.resolvedNamingScheme().prefix(serverID: try storeOptions.resolvedServerID())
         printToStandardError("Copying users under \(prefix) from \(source.displayName) to \(destination.displayName)\(dryRun ? " (dry run)" : "")...")
-        let progress = ProgressReporter.standardError(quiet: storeOptions.quiet)
+        let progress = ProgressReporter.standardError(quiet: progressOptions.quiet)
         let summary = await SecretCopier(from: source, to: destination).copy(prefix: prefix, dryRun: dryRun, overwrite: overwrite, progress: progress.storeProgress(handling: dryRun ? "Checking users" : "Copying users"))
         progress.finish()
         printOutput(summary.description)

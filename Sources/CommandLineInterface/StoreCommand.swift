@@ -47,6 +47,7 @@ struct CheckStoreCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var progressOptions: ProgressOptions
 
     func run() async throws {
         let store = try storeOptions.openStore(createIfMissing: false)
@@ -58,7 +59,7 @@ struct CheckStoreCommand: AsyncParsableCommand {
             problems += report.problems.count
         }
         let directory = UserDirectory(store: store, naming: try storeOptions.resolvedNamingScheme(), serverID: try storeOptions.resolvedServerID())
-        let overviews = try await readOverviews(directory, stage: "Checking users", quiet: storeOptions.quiet)
+        let overviews = try await readOverviews(directory, stage: "Checking users", quiet: progressOptions.quiet)
         for overview in overviews where !overview.problems.isEmpty {
             problems += 1
             printOutput("\(overview.username): \(overview.problems.joined(separator: "; "))")

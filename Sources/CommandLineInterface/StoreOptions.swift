@@ -29,12 +29,6 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("AWS: the Secrets Manager endpoint, e.g. a local test server. [env: AWS_ENDPOINT_URL_SECRETS_MANAGER, AWS_ENDPOINT_URL]", valueName: "URL"))
     var endpointUrl: String?
 
-    @Flag(name: .long, help: "No progress line on standard error (it is only drawn when standard error is a terminal).")
-    var quiet = false
-
-    @Flag(name: .long, help: "List users without the local listing cache, reading every secret. [config: listing-cache = \"off\"; env: SFTPIDP_LISTING_CACHE=off]")
-    var noCache = false
-
     /// The process's environment; every resolver below also takes one explicitly, for the unit tests.
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 

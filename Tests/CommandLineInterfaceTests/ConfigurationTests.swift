@@ -119,16 +119,16 @@ import Testing
         ])
         let config = try ConfigFile.load(environment: sandbox.environment)
         let aws = try options().openStore("aws:eu-west-1", config: config, environment: sandbox.environment)
-        #expect(try options().listingCache(for: aws, environment: sandbox.environment) == nil)
+        #expect(try ListingCacheOptions.parse([]).listingCache(for: aws, environment: sandbox.environment) == nil)
         var environment = sandbox.environment
         environment["SFTPIDP_LISTING_CACHE"] = "on"
-        #expect(try options().listingCache(for: aws, environment: environment) != nil)
-        #expect(try options(["--no-cache"]).listingCache(for: aws, environment: environment) == nil)
+        #expect(try ListingCacheOptions.parse([]).listingCache(for: aws, environment: environment) != nil)
+        #expect(try ListingCacheOptions.parse(["--no-cache"]).listingCache(for: aws, environment: environment) == nil)
         // The console resolves the same cache from the same options.
-        #expect(try ConsoleCommand.parse([]).store.listingCache(for: aws, environment: environment) != nil)
-        #expect(try ConsoleCommand.parse(["--no-cache"]).store.listingCache(for: aws, environment: environment) == nil)
+        #expect(try ConsoleCommand.parse([]).listingCacheOptions.listingCache(for: aws, environment: environment) != nil)
+        #expect(try ConsoleCommand.parse(["--no-cache"]).listingCacheOptions.listingCache(for: aws, environment: environment) == nil)
         environment["SFTPIDP_LISTING_CACHE"] = "sometimes"
-        let failure = try #require(throws: CLIFailure.self) { try options().listingCache(for: aws, environment: environment) }
+        let failure = try #require(throws: CLIFailure.self) { try ListingCacheOptions.parse([]).listingCache(for: aws, environment: environment) }
         #expect(failure.message == "listing-cache \"sometimes\" (SFTPIDP_LISTING_CACHE or the config's listing-cache): must be on or off")
 
         // An embedded store has a cache of its own file, backed by the overviews kept in the store; another file has
@@ -136,15 +136,32 @@ import Testing
         environment["SFTPIDP_LISTING_CACHE"] = "on"
         let embedded = try options().openStore(sandbox.directory + "/users.db", config: config, environment: environment)
         let other = try options().openStore(sandbox.directory + "/other.db", config: config, environment: environment)
-        let embeddedCache = try #require(try options().listingCache(for: embedded, environment: environment) as? StoreKeptOverviews)
+        let embeddedCache = try #require(try ListingCacheOptions.parse([]).listingCache(for: embedded, environment: environment) as? StoreKeptOverviews)
         #expect(embeddedCache.store === embedded as? EmbeddedSecretStore)
-        let awsCache = try #require(try options().listingCache(for: aws, environment: environment) as? EncryptedListingCache)
-        let otherCache = try #require(try options().listingCache(for: other, environment: environment) as? StoreKeptOverviews)
+        let awsCache = try #require(try ListingCacheOptions.parse([]).listingCache(for: aws, environment: environment) as? EncryptedListingCache)
+        let otherCache = try #require(try ListingCacheOptions.parse([]).listingCache(for: other, environment: environment) as? StoreKeptOverviews)
         let paths = [embeddedCache.file?.path, awsCache.path, otherCache.file?.path].compactMap { $0 }
         #expect(Set(paths).count == 3)
-        #expect(try options(["--no-cache"]).listingCache(for: embedded, environment: environment) == nil)
+        #expect(try ListingCacheOptions.parse(["--no-cache"]).listingCache(for: embedded, environment: environment) == nil)
         environment["SFTPIDP_LISTING_CACHE"] = "off"
-        #expect(try options().listingCache(for: embedded, environment: environment) == nil)
+        #expect(try ListingCacheOptions.parse([]).listingCache(for: embedded, environment: environment) == nil)
+    }
+
+    @Test func noCacheAndQuietAreOptionsOfTheCommandsTheyChange() throws {
+        #expect(try ListUsersCommand.parse(["--no-cache", "--quiet"]).listingCacheOptions.noCache)
+        #expect(try ConsoleCommand.parse(["--no-cache"]).listingCacheOptions.noCache)
+        #expect(try CheckStoreCommand.parse(["--quiet"]).progressOptions.quiet)
+        #expect(try CopyStoreCommand.parse(["--from", "embedded", "--to", "/tmp/copy.db", "--quiet"]).progressOptions.quiet)
+        // Elsewhere they would change nothing, so they are refused rather than silently ignored.
+        let elsewhere: [(String, () throws -> Void)] = [
+            ("console --quiet", { _ = try ConsoleCommand.parse(["--quiet"]) }),
+            ("serve --no-cache", { _ = try ServeCommand.parse(["--no-cache"]) }),
+            ("users show jess --quiet", { _ = try ShowUserCommand.parse(["jess", "--quiet"]) }),
+            ("store check --no-cache", { _ = try CheckStoreCommand.parse(["--no-cache"]) }),
+        ]
+        for (command, parse) in elsewhere {
+            #expect(throws: (any Error).self, "\(command)") { try parse() }
+        }
     }
 
     @Test func configFilePathFollowsXDG() {

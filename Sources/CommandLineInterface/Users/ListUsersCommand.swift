@@ -10,6 +10,8 @@ struct ListUsersCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var listingCacheOptions: ListingCacheOptions
+    @OptionGroup var progressOptions: ProgressOptions
 
     @Option(help: ArgumentHelp("Only users whose name, role or home contains this text (case-insensitive).", valueName: "TEXT"))
     var filter: String?
@@ -22,8 +24,8 @@ struct ListUsersCommand: AsyncParsableCommand {
 
     func run() async throws {
         let directory = try storeOptions.openDirectory()
-        let cache = try storeOptions.listingCache(for: directory.store)
-        let overviews = try await readOverviews(directory, includeDeleted: includeDeleted, cache: cache, stage: "Reading users", quiet: storeOptions.quiet)
+        let cache = try listingCacheOptions.listingCache(for: directory.store)
+        let overviews = try await readOverviews(directory, includeDeleted: includeDeleted, cache: cache, stage: "Reading users", quiet: progressOptions.quiet)
         let shown = overviews.filter { filter.map($0.matches) ?? true }
         if json {
             printJSON(try encodeJSON(shown.map(UserOverviewJSON.init)))

@@ -1,3 +1,4 @@
+import ArgumentParser
 import AWSSecretsManager
 import EmbeddedStore
 import Foundation
@@ -5,7 +6,11 @@ import ListingCache
 import SecretStore
 import UserManagement
 
-extension StoreOptions {
+/// `--no-cache`: options of the commands that list every user (`users list`, the console).
+struct ListingCacheOptions: ParsableArguments {
+    @Flag(name: .long, help: "List users without the local listing cache, reading every secret. [config: listing-cache = \"off\"; env: SFTPIDP_LISTING_CACHE=off]")
+    var noCache = false
+
     /// The listing cache for `store`, under `$XDG_CACHE_HOME/sftpidp`: one per AWS store (region, endpoint and
     /// identity) and one per embedded store file, for which the overviews kept in the store back it
     /// (``StoreKeptOverviews``); nil for other stores, with `--no-cache`, or when `SFTPIDP_LISTING_CACHE` / the
@@ -35,4 +40,10 @@ extension StoreOptions {
         default: nil
         }
     }
+}
+
+/// `--quiet`: options of the commands that draw a progress line (`users list`, `store check`, `store copy`).
+struct ProgressOptions: ParsableArguments {
+    @Flag(name: .long, help: "No progress line on standard error (it is only drawn when standard error is a terminal).")
+    var quiet = false
 }
