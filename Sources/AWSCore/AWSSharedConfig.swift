@@ -44,7 +44,7 @@ public struct AWSSharedConfig: Sendable {
     public func region(argument: String?, profile: String) throws(AWSConfigurationError) -> String {
         let candidates = [argument, environment["AWS_REGION"], environment["AWS_DEFAULT_REGION"],
                           configSection(profile: profile)?["region"]?.text]
-        guard let region = candidates.compactMap({ $0?.trimmingWhitespace() }).first(where: { !$0.isEmpty }) else {
+        guard let region = candidates.compactMap({ $0?.trimmingSpacesAndTabs() }).first(where: { !$0.isEmpty }) else {
             throw .noRegion
         }
         guard region.allSatisfy({ ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }),

@@ -164,7 +164,7 @@ public struct InstanceMetadataFetcher: Sendable {
         let headers = [("X-aws-ec2-metadata-token", token)]
         let base = endpoint + "/latest/meta-data/iam/security-credentials/"
         let roles = String(decoding: try await http.fetch(.GET, base, headers: headers, source: "imds"), as: UTF8.self)
-        guard let role = roles.split(whereSeparator: { $0.isNewline }).first.map({ String($0).trimmingWhitespace() }),
+        guard let role = roles.split(whereSeparator: { $0.isNewline }).first.map({ String($0).trimmingSpacesAndTabs() }),
               !role.isEmpty else {
             throw AWSCredentialError(source: "imds", message: "the instance has no IAM role (instance profile)")
         }

@@ -20,7 +20,7 @@ public struct INIFile: Sendable, Hashable {
         var nestedKey: String?
         // "\r\n" is one Character in Swift, so this splits on LF and CRLF alike.
         for (index, line) in contents.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
-            let trimmed = line.trimmingWhitespace()
+            let trimmed = line.trimmingSpacesAndTabs()
             if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix(";") { continue }
             let lineNumber = index + 1
             let indented = line.first.map { $0 == " " || $0 == "\t" } ?? false
@@ -28,7 +28,7 @@ public struct INIFile: Sendable, Hashable {
                 guard trimmed.hasSuffix("]"), trimmed.count > 2 else {
                     throw .malformedFile(path: path, line: lineNumber, rule: "a section header must look like [name]")
                 }
-                let name = trimmed.dropFirst().dropLast().trimmingWhitespace()
+                let name = trimmed.dropFirst().dropLast().trimmingSpacesAndTabs()
                 section = name
                 nestedKey = nil
                 if sections[name] == nil { sections[name] = [:] }
@@ -40,8 +40,8 @@ public struct INIFile: Sendable, Hashable {
             guard let equals = trimmed.firstIndex(of: "=") else {
                 throw .malformedFile(path: path, line: lineNumber, rule: "a setting must look like key = value")
             }
-            let key = trimmed[..<equals].trimmingWhitespace()
-            let value = trimmed[trimmed.index(after: equals)...].trimmingWhitespace()
+            let key = trimmed[..<equals].trimmingSpacesAndTabs()
+            let value = trimmed[trimmed.index(after: equals)...].trimmingSpacesAndTabs()
             guard !key.isEmpty else {
                 throw .malformedFile(path: path, line: lineNumber, rule: "a setting needs a key before =")
             }
@@ -63,8 +63,9 @@ public struct INIFile: Sendable, Hashable {
 }
 
 extension StringProtocol {
-    /// The text without leading and trailing spaces and tabs.
-    public func trimmingWhitespace() -> String {
+    /// The text without leading and trailing spaces and tabs, the white space the AWS CLI's configuration files allow
+    /// around names and values (IdentityModel's `trimmingWhitespace` takes every Unicode space).
+    func trimmingSpacesAndTabs() -> String {
         String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import SecretStore
+import TerminalText
 import UserManagement
 
 /// `sftpidp audit`: the store's audit trail: who changed which keys of which secret, when; never a value.
@@ -38,7 +39,7 @@ struct AuditCommand: AsyncParsableCommand {
         for entry in entries {
             let origin = entry.clientAddress.map { "\(entry.actor)@\($0)" } ?? entry.actor
             let fields = entry.changedFields.isEmpty ? "" : "  [\(entry.changedFields.joined(separator: ", "))]"
-            printOutput("\(formatDate(entry.time))  \(origin)  \(entry.action)  \(entry.secretName)\(fields)")
+            printOutput(TerminalText.oneLine("\(formatDate(entry.time))  \(origin)  \(entry.action)  \(entry.secretName)\(fields)"))
         }
     }
 }

@@ -18,7 +18,8 @@ extension SecretStoreError {
         case .conflict:
             CLIFailure("\(message). Someone changed it meanwhile: run the command again to apply your change on top of theirs.")
         case .markedForDeletion:
-            CLIFailure("\(message). Restore it first with `sftpidp users restore`.")
+            // The embedded store already says "restore it first"; AWS says it in its own words.
+            CLIFailure(message.hasSuffix("restore it first") ? "\(message) with `sftpidp users restore`." : "\(message). Restore it first with `sftpidp users restore`.")
         default:
             CLIFailure(message)
         }

@@ -20,8 +20,8 @@ struct ConfigFile {
         return configHome + "/sftpidp/config.toml"
     }
 
-    /// Reads the config file when it exists; a file that is not valid TOML, or holds an unknown key or a
-    /// non-string value, is an error naming the file, the line and the rule.
+    /// Reads the config file when it exists; a file that is not valid TOML, or holds an unknown key or a value
+    /// that is neither a string nor a whole number, is an error naming the file, the line and the rule.
     static func load(environment: [String: String]) throws -> ConfigFile {
         let path = path(environment: environment)
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return ConfigFile() }
@@ -41,8 +41,9 @@ struct ConfigFile {
             guard knownKeys.contains(key) else {
                 throw CLIFailure("\(path):\(line): unknown setting \"\(key)\" (known: \(knownKeys.sorted().joined(separator: ", ")))")
             }
-            guard let string = value.string else {
-                throw CLIFailure("\(path):\(line): \"\(key)\" must be a string")
+            // A whole number may be written bare (`recovery-window-days = 30`); every other value is a string.
+            guard let string = value.string ?? value.int.map(String.init) else {
+                throw CLIFailure("\(path):\(line): \"\(key)\" must be a string\(key == "recovery-window-days" ? " or a whole number" : "")")
             }
             config.values[key] = string
         }
@@ -51,7 +52,7 @@ struct ConfigFile {
 
     subscript(key: String) -> String? { values[key] }
 
-    /// `recovery-window-days`: how long a deleted user can be restored, a whole number of days as a string.
+    /// `recovery-window-days`: how long a deleted user can be restored, a whole number of days (bare or as a string).
     func recoveryWindowDays() throws -> Int? {
         guard let text = values["recovery-window-days"] else { return nil }
         guard let days = Int(text) else { throw CLIFailure("recovery-window-days: \"\(text)\" is not a whole number of days (7 to 30)") }

@@ -54,7 +54,8 @@ struct CheckStoreCommand: AsyncParsableCommand {
         var problems = 0
         if let embedded = store as? EmbeddedSecretStore {
             let report = try withStoreErrorsSync { try embedded.check() }
-            printOutput("\(embedded.displayName): \(report.secretCount) secrets, \(report.versionCount) versions, \(report.scheduledDeletionCount) scheduled for deletion")
+            let counts = "\(report.secretCount) secret\(report.secretCount == 1 ? "" : "s"), \(report.versionCount) version\(report.versionCount == 1 ? "" : "s")"
+            printOutput("\(embedded.displayName): \(counts), \(report.scheduledDeletionCount) scheduled for deletion")
             for problem in report.problems { printOutput("PROBLEM: \(problem)") }
             problems += report.problems.count
         }

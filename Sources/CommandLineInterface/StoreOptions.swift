@@ -61,6 +61,17 @@ struct StoreOptions: ParsableArguments {
         }
     }
 
+    /// Whether the store `setting` names exists already: an AWS store always does; an embedded one when its file does.
+    func storeExists(_ setting: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        if let setting, setting == "aws" || setting.hasPrefix("aws:") { return true }
+        return FileManager.default.fileExists(atPath: EmbeddedStoreLocation.resolve(storePath: setting, environment: environment).databasePath)
+    }
+
+    /// How an embedded store that does not exist yet is named in messages (as ``EmbeddedSecretStore/displayName``).
+    func displayName(ofMissing setting: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        EmbeddedSecretStore.displayName(of: EmbeddedStoreLocation.resolve(storePath: setting, environment: environment).databasePath)
+    }
+
     /// The naming scheme after options, environment and config file; `SFTP/{username}` by default.
     func resolvedNamingScheme(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> NamingScheme {
         let config = try ConfigFile.load(environment: environment)

@@ -48,6 +48,10 @@ struct TestLoginCommand: AsyncParsableCommand {
         if userPassword != nil && passwordStdin {
             throw ValidationError("give either --user-password or --password-stdin, not both")
         }
+        if userPassword?.isEmpty == true {
+            // An empty variable in a script must not turn a password test into a key login that passes.
+            throw ValidationError("--user-password must not be empty (leave it out to test a key login)")
+        }
         if TransferProtocol(parsing: serverProtocol) == nil {
             throw ValidationError("--server-protocol must be SFTP, FTP or FTPS, not \"\(serverProtocol)\"")
         }

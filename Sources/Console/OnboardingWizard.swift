@@ -104,12 +104,16 @@ struct WizardState: Sendable, Hashable {
     }
 }
 
+/// How many users (the first in the list) the wizard's suggestions are drawn from: enough to find the common role
+/// and home pattern, few enough that opening the wizard stays instant at 100,000 users.
+let wizardSuggestionSample = 2_000
+
 /// The role most users already have, and a home following the most common pattern, as suggestions (from the list's
 /// columns, so users summarised by the listing cache count too).
 func wizardSuggestions(_ state: ConsoleState) -> (role: String, home: String) {
     var roles: [String: Int] = [:]
     var homePatterns: [String: Int] = [:]
-    for record in state.list.records.prefix(2000) {
+    for record in state.list.records.prefix(wizardSuggestionSample) {
         if let role = record.summary.roleARN { roles[role, default: 0] += 1 }
         if let path = record.summary.homePath, path.hasSuffix("/" + record.username) {
             homePatterns[String(path.dropLast(record.username.count)), default: 0] += 1

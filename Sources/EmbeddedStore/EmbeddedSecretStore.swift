@@ -9,7 +9,10 @@ public final class EmbeddedSecretStore: AuditedSecretStore {
     public let databasePath: String
     /// The master key file.
     public let keyPath: String
-    public var displayName: String { "embedded \(databasePath)" }
+    public var displayName: String { Self.displayName(of: databasePath) }
+
+    /// How messages name the embedded store at `databasePath`, also before it exists.
+    public static func displayName(of databasePath: String) -> String { "embedded \(databasePath)" }
 
     let pool: DatabasePool
     let cipher: SecretCipher

@@ -48,10 +48,11 @@ public enum Validation {
         // On the UTF-8 bytes: every part must be ASCII, and Character-by-Character checks were 4% of listing users.
         let bytes = arn.utf8
         let isASCII = bytes.allSatisfy { $0 < 0x80 }
-        guard roleARNLength.contains(isASCII ? bytes.count : arn.count) else {
-            return FieldError(field: field, rule: "must be 20 to 2048 characters long")
-        }
         let rule = "must be an IAM role ARN: arn:<partition>:iam::<12-digit account>:role/<name>"
+        // The shape first: a short word is not an ARN, which says more than its length.
+        guard roleARNLength.contains(isASCII ? bytes.count : arn.count) else {
+            return FieldError(field: field, rule: bytes.starts(with: "arn:".utf8) ? "must be 20 to 2048 characters long" : rule)
+        }
         let parts = bytes.split(separator: UInt8(ascii: ":"), maxSplits: 5, omittingEmptySubsequences: false)
         guard parts.count == 6, parts[0].elementsEqual("arn".utf8), parts[2].elementsEqual("iam".utf8), parts[3].isEmpty else {
             return FieldError(field: field, rule: rule)
@@ -98,7 +99,7 @@ public enum Validation {
                 return FieldError(field: field, rule: "must be a JSON object (a policy document)")
             }
         } catch {
-            return FieldError(field: field, rule: "must be valid JSON: \(error.reason)")
+            return FieldError(field: field, rule: "must be a JSON object (a policy document): \(error.reason)")
         }
         return nil
     }
@@ -143,7 +144,8 @@ public enum Validation {
 
     /// A whole secret value: at most 65536 bytes of UTF-8.
     public static func secretValue(_ text: String, field: String = "SecretString") -> FieldError? {
-        text.utf8.count <= maximumSecretValueBytes ? nil : FieldError(field: field, rule: "the secret value must be at most 65536 bytes")
+        text.utf8.count <= maximumSecretValueBytes ? nil
+            : FieldError(field: field, rule: "the user's fields together must be at most 65536 bytes of JSON (Secrets Manager's limit for a secret)")
     }
 
     /// A secret name: 1..512 characters of `A-Za-z0-9/_+=.@-`.
@@ -160,7 +162,15 @@ public enum Validation {
     private static func absolutePath(_ path: String, field: String) -> FieldError? {
         guard path.hasPrefix("/") else { return FieldError(field: field, rule: "must start with /") }
         guard path.count <= maximumPathLength else { return FieldError(field: field, rule: "must be at most 1024 characters") }
+        guard !path.unicodeScalars.contains(where: isControl) else {
+            return FieldError(field: field, rule: "must not contain control characters (line breaks, tabs, escapes)")
+        }
         return nil
+    }
+
+    /// A C0 control, DEL or a C1 control: never part of a path.
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 
     static func isASCIIAlphanumeric(_ character: Character) -> Bool {

@@ -4,9 +4,10 @@ import Foundation
 /// when asked, leaves identical ones alone, so running it again changes nothing.
 public struct SecretCopier: Sendable {
     public let source: any SecretStore
-    public let destination: any SecretStore
+    /// `nil` for a store that does not exist yet, which a dry run must not create: every secret would be created.
+    public let destination: (any SecretStore)?
 
-    public init(from source: any SecretStore, to destination: any SecretStore) {
+    public init(from source: any SecretStore, to destination: (any SecretStore)?) {
         self.source = source
         self.destination = destination
     }
@@ -58,7 +59,13 @@ public struct SecretCopier: Sendable {
             return names.map { .init(name: $0, outcome: .failed(reason: "reading the source failed: \(Self.reason(error))")) }
         }
         do {
-            destinationValues = try await destination.getSecrets(names: names)
+            if let destination {
+                destinationValues = try await destination.getSecrets(names: names)
+            } else {
+                destinationValues = Dictionary(uniqueKeysWithValues: names.map { name in
+                    (name, .failure(SecretStoreError(.notFound, secretName: name, message: "the destination store does not exist yet")))
+                })
+            }
         } catch {
             return names.map { .init(name: $0, outcome: .failed(reason: "reading the destination failed: \(Self.reason(error))")) }
         }
@@ -89,12 +96,13 @@ public struct SecretCopier: Sendable {
             case .success? where !overwrite:
                 return .skipped(reason: "differs, skipped (overwrite not requested)")
             case .success(let current)?:
-                if !dryRun {
+                if !dryRun, let destination {
                     _ = try await destination.putSecret(name: name, value: value, replacing: current.versionID, context: context)
                 }
                 return .updated
             case .failure(let error)? where error.kind == .notFound:
                 if !dryRun {
+                    guard let destination else { return .failed(reason: "the destination store does not exist") }
                     _ = try await destination.createSecret(name: name, value: value, context: context)
                 }
                 return .created

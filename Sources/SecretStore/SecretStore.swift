@@ -195,10 +195,23 @@ public struct WriterIdentity: Sendable, Hashable {
         self.clientAddress = clientAddress
     }
 
-    /// The process's user (`USER`, else `LOGNAME`, else the uid) with the ssh client address (`SSH_CLIENT`) when present.
+    /// The process's account, looked up from its user id (not `USER`, which any caller can set), with the ssh
+    /// client address (`SSH_CLIENT`, as sshd sets it) when present.
     public static func current(environment: [String: String] = ProcessInfo.processInfo.environment) -> WriterIdentity {
-        WriterIdentity(actor: environment["USER"] ?? environment["LOGNAME"] ?? String(getuid()),
+        WriterIdentity(actor: processAccount,
                        clientAddress: environment["SSH_CLIENT"]?.split(separator: " ").first.map(String.init))
+    }
+
+    /// The login name of the process's effective user id in the system's user database, else `uid <number>`.
+    public static var processAccount: String {
+        let uid = geteuid()
+        var entry = passwd()
+        var found: UnsafeMutablePointer<passwd>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getpwuid_r(uid, &entry, &buffer, buffer.count, &found) == 0, found != nil, let name = entry.pw_name else {
+            return "uid \(uid)"
+        }
+        return String(cString: name)
     }
 
     /// The audit context of one write by this writer.

@@ -22,6 +22,12 @@ public enum TerminalText {
         case json
     }
 
+    /// `text` as one line: every unsafe scalar escaped, line breaks and tabs included. For a value laid out in a
+    /// table cell or a row of a report, where a line break would start a line the program did not write.
+    public static func oneLine(_ text: String, escape: Escape = .swift) -> String {
+        neutralised(text, escape: escape, keepingLayout: false)
+    }
+
     /// `text` with every unsafe scalar escaped; line breaks and tabs are kept when `keepingLayout` (for text
     /// whose lines and columns the program itself laid out), escaped otherwise.
     public static func neutralised(_ text: String, escape: Escape = .swift, keepingLayout: Bool = true) -> String {

@@ -1,5 +1,6 @@
 import Foundation
 import IdentityModel
+import SecretStore
 
 /// Who opened this session over ssh: the public key OpenSSH authenticated the login with, read from the file that
 /// `SSH_USER_AUTH` names (sshd sets it with `ExposeAuthInfo yes`), and the admin that key belongs to.
@@ -21,7 +22,7 @@ public struct SSHLogin: Sendable, Hashable {
             throw SSHLoginError("SSH_USER_AUTH names \(path), which cannot be read")
         }
         guard let key = try authenticatedKey(in: text) else { return nil }
-        let account = environment["USER"] ?? environment["LOGNAME"] ?? String(getuid())
+        let account = WriterIdentity.processAccount
         let admin = try adminKeys.flatMap { keys throws(SSHLoginError) in try adminName(of: key, in: keys) }
         return SSHLogin(account: account, key: key, admin: admin)
     }

@@ -76,7 +76,8 @@ public struct UserDescription: Sendable, Hashable {
     public var text: String {
         let width = rows.map(\.label.count).max() ?? 0
         return rows.map { row in
-            TerminalText.neutralised(row.label.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + row.value)
+            // Each row is one line: a line break in a stored value is shown escaped, never as a line of its own.
+            TerminalText.neutralised(row.label.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + row.value, keepingLayout: false)
         }.joined(separator: "\n")
     }
 

@@ -39,8 +39,15 @@ public struct UserDirectory: Sendable {
     }
 
     /// The secret name of a user.
+    ///
+    /// A name no secret can have (a character Secrets Manager refuses in a secret name, or longer than a secret name)
+    /// is refused here, before anything is read or echoed: the error names the rule, not the name.
     public func secretName(of username: String) throws -> String {
-        try naming.secretName(forUser: username, serverID: serverID)
+        guard (1...Validation.secretNameLength.upperBound).contains(username.utf8.count),
+              username.allSatisfy({ $0 != "/" && NamingScheme.isSecretNameCharacter($0) }) else {
+            throw FieldError(field: "user name", rule: "may only contain A-Z a-z 0-9 _ + = . @ - and be at most \(Validation.secretNameLength.upperBound) characters")
+        }
+        return try naming.secretName(forUser: username, serverID: serverID)
     }
 
     /// Every user name in the store (sorted), with deleted-but-restorable users when `includeDeleted`; `progress`

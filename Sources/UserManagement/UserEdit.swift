@@ -200,7 +200,9 @@ extension [UserEdit] {
                 let target = first.target
                 let fights = (target == second.target && !target.allowsBoth(first, second)) || target.clashes.contains(second.target)
                 if fights {
-                    throw UserEditError([FieldError(field: "edit", rule: "\(first.name) and \(second.name) change the same thing: give only one of them")])
+                    let rule = first.name == second.name ? "\(first.name) is given twice (by two options): give it once"
+                        : "\(first.name) and \(second.name) change the same thing: give only one of them"
+                    throw UserEditError([FieldError(field: "edit", rule: rule)])
                 }
             }
         }

@@ -141,7 +141,7 @@ extension CachedUserOverview {
     /// The revision (`r1`) must change whenever the same secret would be summarised differently (a new check, a new
     /// flag, another column): kept summaries in an older revision are then made again from the values.
     /// `SummaryFormatTests` pins the overviews of a corpus to it.
-    public static let summaryFormat = "sftpidp user overview, byte records v2, r1"
+    public static let summaryFormat = "sftpidp user overview, byte records v2, r2"
 
     /// The entry alone, in ``ByteRecord``'s layout (see ``summaryFormat``).
     public var summary: [UInt8] {

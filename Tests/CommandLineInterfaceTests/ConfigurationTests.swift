@@ -102,6 +102,12 @@ import Testing
         let sandbox = try Sandbox(config: [#"recovery-window-days = "20""#])
         #expect(try options().openDirectory(environment: sandbox.environment).recoveryWindowDays == 20)
         #expect(try options().openDirectory(recoveryWindowDays: 9, environment: sandbox.environment).recoveryWindowDays == 9)
+        // A bare whole number is read as TOML writes it; other kinds of value are refused naming the key.
+        let bare = try Sandbox(config: ["recovery-window-days = 14"])
+        #expect(try options().openDirectory(environment: bare.environment).recoveryWindowDays == 14)
+        let fraction = try Sandbox(config: ["recovery-window-days = 14.5"])
+        let failure = try #require(throws: CLIFailure.self) { try options().openDirectory(environment: fraction.environment) }
+        #expect(failure.message.hasSuffix(#"1: "recovery-window-days" must be a string or a whole number"#), "\(failure.message)")
     }
 
     @Test func recoveryWindowOutsideSevenToThirtyDaysIsRefused() throws {
@@ -170,13 +176,13 @@ import Testing
         #expect(ConfigFile.path(environment: ["XDG_CONFIG_HOME": "", "HOME": "/home/a"]) == "/home/a/.config/sftpidp/config.toml")
     }
 
-    @Test func configFileRefusesUnknownKeysAndNonStrings() throws {
+    @Test func configFileRefusesUnknownKeysAndValuesOfTheWrongKind() throws {
         let unknown = try Sandbox(config: [#"store = "/x.db""#, #"colour = "red""#])
         let failure = try #require(throws: CLIFailure.self) { try ConfigFile.load(environment: unknown.environment) }
         #expect(failure.message == "\(unknown.configPath):2: unknown setting \"colour\" (known: \(ConfigFile.knownKeys.sorted().joined(separator: ", ")))")
-        let number = try Sandbox(config: ["recovery-window-days = 14"])
-        let notString = try #require(throws: CLIFailure.self) { try ConfigFile.load(environment: number.environment) }
-        #expect(notString.message == "\(number.configPath):1: \"recovery-window-days\" must be a string")
+        let flag = try Sandbox(config: ["store = true"])
+        let notString = try #require(throws: CLIFailure.self) { try ConfigFile.load(environment: flag.environment) }
+        #expect(notString.message == "\(flag.configPath):1: \"store\" must be a string")
     }
 
     @Test func configFileReadsRolePolicies() throws {

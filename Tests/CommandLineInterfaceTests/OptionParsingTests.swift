@@ -65,6 +65,11 @@ import UserManagement
         #expect(edits.count == 2 && edits.last == .clearPassword)
         let refusal = try #require(throws: UserEditError.self) { try edits.checkCombination() }
         #expect(refusal.description == "edit: a new password and clearing the password change the same thing: give only one of them")
+        // The same change given by two options is named once.
+        let twiceRefusal = try #require(throws: UserEditError.self) {
+            try [UserEdit.setPassword(hash: "a"), UserEdit.setPassword(hash: "b")].checkCombination()
+        }
+        #expect(twiceRefusal.description == "edit: a new password is given twice (by two options): give it once")
     }
 
     @Test func aBadFieldValueIsAFailureNamingTheField() throws {

@@ -148,6 +148,9 @@ import UserManagement
         #expect(conflict.cliFailure.message == "SFTP/jess changed. Someone changed it meanwhile: run the command again to apply your change on top of theirs.")
         let deleted = SecretStoreError(.markedForDeletion, secretName: "SFTP/jess", message: "SFTP/jess is deleted")
         #expect(deleted.cliFailure.message == "SFTP/jess is deleted. Restore it first with `sftpidp users restore`.")
+        // The embedded store's own words already say "restore it first": said once.
+        let embedded = SecretStoreError(.markedForDeletion, secretName: "SFTP/jess", message: "secret SFTP/jess is scheduled for deletion; restore it first")
+        #expect(embedded.cliFailure.message == "secret SFTP/jess is scheduled for deletion; restore it first with `sftpidp users restore`.")
         #expect(SecretStoreError(.accessDenied, message: "denied").cliFailure.message == "denied")
     }
 }

@@ -51,7 +51,7 @@ import UserManagement
         BadInput(name: "network", cli: ["--network", "10.0.0.0/33"], console: .editorFields([("networks", "10.0.0.0/33")]),
                  message: #"AcceptedIpNetwork: "10.0.0.0/33" has a prefix length that is not a number from 0 to 32"#),
         BadInput(name: "role", cli: ["--role", "not-an-arn"], console: .editorFields([("role", "not-an-arn")]),
-                 message: "Role: must be 20 to 2048 characters long"),
+                 message: "Role: must be an IAM role ARN: arn:<partition>:iam::<12-digit account>:role/<name>"),
         BadInput(name: "home", cli: ["--home", "bucket/home"], console: .editorFields([("home", "bucket/home")]),
                  message: "HomeDirectory: must start with /"),
         BadInput(name: "empty password", cli: ["--password-stdin"], standardInput: "\n", console: .password(""),

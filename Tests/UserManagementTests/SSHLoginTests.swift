@@ -1,4 +1,5 @@
 import Foundation
+import SecretStore
 import Testing
 @testable import UserManagement
 
@@ -25,7 +26,8 @@ struct SSHLoginTests {
         let login = try #require(try SSHLogin.current(environment: ["SSH_USER_AUTH": path, "USER": "sftp-console"], adminKeys: adminKeys))
         #expect(login.key.fingerprint == Self.aliceFingerprint)
         #expect(login.isAdmin)
-        #expect(login.actor == "sftp-console (alice@laptop, \(Self.aliceFingerprint))")
+        // The account is the process's own, from its user id: USER (any caller can set it) is not believed.
+        #expect(login.actor == "\(WriterIdentity.processAccount) (alice@laptop, \(Self.aliceFingerprint))")
     }
 
     @Test("a key the admin keys file does not list is no admin, and is still named by its fingerprint")
@@ -34,7 +36,7 @@ struct SSHLoginTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let login = try #require(try SSHLogin.current(environment: ["SSH_USER_AUTH": path, "USER": "sftp-console"], adminKeys: "\(Self.bob) bob@desk\n"))
         #expect(!login.isAdmin)
-        #expect(login.actor == "sftp-console (\(Self.aliceFingerprint))")
+        #expect(login.actor == "\(WriterIdentity.processAccount) (\(Self.aliceFingerprint))")
     }
 
     @Test("no SSH_USER_AUTH or a password login: no ssh login; an unreadable file or bad admin keys line: a clear error")

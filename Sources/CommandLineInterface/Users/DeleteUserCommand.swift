@@ -24,6 +24,9 @@ struct DeleteUserCommand: AsyncParsableCommand {
         if let days = recoveryWindowDays, !(7...30).contains(days) {
             throw ValidationError("--recovery-window-days must be between 7 and 30")
         }
+        if recoveryWindowDays != nil, forceDeleteWithoutRecovery {
+            throw ValidationError("--recovery-window-days and --force-delete-without-recovery contradict each other: a recovery window, or none")
+        }
     }
 
     func run() async throws {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SecretStore
+import TerminalText
 import UserManagement
 
 /// `sftpidp users history USER`: the kept versions, newest first, with the keys each changed.
@@ -28,7 +29,7 @@ struct UserHistoryCommand: AsyncParsableCommand {
         for entry in versions {
             let stages = entry.version.stages.isEmpty ? "" : " [\(entry.version.stages.joined(separator: ", "))]"
             let changed = entry.changedKeys.map { $0.isEmpty ? "no key changed" : $0.joined(separator: ", ") } ?? "unreadable"
-            printOutput("\(formatDate(entry.version.createdAt))  \(entry.version.versionID)\(stages)  \(changed)")
+            printOutput(TerminalText.oneLine("\(formatDate(entry.version.createdAt))  \(entry.version.versionID)\(stages)  \(changed)"))
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import IdentityModel
 import SecretStore
+import TerminalText
 import UserManagement
 
 /// Everything `users show --json` tells about one user; passwords only as their kind, secret-looking keys hidden
@@ -250,7 +251,7 @@ struct UserTable {
                 overview.roleShortName ?? "-",
                 overview.home.text,
                 overview.flags.map(\.rawValue).joined(separator: ","),
-            ]
+            ].map { TerminalText.oneLine($0) }
         }
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
         return ([header] + rows).map { row in

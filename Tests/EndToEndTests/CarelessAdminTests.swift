@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+
+/// What a careless admin or a script with an empty variable does, on the real binary: each gets a clear refusal, or
+/// exactly what was asked and nothing more.
+@Suite("Careless admin")
+struct CarelessAdminTests {
+    static let role = "arn:aws:iam::012345678901:role/AWSTransferAccessRole"
+
+    @Test func aDryRunCopyIntoANewStoreCreatesNoFile() throws {
+        let sandbox = try Sandbox()
+        try sandbox.run(["users", "create", "jess", "--role", Self.role, "--home", "/bucket/jess"])
+        try sandbox.run(["users", "create", "kim", "--role", Self.role, "--home", "/bucket/kim"])
+        let destination = sandbox.path("new/copy.db")
+        let dryRun = try sandbox.run(["store", "copy", "--from", "embedded", "--to", destination, "--dry-run"])
+        #expect(dryRun.status == 0, "\(dryRun)")
+        #expect(dryRun.stdout.contains("would create 2"), "\(dryRun.stdout)")
+        #expect(dryRun.stderr.contains("embedded \(destination) (dry run)"), "\(dryRun.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: destination), "a dry run wrote the destination store")
+        #expect(!FileManager.default.fileExists(atPath: sandbox.path("new")))
+        // The real copy then does what the dry run said.
+        let copy = try sandbox.run(["store", "copy", "--from", "embedded", "--to", destination])
+        #expect(copy.status == 0 && copy.stdout.contains("created 2"), "\(copy)")
+        let again = try sandbox.run(["store", "copy", "--from", "embedded", "--to", destination, "--dry-run"])
+        #expect(again.stdout.contains("would create 0, would update 0, unchanged 2"), "\(again.stdout)")
+    }
+
+    @Test func aRecoveryWindowAndNoRecoveryAtAllAreRefusedTogether() throws {
+        let sandbox = try Sandbox()
+        try sandbox.run(["users", "create", "jess", "--role", Self.role, "--home", "/bucket/jess"])
+        let both = try sandbox.run(["users", "delete", "jess", "--recovery-window-days", "10", "--force-delete-without-recovery"])
+        #expect(both.status != 0)
+        #expect(both.stderr.contains("--recovery-window-days and --force-delete-without-recovery contradict each other"), "\(both.stderr)")
+        #expect(try sandbox.run(["users", "show", "jess"]).status == 0, "the user is still there")
+    }
+
+    @Test func anEmptyPasswordIsNotTestedAsAKeyLogin() throws {
+        let sandbox = try Sandbox()
+        let key = sandbox.path("id")
+        try sandbox.runTool("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", key])
+        try sandbox.run(["users", "create", "jess", "--role", Self.role, "--home", "/bucket/jess", "--public-key-file", key + ".pub"])
+        let login = try sandbox.run(["test-login", "--server-id", "s-0123456789abcdef0", "--user-name", "jess", "--user-password", ""])
+        #expect(login.status != 0)
+        #expect(login.stderr.contains("--user-password must not be empty (leave it out to test a key login)"), "\(login.stderr)")
+        #expect(!login.stdout.contains("ALLOWED"))
+    }
+}
