@@ -26,7 +26,7 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try storeOptions.openStore(createIfMissing: false)
+        let store = try storeOptions.openStore(.refuse)
         guard let audited = store as? any AuditedSecretStore else {
             throw CLIFailure("\(store.displayName) keeps no audit trail of its own (for AWS Secrets Manager, use CloudTrail)")
         }

@@ -51,7 +51,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         }
         for warning in choice.contrastWarnings { printToStandardError(warning) }
         let startTheme = choice.theme
-        let directory = try store.openDirectory()
+        let directory = try store.openDirectory(missingStore: .create)
         let argon2 = try store.argon2Parameters()
         let handler = IdentityProviderHandler(configuration: .init(
             store: directory.store, namingScheme: directory.naming, passwordChecking: .init(parameters: argon2)))

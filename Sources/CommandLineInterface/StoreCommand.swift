@@ -50,7 +50,7 @@ struct CheckStoreCommand: AsyncParsableCommand {
     @OptionGroup var progressOptions: ProgressOptions
 
     func run() async throws {
-        let store = try storeOptions.openStore(createIfMissing: false)
+        let store = try storeOptions.openStore(.refuse)
         var problems = 0
         if let embedded = store as? EmbeddedSecretStore {
             let report = try withStoreErrorsSync { try embedded.check() }

@@ -37,10 +37,27 @@ struct StoreOptions: ParsableArguments {
         resolveSetting(store, environment: environment, variable: "SFTPIDP_STORE", config: config, key: "store")
     }
 
+    /// How a command treats a store that does not exist yet.
+    enum MissingStore {
+        /// Refuse it (`store check`, `audit`, `test-login`: there is nothing to check).
+        case refuse
+        /// Create the default embedded store (no set-up), refuse any other: a path typed by hand that does not
+        /// exist is more often a typo than a wish for a new, empty store.
+        case createDefault
+        /// Create it wherever it is named (`users create`, the console: they write users into it).
+        case create
+    }
+
     /// Opens the configured store: the embedded one by default, AWS Secrets Manager for `aws` / `aws:REGION`.
-    func openStore(createIfMissing: Bool = true, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any SecretStore {
+    func openStore(_ missing: MissingStore = .createDefault, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any SecretStore {
         let config = try ConfigFile.load(environment: environment)
-        return try openStore(storeSetting(config: config, environment: environment), config: config, createIfMissing: createIfMissing, environment: environment)
+        let setting = storeSetting(config: config, environment: environment)
+        let create = switch missing {
+        case .refuse: false
+        case .createDefault: setting == nil
+        case .create: true
+        }
+        return try openStore(setting, config: config, createIfMissing: create, environment: environment)
     }
 
     /// Opens the store named by `setting` (a path, `aws` or `aws:REGION`; nil means the embedded default).
@@ -93,13 +110,14 @@ struct StoreOptions: ParsableArguments {
 
     /// The users of the configured store under the configured naming scheme.
     /// `recoveryWindowDays` (an option) wins over the config's `recovery-window-days`; both must be 7...30.
-    func openDirectory(recoveryWindowDays: Int? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> UserDirectory {
+    func openDirectory(recoveryWindowDays: Int? = nil, missingStore: MissingStore = .createDefault,
+                       environment: [String: String] = ProcessInfo.processInfo.environment) throws -> UserDirectory {
         let config = try ConfigFile.load(environment: environment)
         let window = try recoveryWindowDays ?? config.recoveryWindowDays() ?? UserDirectory.defaultRecoveryWindowDays
         guard (7...30).contains(window) else {
             throw CLIFailure("the recovery window must be between 7 and 30 days, not \(window) (--recovery-window-days or the config's recovery-window-days)")
         }
-        return UserDirectory(store: try openStore(environment: environment), naming: try resolvedNamingScheme(environment: environment),
+        return UserDirectory(store: try openStore(missingStore, environment: environment), naming: try resolvedNamingScheme(environment: environment),
                              serverID: try resolvedServerID(environment: environment), recoveryWindowDays: window,
                              writer: .current(environment: environment))
     }

@@ -55,12 +55,14 @@ struct TestLoginCommand: AsyncParsableCommand {
         if TransferProtocol(parsing: serverProtocol) == nil {
             throw ValidationError("--server-protocol must be SFTP, FTP or FTPS, not \"\(serverProtocol)\"")
         }
+        // Here rather than in run(), so the message comes with this command's usage, not the tool's.
+        guard try storeOptions.resolvedServerID()?.isEmpty == false else {
+            throw ValidationError("--server-id is required (or set SFTPIDP_SERVER_ID, or the config's server-id)")
+        }
     }
 
     func run() async throws {
-        guard let serverID = try storeOptions.resolvedServerID(), !serverID.isEmpty else {
-            throw ValidationError("--server-id is required (or set SFTPIDP_SERVER_ID)")
-        }
+        let serverID = try storeOptions.resolvedServerID() ?? ""
         let password = passwordStdin ? try readPasswordFromStandardInput() : userPassword
         let namingScheme = try storeOptions.resolvedNamingScheme()
         // The configured argon2 cost, as `serve` has it: a hash costlier than that is refused here as there.
@@ -68,7 +70,7 @@ struct TestLoginCommand: AsyncParsableCommand {
         let request = LoginRequest(serverID: serverID, username: userName, password: password, protocolName: serverProtocol, sourceIP: sourceIp)
         let report: TestLoginReport
         do {
-            let store = try storeOptions.openStore(createIfMissing: false)
+            let store = try storeOptions.openStore(.refuse)
             let handler = IdentityProviderHandler(configuration: .init(
                 store: store, namingScheme: namingScheme, throttle: .disabled, passwordChecking: .init(parameters: argon2)))
             report = TestLoginReport(outcome: await handler.decide(request), url: Self.url(for: request), store: store.displayName, explain: explain)

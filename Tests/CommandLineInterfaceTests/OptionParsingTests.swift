@@ -114,7 +114,7 @@ import UserManagement
     @Test func rolePolicyNeedsExplainAccess() throws {
         let refused = try #require(refusal(["test-login", "--user-name", "jess", "--role-policy", "policy.json"]))
         #expect(refused.message == "--role-policy is only used with --explain-access")
-        let parsed = try SFTPIdP.parseAsRoot(["test-login", "--user-name", "jess", "--role-policy", "policy.json", "--explain-access"])
+        let parsed = try SFTPIdP.parseAsRoot(["test-login", "--server-id", "s-0123456789abcdef0", "--user-name", "jess", "--role-policy", "policy.json", "--explain-access"])
         #expect((parsed as? TestLoginCommand)?.access.rolePolicy == ["policy.json"])
     }
 

@@ -45,3 +45,49 @@ struct CarelessAdminTests {
         #expect(!login.stdout.contains("ALLOWED"))
     }
 }
+
+extension CarelessAdminTests {
+    @Test func aMistypedStorePathIsRefusedNotCreatedEmpty() throws {
+        let sandbox = try Sandbox()
+        let typo = sandbox.path("typo.db")
+        for arguments in [["users", "list"], ["users", "show", "jess"], ["users", "history", "jess"], ["users", "delete", "jess"]] {
+            let result = try sandbox.run(arguments + ["--store", typo])
+            #expect(result.status != 0, "\(arguments)")
+            #expect(result.stderr.contains("there is no store at \(typo)"), "\(arguments): \(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: typo), "\(arguments) created the mistyped store")
+        }
+        // The default store is made on first use (no set-up), and `users create` makes a store wherever it is told.
+        #expect(try sandbox.run(["users", "list"]).status == 0)
+        let created = try sandbox.run(["users", "create", "jess", "--role", Self.role, "--home", "/bucket/jess", "--store", typo])
+        #expect(created.status == 0, "\(created)")
+        #expect(try sandbox.run(["users", "show", "jess", "--store", typo]).status == 0)
+    }
+
+    @Test func aUserWhoCannotLogInOrHasNoHomeIsPointedOut() throws {
+        let sandbox = try Sandbox()
+        let bare = try sandbox.run(["users", "create", "bob", "--role", Self.role])
+        #expect(bare.status == 0, "\(bare)")
+        #expect(bare.stderr.contains("Note: bob has no password and no public key: every login is denied until one is set"), "\(bare.stderr)")
+        #expect(bare.stderr.contains("Note: bob has no home directory"), "\(bare.stderr)")
+        let complete = try sandbox.run(["users", "create", "amy", "--role", Self.role, "--home", "/bucket/amy", "--generate-password"])
+        #expect(complete.status == 0 && !complete.stderr.contains("Note:"), "\(complete.stderr)")
+    }
+
+    @Test func restoringAUserWhoIsNotDeletedSaysSo() throws {
+        let sandbox = try Sandbox()
+        try sandbox.run(["users", "create", "jess", "--role", Self.role, "--home", "/bucket/jess"])
+        let restore = try sandbox.run(["users", "restore", "jess"])
+        #expect(restore.status == 0)
+        #expect(restore.stderr.contains("jess is not deleted: nothing to restore."), "\(restore.stderr)")
+        try sandbox.run(["users", "delete", "jess"])
+        #expect(try sandbox.run(["users", "restore", "jess"]).stderr.contains("Restored jess."))
+    }
+
+    @Test func testLoginWithoutAServerIdNamesTheOptionAndItsOwnUsage() throws {
+        let sandbox = try Sandbox()
+        let login = try sandbox.run(["test-login", "--user-name", "jess"])
+        #expect(login.status == 2)
+        #expect(login.stderr.contains("--server-id is required"), "\(login.stderr)")
+        #expect(login.stderr.contains("Usage: sftpidp test-login"), "\(login.stderr)")
+    }
+}

@@ -22,9 +22,9 @@ struct CreateUserCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let directory = try storeOptions.openDirectory()
+        let directory = try storeOptions.openDirectory(missingStore: .create)
         let (edits, generated) = try self.edits.edits(hashing: try storeOptions.argon2Parameters())
-        try await withStoreErrors {
+        let created = try await withStoreErrors {
             try await directory.create(username, edits: edits, action: "users.create")
         }
         if let generated {
@@ -33,5 +33,20 @@ struct CreateUserCommand: AsyncParsableCommand {
         } else {
             printToStandardError("Created \(username).")
         }
+        for note in Self.notes(on: created.user, username: username) { printToStandardError("Note: \(note)") }
+    }
+
+    /// What a user created this way lacks that an admin most likely meant to give: a way to log in, a home.
+    static func notes(on user: SFTPUser, username: String) -> [String] {
+        var notes: [String] = []
+        if user.storedPassword() == nil, user.publicKeys().isEmpty {
+            notes.append("\(username) has no password and no public key: every login is denied until one is set "
+                + "(sftpidp users update \(username) --add-public-key KEY, or --password-stdin)")
+        }
+        if case .path(nil) = user.home() {
+            notes.append("\(username) has no home directory: a login starts at the root of the server's storage, with "
+                + "whatever the role allows there (set one with --home)")
+        }
+        return notes
     }
 }

@@ -60,6 +60,11 @@ struct RestoreUserCommand: AsyncParsableCommand {
 
     func run() async throws {
         let directory = try storeOptions.openDirectory()
+        // A user that reads fine is not deleted: say so rather than "Restored" (the store would do nothing).
+        if (try? await directory.store.getSecret(name: try directory.secretName(of: username), version: .current)) != nil {
+            printToStandardError("\(username) is not deleted: nothing to restore.")
+            return
+        }
         try await withStoreErrors { try await directory.restore(username, action: "users.restore") }
         printToStandardError("Restored \(username).")
     }
