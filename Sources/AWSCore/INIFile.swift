@@ -64,8 +64,9 @@ public struct INIFile: Sendable, Hashable {
 
 extension StringProtocol {
     /// The text without leading and trailing spaces and tabs, the white space the AWS CLI's configuration files allow
-    /// around names and values (IdentityModel's `trimmingWhitespace` takes every Unicode space).
-    func trimmingSpacesAndTabs() -> String {
+    /// around names and values (IdentityModel's `trimmingWhitespace` takes every Unicode space). Public for the
+    /// fuzz target that checks the parser against it.
+    public func trimmingSpacesAndTabs() -> String {
         String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 }

@@ -41,7 +41,7 @@ private let rules: Set<String> = [
 ]
 
 private func isComment(_ line: Substring) -> Bool {
-    let trimmed = line.trimmingWhitespace()
+    let trimmed = line.trimmingSpacesAndTabs()
     return trimmed.hasPrefix("#") || trimmed.hasPrefix(";")
 }
 
@@ -53,18 +53,18 @@ private func rule(of error: AWSConfigurationError) -> String? {
 /// Every section named in a header reads back with trimmed keys and values, none from a comment.
 private func checkTrimmed(_ file: INIFile, lines: [Substring]) {
     for line in lines where !isComment(line) {
-        let trimmed = line.trimmingWhitespace()
+        let trimmed = line.trimmingSpacesAndTabs()
         guard trimmed.hasPrefix("["), trimmed.hasSuffix("]"), trimmed.count > 2 else { continue }
-        let name = trimmed.dropFirst().dropLast().trimmingWhitespace()
+        let name = trimmed.dropFirst().dropLast().trimmingSpacesAndTabs()
         guard let section = file.section(name) else { return require(false, "section [\(name)] is missing") }
         for (key, value) in section {
-            require(key == key.trimmingWhitespace() && !key.isEmpty, "an untrimmed or empty key")
+            require(key == key.trimmingSpacesAndTabs() && !key.isEmpty, "an untrimmed or empty key")
             let texts: [String] = switch value {
             case .text(let text): [text]
             case .nested(let block): block.keys.map { $0 } + block.values.map { $0 }
             }
             for text in texts {
-                require(text == text.trimmingWhitespace(), "an untrimmed value")
+                require(text == text.trimmingSpacesAndTabs(), "an untrimmed value")
                 require(!text.contains(sentinel), "a value read from a comment")
             }
         }
@@ -86,10 +86,10 @@ private func lookUpProfiles(_ text: String, file: INIFile, lines: [Substring]) {
     }
     var profiles = ["default"]
     for line in lines {
-        let trimmed = line.trimmingWhitespace()
+        let trimmed = line.trimmingSpacesAndTabs()
         guard trimmed.hasPrefix("["), trimmed.hasSuffix("]"), trimmed.count > 2 else { continue }
-        let name = trimmed.dropFirst().dropLast().trimmingWhitespace()
-        profiles.append(name.hasPrefix("profile ") ? String(name.dropFirst("profile ".count)).trimmingWhitespace() : name)
+        let name = trimmed.dropFirst().dropLast().trimmingSpacesAndTabs()
+        profiles.append(name.hasPrefix("profile ") ? String(name.dropFirst("profile ".count)).trimmingSpacesAndTabs() : name)
     }
     for profile in profiles.prefix(8) {
         _ = shared.hasProfile(profile)
