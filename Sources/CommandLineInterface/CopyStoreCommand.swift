@@ -37,11 +37,17 @@ struct CopyStoreCommand: AsyncParsableCommand {
         let config = try ConfigFile.load(environment: storeOptions.environment)
         let source = try storeOptions.openStore(from == "embedded" ? nil : from, config: config, createIfMissing: false)
         let destinationSetting = to == "embedded" ? nil : to
-        // A dry run writes nothing, not even a new store file: into a store that does not exist, every user would be created.
-        let destination = try dryRun && !storeOptions.storeExists(destinationSetting) ? nil
-            : storeOptions.openStore(destinationSetting, config: config, createIfMissing: true)
+        let destination: (any SecretStore)?
+        let destinationName: String
+        if dryRun, let missing = storeOptions.missingStoreName(destinationSetting) {
+            // A dry run writes nothing, not even a new store file: into a store that does not exist, every user would be created.
+            (destination, destinationName) = (nil, missing)
+        } else {
+            let opened = try storeOptions.openStore(destinationSetting, config: config, createIfMissing: true)
+            (destination, destinationName) = (opened, opened.displayName)
+        }
         let prefix = try storeOptions.resolvedNamingScheme().prefix(serverID: try storeOptions.resolvedServerID())
-        printToStandardError("Copying users under \(prefix) from \(source.displayName) to \(destination?.displayName ?? storeOptions.displayName(ofMissing: destinationSetting))\(dryRun ? " (dry run)" : "")...")
+        printToStandardError("Copying users under \(prefix) from \(source.displayName) to \(destinationName)\(dryRun ? " (dry run)" : "")...")
         let progress = ProgressReporter.standardError(quiet: progressOptions.quiet)
         let summary = await SecretCopier(from: source, to: destination).copy(prefix: prefix, dryRun: dryRun, overwrite: overwrite, progress: progress.storeProgress(handling: dryRun ? "Checking users" : "Copying users"))
         progress.finish()

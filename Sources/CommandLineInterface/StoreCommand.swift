@@ -26,7 +26,7 @@ struct InitStoreCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = storeOptions.environment
         let setting = storeOptions.storeSetting(config: try ConfigFile.load(environment: environment))
-        if let setting, setting == "aws" || setting.hasPrefix("aws:") {
+        if case .aws = StoreOptions.StoreKind(setting: setting) {
             throw CLIFailure("store init is for the embedded store; an AWS store needs no set-up")
         }
         let location = EmbeddedStoreLocation.resolve(storePath: setting, environment: environment)

@@ -17,8 +17,8 @@ extension StoreOptions {
     /// region); nil for other stores. The endpoint is `endpointURL`, `AWS_ENDPOINT_URL_IAM`, `AWS_ENDPOINT_URL`, the
     /// profile's settings, or the partition's global IAM endpoint.
     func iamRolePolicies(config: ConfigFile, endpointURL: String?) throws -> IAMRolePolicies? {
-        guard let setting = storeSetting(config: config), setting == "aws" || setting.hasPrefix("aws:") else { return nil }
-        let configuration = try awsConfiguration(region: setting.hasPrefix("aws:") ? String(setting.dropFirst(4)) : nil, config: config)
+        guard case .aws(let region) = StoreKind(setting: storeSetting(config: config)) else { return nil }
+        let configuration = try awsConfiguration(region: region, config: config)
         do {
             let shared = try AWSSharedConfig(environment: environment)
             let profileName = configuration.profile ?? shared.environment["AWS_PROFILE"] ?? "default"

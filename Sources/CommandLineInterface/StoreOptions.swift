@@ -37,6 +37,22 @@ struct StoreOptions: ParsableArguments {
         resolveSetting(store, environment: environment, variable: "SFTPIDP_STORE", config: config, key: "store")
     }
 
+    /// What a store setting names.
+    enum StoreKind: Equatable {
+        /// AWS Secrets Manager: `aws` (the region resolved as the AWS CLI does) or `aws:REGION`.
+        case aws(region: String?)
+        /// An embedded store file: a path, or nil for the default one.
+        case embedded(path: String?)
+
+        init(setting: String?) {
+            guard let setting, setting == "aws" || setting.hasPrefix("aws:") else {
+                self = .embedded(path: setting)
+                return
+            }
+            self = .aws(region: setting.hasPrefix("aws:") ? String(setting.dropFirst(4)) : nil)
+        }
+    }
+
     /// How a command treats a store that does not exist yet.
     enum MissingStore {
         /// Refuse it (`store check`, `audit`, `test-login`: there is nothing to check).
@@ -63,10 +79,12 @@ struct StoreOptions: ParsableArguments {
     /// Opens the store named by `setting` (a path, `aws` or `aws:REGION`; nil means the embedded default).
     func openStore(_ setting: String?, config: ConfigFile, createIfMissing: Bool = true,
                    environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any SecretStore {
-        if let setting, setting == "aws" || setting.hasPrefix("aws:") {
-            return try openAWSStore(region: setting.hasPrefix("aws:") ? String(setting.dropFirst(4)) : nil, config: config, environment: environment)
+        let path: String?
+        switch StoreKind(setting: setting) {
+        case .aws(let region): return try openAWSStore(region: region, config: config, environment: environment)
+        case .embedded(let embeddedPath): path = embeddedPath
         }
-        let location = EmbeddedStoreLocation.resolve(storePath: setting, environment: environment)
+        let location = EmbeddedStoreLocation.resolve(storePath: path, environment: environment)
         // Every version written gets its user's overview kept beside it, so that listing users reads no value.
         let summariser = ValueSummariser.userOverviews(naming: try resolvedNamingScheme(environment: environment),
                                                        serverID: try resolvedServerID(environment: environment))
@@ -78,15 +96,12 @@ struct StoreOptions: ParsableArguments {
         }
     }
 
-    /// Whether the store `setting` names exists already: an AWS store always does; an embedded one when its file does.
-    func storeExists(_ setting: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
-        if let setting, setting == "aws" || setting.hasPrefix("aws:") { return true }
-        return FileManager.default.fileExists(atPath: EmbeddedStoreLocation.resolve(storePath: setting, environment: environment).databasePath)
-    }
-
-    /// How an embedded store that does not exist yet is named in messages (as ``EmbeddedSecretStore/displayName``).
-    func displayName(ofMissing setting: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        EmbeddedSecretStore.displayName(of: EmbeddedStoreLocation.resolve(storePath: setting, environment: environment).databasePath)
+    /// The name messages give the embedded store `setting` names (as ``EmbeddedSecretStore/displayName``) when its
+    /// file does not exist yet; nil for a store that exists, and for an AWS store, which always does.
+    func missingStoreName(_ setting: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        guard case .embedded(let path) = StoreKind(setting: setting) else { return nil }
+        let databasePath = EmbeddedStoreLocation.resolve(storePath: path, environment: environment).databasePath
+        return FileManager.default.fileExists(atPath: databasePath) ? nil : EmbeddedSecretStore.displayName(of: databasePath)
     }
 
     /// The naming scheme after options, environment and config file; `SFTP/{username}` by default.
